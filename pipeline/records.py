@@ -1,0 +1,109 @@
+"""The records that flow between stages: RawPage -> Article -> Fact / Project.
+
+They are small frozen dataclasses so that a stage can never change what an
+earlier stage produced; a later stage makes a new record with
+:func:`dataclasses.replace`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+
+def short_sha1(text: str) -> str:
+    """First 16 hex digits of the sha1 of ``text`` (UTF-8), the id format of SCHEMA.
+
+    >>> short_sha1("http://news.example.cn/a.html")
+    'def5c20bc698f4c5'
+    """
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """Bytes of one page as read from a file, a WARC record or the network."""
+
+    location: str  # relative path, ``file.warc.gz#offset`` or fetched URL
+    body: bytes  # already gunzipped / de-chunked
+    url: str | None = None  # WARC target URI or fetched URL after redirects
+    content_type: str | None = None  # HTTP Content-Type header, when there was one
+    fetched_at: str | None = None  # ISO 8601 time of the fetch or archive record
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, with the fields of the SCHEMA articles table."""
+
+    location: str
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    original_title: str | None = None
+    published_at: str | None = None
+    source_name: str | None = None
+    authors: tuple[str, ...] = ()
+    editor: str | None = None
+    content: str = ""
+    fetched_at: str | None = None
+    encoding: str | None = None
+    flags: tuple[str, ...] = ()  # notes such as charset_mismatch, repeated_block_collapsed
+    tokens: tuple[str, ...] = ()
+    article_id: str = ""  # set by __post_init__ unless given
+
+    def __post_init__(self) -> None:
+        if not self.article_id:
+            object.__setattr__(self, "article_id", short_sha1(self.url or self.location))
+
+    @property
+    def n_chars(self) -> int:
+        return len(self.content)
+
+    @property
+    def content_sha1(self) -> str:
+        return hashlib.sha1(normalize_for_hash(self.content).encode("utf-8")).hexdigest()
+
+
+def normalize_for_hash(text: str) -> str:
+    """Content as compared for exact duplicates: whitespace and ASCII/full-width punctuation ignored.
+
+    >>> normalize_for_hash("增长 12.9%，\\n 好。") == normalize_for_hash("增长12.9%,好.")
+    True
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if not (ch.isspace() or unicodedata.category(ch).startswith("P")))
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A project named in an article (SCHEMA projects table, before totals)."""
+
+    ordinal: int  # 1-based within the article
+    name: str
+    company: str | None = None
+    region: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One extracted figure with its evidence (SCHEMA facts table)."""
+
+    fact_type: str  # investment | capacity | indicator | percentage
+    value: float
+    unit: str
+    raw_text: str
+    char_start: int  # offsets in Article.content
+    char_end: int
+    sentence: str = ""
+    subject: str | None = None
+    metric: str | None = None
+    value_max: float | None = None
+    per: str | None = None
+    product: str | None = None
+    direction: str | None = None
+    approx: str = "exact"
+    region: str | None = None
+    period: str | None = None
+    project: int | None = None  # Project.ordinal within the same article

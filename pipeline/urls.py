@@ -1,0 +1,82 @@
+"""URL identity: two spellings of one article URL map to one canonical form.
+
+w3lib does the RFC work (percent-encoding, sorted query, lower-case host);
+on top of it we drop what news sites add for tracking and the variants that
+serve the same page.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Query parameters that never change which article a URL names.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|spm|from|share_token|share|sharer|isappinstalled|scene|srcid|"
+    r"wfr|tt_from|tt_group_id|timestamp|_t|ref|source|fr|clickid|gclid|fbclid)$",
+    re.I,
+)
+INDEX_PAGE = re.compile(r"/(index|default)\.(s?html?|php|aspx?|jsp)$", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The canonical spelling of an article URL, or None for anything that is not http(s).
+
+    >>> canonical_url("HTTP://News.Example.cn:80/yz/2017/a.shtml?utm_source=wx&from=timeline#p2")
+    'http://news.example.cn/yz/2017/a.shtml'
+    >>> canonical_url("https://www.example.cn/news/index.html?spm=a2c4g.1&id=7")
+    'https://www.example.cn/news/?id=7'
+    >>> canonical_url("javascript:void(0)") is None
+    True
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.rstrip(".")
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    path = INDEX_PAGE.sub("/", parts.path or "/")
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not TRACKING_PARAMS.match(pair.split("=", 1)[0])
+    )
+    return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))
+
+
+def identity_url(url: str | None) -> str | None:
+    """The form hashed into ``article_id``: the canonical URL with http and https made equal.
+
+    >>> identity_url("https://a.example.cn/x.html") == identity_url("http://a.example.cn/x.html#top")
+    True
+    """
+    canon = canonical_url(url)
+    if canon is None:
+        return None
+    return "http" + canon[len("https"):] if canon.startswith("https:") else canon
+
+
+def host_of(url: str | None) -> str | None:
+    """Lower-case host name of a URL, without a leading ``www.``.
+
+    >>> host_of("http://WWW.cnnb.com.cn/a.html")
+    'cnnb.com.cn'
+    """
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+__all__ = ["canonical_url", "identity_url", "host_of", "url_query_cleaner"]
