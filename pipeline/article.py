@@ -87,7 +87,15 @@ def extract_article(
 
     # Metadata lines sit between the headline and the body; search there first.
     info = line_texts[title_index:] if title_index is not None else line_texts
-    info_text = "\n".join(info[:15])
+    info = info[:15]
+    if paragraphs:
+        # the info block ends where the body begins
+        first = hb._norm(paragraphs[0])
+        for i, line in enumerate(info):
+            if hb._norm(line) == first:
+                info = info[:i]
+                break
+    info_text = "\n".join(info)
     all_text = "\n".join(line_texts)
 
     published = overrides.get("published_at")
@@ -97,7 +105,7 @@ def extract_article(
     source = (meta.parse_source(source) or source.strip()) if source else None
     source = source or meta.parse_source(info_text) or meta.parse_source(all_text)
 
-    authors = _authors(info[:15], paragraphs, content) or head.get("authors", [])
+    authors = _authors(info, paragraphs, content) or head.get("authors", [])
     editor = meta.parse_editor(all_text)
     m = ORIGINAL_TITLE_RE.search(all_text)
     original_title = hb.clean_text(m.group(1)) if m else None

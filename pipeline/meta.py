@@ -133,6 +133,8 @@ ROLE_WORDS = (
 ROLE_RE = re.compile(
     rf"^(?:[{HAN}]{{0,6}}记者站|{'|'.join(ROLE_WORDS)})[{SPACE}]*[:：/／]?[{SPACE}]*"
 )
+# Where a new role starts inside a chunk (记者王博通讯员李明); 本报记者 is one role, not two.
+GLUED_ROLE = re.compile(r"(?=通讯员|实习生|(?<!本报)(?<!见习)(?<!实习)(?<!特约)(?<!首席)(?<!摄影)(?<!媒体)记者|摄影|文/|图/|摄/)")
 STATION_RE = re.compile(rf"[{HAN}]{{0,6}}记者站")
 NOT_A_NAME = re.compile(r"(日报|晚报|网|报社|新闻|中心|记者站|本报|编辑|政府|局|委|办|社|台|电视|讯|部|报道)")
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
@@ -149,6 +151,8 @@ def parse_byline(text: str) -> list[str]:
     ['陈喆', '周晓']
     >>> parse_byline("作者：宁波日报")
     []
+    >>> parse_byline("记者从湖州市发改委了解到，按照计划")
+    []
     """
     names: list[str] = []
     # "鄞州记者站" is a role with a place in front: drop it whole before splitting.
@@ -156,21 +160,25 @@ def parse_byline(text: str) -> list[str]:
     for chunk in re.split(rf"[{SPACE},，、;；|｜]+", text):
         rest = chunk.strip()
         # a chunk may hold several roles glued together: 记者王博通讯员李明
-        for piece in re.split(r"(?=(?:通讯员|实习生|记者|摄影|文/|图/|摄/))", rest):
+        for piece in GLUED_ROLE.split(rest):
             while True:
                 stripped = ROLE_RE.sub("", piece, count=1)
                 if stripped == piece:
                     break
                 piece = stripped
             piece = piece.strip("：:/／()（）[]【】 ")
-            if NAME_RE.match(piece) and not NOT_A_NAME.search(piece) and piece not in names:
+            if not piece:
+                continue
+            if not NAME_RE.match(piece) or NOT_A_NAME.search(piece):
+                return names  # a byline is a run of names: the first non-name ends it
+            if piece not in names:
                 names.append(piece)
     return names
 
 
 # (记者王博 鄞州记者站张绘薇 杨磊) / 本报讯（记者 李娜 通讯员 赵刚） / （记者 王博）
 LEAD_BYLINE_RE = re.compile(
-    rf"[（(]\s*((?:[{HAN}]{{0,6}}记者站|本报|全媒体|融媒体|特约|见习|实习|首席)?(?:记者|通讯员|实习生)[^（()）]{{1,80}}?)[)）]"
+    rf"[（(]\s*((?:[{HAN}]{{0,6}}记者站|(?:本报|全媒体|融媒体|特约|见习|实习|首席)?(?:记者|通讯员|实习生))[^（()）]{{1,80}}?)[)）]"
 )
 INFO_BYLINE_RE = re.compile(
     rf"(?:作者|记者|本报记者|通讯员|文/|文／)[{SPACE}]*[:：]?[{SPACE}]*[{HAN}][^{SPACE}]*(?:[{SPACE}]+[^{SPACE}]+){{0,6}}"
@@ -184,6 +192,8 @@ def bylines_in(text: str) -> list[str]:
     ['记者王博 鄞州记者站张绘薇 杨磊']
     >>> bylines_in("本报讯（记者 李娜 通讯员 赵刚）昨天")
     ['记者 李娜 通讯员 赵刚']
+    >>> bylines_in("中国宁波网讯(余姚记者站黄程 通讯员徐一丹 汪昇)前天")
+    ['余姚记者站黄程 通讯员徐一丹 汪昇']
     """
     return [m.group(1) for m in LEAD_BYLINE_RE.finditer(text)]
 

@@ -48,11 +48,13 @@ class Article:
     encoding: str | None = None
     flags: tuple[str, ...] = ()  # notes such as charset_mismatch, repeated_block_collapsed
     tokens: tuple[str, ...] = ()
-    article_id: str = ""  # set by __post_init__ unless given
+    article_id: str = ""  # sha1 of the URL (http and https alike) or of the location, unless given
 
     def __post_init__(self) -> None:
         if not self.article_id:
-            object.__setattr__(self, "article_id", short_sha1(self.url or self.location))
+            from pipeline.urls import identity_url
+
+            object.__setattr__(self, "article_id", short_sha1(identity_url(self.url) or self.location))
 
     @property
     def n_chars(self) -> int:
@@ -107,3 +109,14 @@ class Fact:
     region: str | None = None
     period: str | None = None
     project: int | None = None  # Project.ordinal within the same article
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """Everything the per-page function learns about one page, ready for the store."""
+
+    article: Article
+    facts: tuple[Fact, ...] = ()
+    projects: tuple[Project, ...] = ()
+    signature: bytes | None = None  # MinHash signature (little-endian uint64s) of the body
+    found_url_is_clean: bool = True  # the URL the page was found under had no tracking parameters

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from w3lib.url import canonicalize_url
 
 # Query parameters that never change which article a URL names.
 TRACKING_PARAMS = re.compile(
@@ -79,4 +79,17 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-__all__ = ["canonical_url", "identity_url", "host_of", "url_query_cleaner"]
+
+
+def has_tracking(url: str | None) -> bool:
+    """Whether a URL carries tracking parameters or a fragment (so it is not the clean copy).
+
+    >>> has_tracking("http://a.cn/x.html?utm_source=wx"), has_tracking("http://a.cn/x.html?id=3")
+    (True, False)
+    """
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return bool(parts.fragment) or any(
+        TRACKING_PARAMS.match(pair.split("=", 1)[0]) for pair in parts.query.split("&") if pair
+    )

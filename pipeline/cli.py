@@ -1,0 +1,101 @@
+"""The ``newsfacts`` command line (typer).  Heavy modules are imported inside commands."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Chinese news pages in, tables of investment projects and economic figures out.",
+)
+log = logging.getLogger("newsfacts")
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if quiet:
+        # -q: only errors, not the SKIP lines
+        logging.getLogger().setLevel(logging.ERROR)
+
+
+@app.callback()
+def main_options() -> None:
+    """newsfacts: run `newsfacts COMMAND --help` for the options of a command."""
+
+
+@app.command()
+def run(
+    paths: List[Path] = typer.Argument(..., help="Folders of saved pages, single pages, or WARC/ARC files."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the tables."),
+    state: Optional[Path] = typer.Option(None, "--state", help="State database folder (default: OUT/.state)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file overlaying the shipped defaults."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    threshold: Optional[float] = typer.Option(None, "--near-threshold", min=0.05, max=1.0,
+                                              help="Jaccard threshold for near duplicates."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the summary."),
+) -> None:
+    """Extract articles and facts from PATHS into tables in OUT (CSV and Parquet)."""
+    _setup_logging(verbose, quiet)
+    from pipeline.config import load_config
+    from pipeline.errors import PipelineError
+    from pipeline.runner import run as run_pipeline
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        typer.echo(f"error: input path(s) not found: {', '.join(missing)}; check the spelling", err=True)
+        raise typer.Exit(2)
+    overrides = {"dedupe": {"threshold": threshold}} if threshold is not None else None
+    try:
+        cfg = load_config(config, overrides)
+        summary = run_pipeline([str(p) for p in paths], out, cfg, state_dir=state, workers=workers, progress=progress)
+    except PipelineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2 if exc.__class__.__name__ in ("UsageError", "ConfigError") else 1)
+    for line in summary.lines():
+        typer.echo(line, err=True)
+    if summary.articles == 0:
+        typer.echo("error: no article could be read from the inputs (see the SKIP lines above)", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(..., "--gold", "-g", help="Gold JSON Lines file (or a folder of them)."),
+    pred: Path = typer.Option(..., "--pred", "-p", help="Output folder of a run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
+    details: bool = typer.Option(True, "--details/--no-details", help="List misses, false facts and errors."),
+) -> None:
+    """Score the tables in PRED against hand-written GOLD (precision, recall, F1, accuracy)."""
+    import json
+
+    from pipeline.evaluate import evaluate as score, format_report, load_gold
+    from pipeline.export import load_outputs
+
+    try:
+        records = load_gold(gold)
+        tables = load_outputs(pred)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    report = score(records, tables)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
+    else:
+        typer.echo(format_report(report, details))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

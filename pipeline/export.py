@@ -1,0 +1,154 @@
+"""Write the output tables (CSV for spreadsheets, Parquet for code) and read them back.
+
+Every file is written to a temporary name in the output folder, synced, then
+renamed over the old one, so a reader or an interrupted run never sees half a
+table.  CSV is UTF-8 with BOM, RFC 4180 quoted, with spreadsheet formulas
+defused; Parquet keeps the raw values and real types.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.tables import TABLES
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+BATCH_ROWS = 2000
+
+
+def excel_safe(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula (OWASP CSV injection).
+
+    >>> excel_safe("=HYPERLINK(1)"), excel_safe("-5%"), excel_safe("鄞州")
+    ("'=HYPERLINK(1)", "'-5%", '鄞州')
+    """
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def format_number(value: float | int | None) -> str:
+    """Numbers as plain text: integral floats without '.0', others in shortest round-trip form.
+
+    >>> format_number(2190000000.0), format_number(12.9), format_number(None), format_number(7)
+    ('2190000000', '12.9', '', '7')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e17:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def csv_cell(value, kind: str) -> str:
+    if kind == "tokens":
+        return " ".join(value or [])
+    if kind in ("int", "float"):
+        return format_number(value)
+    return excel_safe(value) if value else ""
+
+
+def _sync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temp(out_dir: Path) -> None:
+    """Remove temp files left by a run that was killed while writing."""
+    for p in out_dir.glob(".*.tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
+    """Write ``name``.csv and ``name``.parquet from streamed rows; returns the row count."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = TABLES[name]
+    schema = pa.schema([(c, _arrow_type(k)) for c, k in columns])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_tmp = out_dir / f".{name}.csv.tmp-{os.getpid()}"
+    pq_tmp = out_dir / f".{name}.parquet.tmp-{os.getpid()}"
+    count = 0
+    try:
+        with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow([c for c, _ in columns])
+            for batch in _batches(rows, BATCH_ROWS):
+                for row in batch:
+                    writer.writerow([csv_cell(row.get(c), k) for c, k in columns])
+                pw.write_table(pa.Table.from_pylist([{c: row.get(c) for c, _ in columns} for row in batch], schema))
+                count += len(batch)
+            if count == 0:
+                pw.write_table(schema.empty_table())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(csv_tmp, out_dir / f"{name}.csv")
+        os.replace(pq_tmp, out_dir / f"{name}.parquet")
+        _sync_dir(out_dir)
+    finally:
+        csv_tmp.unlink(missing_ok=True)
+        pq_tmp.unlink(missing_ok=True)
+    return count
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _arrow_type(kind: str):
+    import pyarrow as pa
+
+    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "tokens": pa.list_(pa.string())}[kind]
+
+
+def load_outputs(out_dir: str | os.PathLike, fmt: str = "parquet") -> dict:
+    """The output tables of a run as pandas DataFrames: ``{"articles": df, "facts": df, ...}``.
+
+    Parquet by default (real types, raw values); ``fmt="csv"`` reads the spreadsheet files
+    instead, with the ``'`` that defuses formulas removed again.
+    """
+    import pandas as pd
+
+    out_dir = Path(out_dir)
+    missing = [n for n in TABLES if not (out_dir / f"{n}.{fmt}").exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{out_dir} has no {', '.join(n + '.' + fmt for n in missing)}: run `newsfacts run PATH --out {out_dir}` first"
+        )
+    frames = {}
+    for name, columns in TABLES.items():
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "parquet":
+            frames[name] = pd.read_parquet(path)
+        else:
+            text_cols = {c: "string" for c, k in columns if k in ("str", "tokens")}
+            df = pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values={
+                c: [""] for c, _ in columns})
+            for c in text_cols:
+                df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:2] in FORMULA_START else v)
+            frames[name] = df
+    return frames
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    """Rows of an output CSV read strictly (a malformed file raises instead of merging fields)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(io.StringIO(fh.read()), strict=True))

@@ -1,0 +1,266 @@
+"""Mentions of projects, companies, regions and periods in Chinese economic news.
+
+Small pure functions over text, each returning spans (start, end, text) so the
+fact stage can link a figure to the nearest mention before it.  Names are
+found from their head word (…项目, …集团, …区) by extending to the left until a
+word that cannot be part of a name (的, 在, a verb, punctuation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HAN = "\u3400-\u9fff"
+NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
+
+PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "园区", "综合体", "电站", "码头", "工厂", "新厂区")
+COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+# Words at which a name stops when we extend it to the left.
+LEFT_STOP = re.compile(
+    r"(的|在|和|与|及|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
+    r"联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
+    r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
+    r"年产|达到|达|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
+    r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
+    r"一批|一个|一条|一家|一项|一座|首个|首家)$"
+)
+GENERIC_PROJECT = re.compile(
+    r"^(?:重大|重点|省|市|区|县|镇|级|该|此|这些?|各类?|所有|全部|一批|新|大|小|产业|建设|招商|签约|续建|新建|"
+    r"在建|开工|竣工|投产|征迁|攻坚|民生|基础设施|工业|服务业|实体|优质|好|大好高|亿元|千万元|以上|"
+    r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关)*$"
+)
+REGION_SUFFIX = re.compile(r"自治区|街道|省|市|区|县|镇|乡")
+REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
+# 区委, 市长, 县级, 市场, 区域 … are not the place itself.
+REGION_NOT_AFTER = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
+# Characters a place name never contains: verbs and function words.
+NOT_IN_PLACE = re.compile(r"[的是在和与及了对把将由向从为到让使给于全本我该各保持实现完成达增长有这那个们]")
+NOT_REGION = re.compile(
+    r"^(?:全|本|我|该|各|城|市|社|园|景|片|开发|经济开发|高新|新|老|中心|主城|城|郊|商|校|厂|矿|林|"
+    r"[一二三四五六七八九十]|其中|同时|这个|那个|\d)"
+)
+LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到让使给至于、，")
+# Zones and quarters are places, but not the administrative region a figure is reported for.
+AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
+ANAPHORA = re.compile(r"(该项目|此项目|这一项目|这个项目|项目)(?=[^目])")
+VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|新建|上马|引进)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
+QUOTED = re.compile(r"“([^”]{2,12})”")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: str  # project | company | venture | quoted | region
+
+
+def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> int:
+    """Start of the name ending at ``head_start``: go left over name characters until a stop word."""
+    i = head_start
+    while i > floor and head_start - i < max_len:
+        ch = text[i - 1]
+        if not re.match(NAME_CHARS, ch):
+            break
+        if ch in "“" and i < head_start:
+            # a name may start with an opening quote
+            i -= 1
+            break
+        # stop if the text up to i ends with a stop word that is not part of the name
+        m = LEFT_STOP.search(text[max(floor, i - 6) : i])
+        if m:
+            break
+        i -= 1
+    # an unbalanced closing bracket or quote at the start belongs to the text before
+    while i < head_start and text[i] in "）)”-":
+        i += 1
+    return i
+
+
+def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0) -> list[Mention]:
+    """Names ending with one of ``heads`` (longest head wins), extended to the left."""
+    out: list[Mention] = []
+    pattern = re.compile("|".join(sorted(map(re.escape, heads), key=len, reverse=True)))
+    for m in pattern.finditer(text, floor):
+        start = _extend_left(text, m.start(), floor)
+        if m.start() - start < 2:
+            continue
+        out.append(Mention(start, m.end(), text[start : m.end()], kind))
+    # a shorter head inside a longer name (…集团 inside …集团有限公司) is the same mention
+    out.sort(key=lambda x: (x.start, -x.end))
+    kept: list[Mention] = []
+    for mention in out:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def projects_in(text: str) -> list[Mention]:
+    """Named projects (generic phrases like 重点招商项目 are not names).
+
+    >>> [m.text for m in projects_in("由鄞州区委主要领导联系的奥克斯智能空调项目传来好消息")]
+    ['奥克斯智能空调项目']
+    >>> [m.text for m in projects_in("重大项目建设、重点招商项目、重点征迁攻坚项目")]
+    []
+    >>> [m.text for m in projects_in("一条条投资上百万元的真空泵装配流水线相继投入使用")]
+    ['真空泵装配流水线']
+    """
+    out = []
+    for m in find_heads(text, PROJECT_HEADS, "project"):
+        core = m.text
+        for head in PROJECT_HEADS:
+            if core.endswith(head):
+                core = core[: -len(head)]
+                break
+        core = core.strip("“”")
+        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core):
+            continue
+        out.append(m)
+    return out
+
+
+def companies_in(text: str) -> list[Mention]:
+    """Company names (…集团, …有限公司, …股份有限公司).
+
+    >>> [m.text for m in companies_in("在鄞州投资创业中心，宁波圣龙汽车动力系统股份有限公司“机器换人”正在进行")]
+    ['宁波圣龙汽车动力系统股份有限公司']
+    >>> [m.text for m in companies_in("浙东建材集团进军建筑工业化PC构件领域")]
+    ['浙东建材集团']
+    """
+    return [m for m in find_heads(text, COMPANY_HEADS, "company") if len(m.text) >= 4 and not m.text.startswith("该")]
+
+
+def ventures_in(text: str) -> list[Mention]:
+    """What a company moves into (进军X领域): a project described without a 项目 word.
+
+    >>> [m.text for m in ventures_in("浙东建材集团进军建筑工业化PC(混凝土预制件)构件领域，该项目已经正式启动")]
+    ['建筑工业化PC(混凝土预制件)构件']
+    """
+    return [Mention(m.start(1), m.end(1), m.group(1), "venture") for m in VENTURE.finditer(text)]
+
+
+def quoted_after_company(text: str, companies: list[Mention]) -> list[Mention]:
+    """A quoted name right after a company (公司“机器换人”) is a project of that company."""
+    out = []
+    for c in companies:
+        m = QUOTED.match(text, c.end)
+        if m:
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "quoted"))
+    return out
+
+
+def regions_in(text: str) -> list[Mention]:
+    """Administrative places named with their level (鄞州区, 宁波市, 浙江省, 姜山镇).
+
+    A place name is two or three characters before its level word (four before 镇/乡/街道), and
+    must start at a word boundary: after punctuation, a non-Chinese character or a function
+    word (在鄞州区), so that 保持全市 or 地区 do not read as places.
+
+    >>> [m.text for m in regions_in("鄞州区实现进出口总额297亿元，继续保持全市第一，在鄞州经济开发区")]
+    ['鄞州区']
+    >>> [m.text for m in regions_in("由宁波市和慈溪市联合举办，浙江省委")]
+    ['宁波市', '慈溪市']
+    """
+    out = []
+    for m in REGION_SUFFIX.finditer(text):
+        suffix_start, end = m.start(), m.end()
+        if text[end : end + 1] and REGION_NOT_AFTER.match(text[end:]):
+            continue
+        longest = 4 if m.group() in ("镇", "乡", "街道") else 3
+        best = None
+        for length in range(2, longest + 1):
+            start = suffix_start - length
+            if start < 0:
+                break
+            name = text[start:suffix_start]
+            if not all("\u3400" <= ch <= "\u9fff" for ch in name) or NOT_IN_PLACE.search(name):
+                break
+            before = text[start - 1] if start > 0 else ""
+            if not before or not ("\u3400" <= before <= "\u9fff") or before in LEADING_FUNCTION_CHARS:
+                best = start
+        if best is None:
+            continue
+        full = text[best:end]
+        if NOT_REGION.match(full) or AREA_SUFFIX.search(full):
+            continue
+        out.append(Mention(best, end, full, "region"))
+    return out
+
+
+def main_region(text: str) -> str | None:
+    """The place an article is mostly about: the most often named region (ties: first named).
+
+    >>> main_region("鄞州区铺开活动。宁波市……鄞州区实现进出口总额297亿元")
+    '鄞州区'
+    """
+    counts: dict[str, int] = {}
+    for m in regions_in(text):
+        counts[m.text] = counts.get(m.text, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda name: (counts[name], -text.find(name)))
+
+
+# --- periods -----------------------------------------------------------------------------------
+CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+CN_M = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+PERIOD_RE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日)|(?P<rel>今年|去年|上年|前年|明年|当年)|"
+    r"(?P<h1>上半年)|(?P<h2>下半年)|(?P<q3>前三季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|"
+    r"(?P<mr>(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})[-—–至到~](?P<m2>\d{1,2}|[一二三四五六七八九十]{1,2})月(?!\d{1,2}日))|"
+    r"(?P<mo>(?<![\d年-])(?P<mn>\d{1,2})月份?(?![\d份]?\d{0,2}日))|(?P<full>全年)"
+)
+
+
+def _month(s: str) -> int | None:
+    n = int(s) if s.isdigit() else CN_M.get(s)
+    return n if n and 1 <= n <= 12 else None
+
+
+def period_in(text: str, pub_year: int | None) -> str | None:
+    """The reporting period a sentence names, as ISO-like text (2017, 2017-Q1, 2017-01/2017-04).
+
+    >>> period_in("今年第一季度，鄞州主要经济指标增长稳健", 2017)
+    '2017-Q1'
+    >>> period_in("1-4月，全市规上工业增加值增长8.1%", 2017)
+    '2017-01/2017-04'
+    >>> period_in("去年全年实现地区生产总值1200亿元", 2017)
+    '2016'
+    >>> period_in("2016年上半年", None)
+    '2016-H1'
+    """
+    year = None
+    part = None
+    for m in PERIOD_RE.finditer(text):
+        if m.group("year"):
+            year = int(m.group("year"))
+        elif m.group("rel") and pub_year:
+            year = pub_year + {"今年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[m.group("rel")]
+        elif m.group("h1"):
+            part = part or "H1"
+        elif m.group("h2"):
+            part = part or "H2"
+        elif m.group("q3"):
+            part = part or ("M", 1, 9)
+        elif m.group("q"):
+            part = part or f"Q{CN_Q[m.group('qn')]}"
+        elif m.group("mr"):
+            a, b = _month(m.group("m1")), _month(m.group("m2"))
+            if a and b and a < b:
+                part = part or ("M", a, b)
+        elif m.group("mo"):
+            a = _month(m.group("mn"))
+            if a:
+                part = part or ("M", a, a)
+    if year is None and part is None:
+        return None
+    year = year or pub_year
+    if year is None:
+        return None
+    if part is None:
+        return str(year)
+    if isinstance(part, tuple):
+        _, a, b = part
+        return f"{year}-{a:02d}" if a == b else f"{year}-{a:02d}/{year}-{b:02d}"
+    return f"{year}-{part}"

@@ -1,0 +1,95 @@
+"""The spaCy ``zh`` pipeline: blank, jieba segmenter, sentences on Chinese punctuation.
+
+No model is downloaded: ``spacy.blank("zh")`` with jieba as segmenter, a
+user dictionary of economic terms, and a sentence splitter.  The pipeline is
+built once per process (workers each build their own) and cached.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+# A sentence ends after these (closing quotes/brackets that follow stay with it).
+SENT_END = frozenset("。！？!?…")
+CLOSERS = frozenset("”’」』)）】")
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, ...], Language] = {}
+
+
+@Language.component(
+    "zh_sentences",
+    assigns=["token.is_sent_start"],
+)
+def zh_sentences(doc):
+    """Sentence starts after 。！？… (and their closing quotes) and after line breaks."""
+    start_next = False
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        text = token.text
+        if start_next and not (text and all(ch in CLOSERS for ch in text)):
+            token.is_sent_start = True
+            start_next = False
+        else:
+            token.is_sent_start = False
+        if text and (text[-1] in SENT_END or "\n" in text):
+            start_next = True
+    return doc
+
+
+def load_user_dicts(paths: Iterable[str | Path]) -> list[Path]:
+    """Add jieba user dictionaries (once per process and path); returns those loaded."""
+    import jieba
+
+    loaded = []
+    for path in paths:
+        p = Path(path)
+        if not p.exists():
+            log.warning("user dictionary %s does not exist; segmentation goes on without it", p)
+            continue
+        jieba.load_userdict(str(p))
+        loaded.append(p)
+    return loaded
+
+
+def get_nlp(user_dicts: Iterable[str | Path] = ()) -> Language:
+    """The cached pipeline for these user dictionaries (built on first use in this process)."""
+    from pipeline.config import resolve_path
+
+    key = tuple(str(resolve_path(p)) for p in user_dicts)
+    with _lock:
+        nlp = _cache.get(key)
+        if nlp is None:
+            nlp = _build(key)
+            _cache[key] = nlp
+    return nlp
+
+
+def _build(user_dicts: tuple[str, ...]) -> Language:
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()  # uses jieba's own cached prefix dictionary in the temp dir
+    load_user_dicts(user_dicts)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("zh_sentences")
+    return nlp
+
+
+def segment(text: str, nlp: Language | None = None) -> list[str]:
+    """jieba tokens of ``text`` through the spaCy pipeline, whitespace tokens dropped.
+
+    >>> segment("该项目计划总投资21.9亿元")
+    ['该', '项目', '计划总投资', '21.9', '亿元']
+    """
+    nlp = nlp or get_nlp()
+    return [t.text for t in nlp.make_doc(text) if not t.is_space and t.text.strip()]

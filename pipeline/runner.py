@@ -1,0 +1,194 @@
+"""The thin runner: inputs -> per-page function -> state store -> output tables.
+
+``process_page`` is the whole per-page pipeline (decode, extract, segment,
+facts, signature).  It is pure, so it runs the same serially, in worker
+processes, or on Dask.  Everything with state or I/O (reading inputs, the
+store, writing tables) stays here at the edges.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import traceback
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.errors import Skip
+from pipeline.records import PageResult, RawPage
+
+log = logging.getLogger(__name__)
+
+TABLE_ORDER = ("articles", "facts", "projects", "duplicates")
+
+
+@dataclass
+class Summary:
+    """What a run did, for the operator and for the runs table."""
+
+    run_id: str
+    pages_read: int = 0
+    articles: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    duplicates: dict = field(default_factory=dict)
+    facts: Counter = field(default_factory=Counter)
+    tables: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id, "pages_read": self.pages_read, "articles": self.articles,
+            "skipped": dict(sorted(self.skipped.items())), "duplicates": self.duplicates,
+            "facts": dict(sorted(self.facts.items())), "tables": self.tables,
+        }
+
+    def lines(self) -> list[str]:
+        skipped = sum(self.skipped.values())
+        out = [
+            f"pages read: {self.pages_read}",
+            f"articles extracted this run: {self.articles}",
+            f"pages skipped: {skipped}" + (
+                " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) + ")" if skipped else ""),
+            "duplicates: " + ", ".join(f"{k} {v}" for k, v in self.duplicates.items()),
+            "facts: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
+            "tables: " + ", ".join(f"{k} {v} rows" for k, v in self.tables.items()),
+        ]
+        return out
+
+
+# --- the per-page function -------------------------------------------------------------------
+_config: dict | None = None
+
+
+def init_worker(config: dict) -> None:
+    """Set the config of this process (called once per worker process)."""
+    global _config
+    _config = config
+
+
+def process_page(raw: RawPage, config: dict | None = None) -> PageResult:
+    """Bytes of one page -> article, tokens, facts, projects and MinHash signature. Raises Skip."""
+    from dataclasses import replace
+
+    from pipeline.article import extract_article
+    from pipeline.dedupe import signature, to_blob
+    from pipeline.facts import extract
+    from pipeline.nlp import get_nlp
+    from pipeline.urls import has_tracking
+
+    config = config if config is not None else (_config or {})
+    article = extract_article(
+        raw.body, raw.url, location=raw.location, content_type=raw.content_type,
+        fetched_at=raw.fetched_at, config=config,
+    )
+    nlp = get_nlp(config.get("segment", {}).get("user_dicts", ()))
+    doc = nlp(article.content)
+    tokens = tuple(t.text for t in doc if t.text.strip())
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    facts, projects = extract(article.content, article.published_at, sentences=sentences)
+    dd = config.get("dedupe", {})
+    sig = signature(article.content, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)))
+    return PageResult(
+        article=replace(article, tokens=tokens),
+        facts=tuple(facts),
+        projects=tuple(projects),
+        signature=to_blob(sig),
+        found_url_is_clean=not has_tracking(raw.url),
+    )
+
+
+def safe_process(raw: RawPage) -> PageResult | Skip:
+    """process_page that never raises: a failure becomes a Skip naming the page."""
+    try:
+        return process_page(raw)
+    except Skip as skip:
+        return skip
+    except Exception as exc:  # a bug or a page we cannot handle must not stop the run
+        log.debug("page %s failed:\n%s", raw.location, traceback.format_exc())
+        return Skip("extract_error", raw.location, f"{type(exc).__name__}: {exc} (rerun with -v for the traceback)")
+
+
+# --- the run ---------------------------------------------------------------------------------
+def run(
+    inputs: list[str],
+    out_dir: str | Path,
+    config: dict,
+    state_dir: str | Path | None = None,
+    workers: int = 1,
+    progress: bool | None = None,
+) -> Summary:
+    """Process ``inputs`` into the state database of ``out_dir`` and export all tables."""
+    from pipeline.export import clean_stale_temp, write_table
+    from pipeline.ingest import iter_raw_pages
+    from pipeline.store import Store
+
+    out_dir = Path(out_dir)
+    state_dir = Path(state_dir) if state_dir else out_dir / ".state"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale_temp(out_dir)
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    summary = Summary(run_id=started.replace(":", "").replace("+0000", "Z") + "-" + uuid.uuid4().hex[:6])
+    max_bytes = int(config.get("input", {}).get("max_page_bytes", 20 * 2**20))
+
+    with Store(state_dir / "newsfacts.sqlite", config.get("dedupe", {})) as store:
+        raw_items = iter_raw_pages(inputs, max_bytes=max_bytes)
+        bar = _progress_bar(progress)
+        try:
+            for item in _process_all(raw_items, config, workers, summary):
+                bar.update(1)
+                if isinstance(item, Skip):
+                    summary.skipped[item.reason] += 1
+                    log.warning("%s", item)
+                    continue
+                store.put(item, summary.run_id)
+                summary.articles += 1
+        finally:
+            bar.close()
+        summary.duplicates = store.assign_duplicates()
+        for name in TABLE_ORDER:
+            rows = getattr(store, f"iter_{name}")()
+            if name == "facts":
+                rows = _counting(rows, summary.facts)
+            summary.tables[name] = write_table(out_dir, name, rows)
+        store.record_run(summary.run_id, started, [str(p) for p in inputs], summary.as_dict())
+    return summary
+
+
+def _counting(rows: Iterable[dict], counter: Counter) -> Iterator[dict]:
+    for row in rows:
+        counter[row["fact_type"]] += 1
+        yield row
+
+
+def _process_all(raw_items: Iterable, config: dict, workers: int, summary: Summary) -> Iterator[PageResult | Skip]:
+    """Run safe_process over the pages, in order, in this process or in ``workers`` processes."""
+
+    def pages() -> Iterator[RawPage | Skip]:
+        for item in raw_items:
+            summary.pages_read += 1
+            yield item
+
+    if workers <= 1:
+        init_worker(config)
+        for item in pages():
+            yield item if isinstance(item, Skip) else safe_process(item)
+        return
+    import multiprocessing as mp
+
+    # Skips from the reader pass through in order; pages go to the pool, results come back in order.
+    ctx = mp.get_context("spawn" if sys.platform == "darwin" else "forkserver")
+    with ctx.Pool(workers, initializer=init_worker, initargs=(config,)) as pool:
+        yield from pool.imap(_passthrough, pages(), chunksize=4)
+
+
+def _passthrough(item: RawPage | Skip) -> PageResult | Skip:
+    return item if isinstance(item, Skip) else safe_process(item)
+
+
+def _progress_bar(progress: bool | None):
+    from tqdm import tqdm
+
+    enabled = sys.stderr.isatty() if progress is None else progress
+    return tqdm(desc="pages", unit="page", disable=not enabled, file=sys.stderr, dynamic_ncols=True)

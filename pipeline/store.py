@@ -1,0 +1,309 @@
+"""The state database (SQLite): every page ever processed into an output folder.
+
+It is the source of truth; the CSV/Parquet tables are a snapshot exported
+from it.  Pages are keyed by ``location``, so rerunning the same input
+replaces rows instead of adding them, and duplicates are found across runs.
+The original/duplicate decision is recomputed over all pages at the end of
+each run, in publication order, so it does not depend on the order in which
+pages arrived or on how many runs they came in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.dedupe import band_keys, band_layout, from_blob, similarity
+from pipeline.errors import StateError
+from pipeline.records import PageResult, short_sha1
+from pipeline.tables import ARTICLES
+from pipeline.urls import identity_url
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    location TEXT PRIMARY KEY, id_key TEXT NOT NULL, clean_url INTEGER NOT NULL,
+    url TEXT, site TEXT, title TEXT, original_title TEXT, published_at TEXT, source_name TEXT,
+    authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
+    content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT, signature BLOB,
+    run_id TEXT, updated_at TEXT);
+CREATE INDEX IF NOT EXISTS articles_id_key ON articles(id_key);
+CREATE INDEX IF NOT EXISTS articles_sha1 ON articles(content_sha1);
+CREATE TABLE IF NOT EXISTS facts (
+    location TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
+    metric TEXT, value REAL, value_max REAL, unit TEXT, per TEXT, product TEXT, direction TEXT,
+    approx TEXT, region TEXT, period TEXT, raw_text TEXT, sentence TEXT, char_start INTEGER,
+    char_end INTEGER, PRIMARY KEY (location, ordinal));
+CREATE TABLE IF NOT EXISTS projects (
+    location TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
+    PRIMARY KEY (location, ordinal));
+CREATE TABLE IF NOT EXISTS lsh (band_key INTEGER NOT NULL, location TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_key ON lsh(band_key);
+CREATE INDEX IF NOT EXISTS lsh_location ON lsh(location);
+CREATE TABLE IF NOT EXISTS dedupe (
+    location TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
+    duplicate_of TEXT, method TEXT, similarity REAL);
+CREATE INDEX IF NOT EXISTS dedupe_rank ON dedupe(rank);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, inputs TEXT, summary TEXT);
+"""
+FACT_COLUMNS = ("fact_type", "subject", "project", "metric", "value", "value_max", "unit", "per", "product",
+                "direction", "approx", "region", "period", "raw_text", "sentence", "char_start", "char_end")
+
+
+class Store:
+    """Open with :meth:`open` (or as a context manager), close with :meth:`close`."""
+
+    def __init__(self, path: str | Path, dedupe_config: dict):
+        self.path = Path(path)
+        self.threshold = float(dedupe_config.get("threshold", 0.5))
+        self.num_perm = int(dedupe_config.get("num_perm", 128))
+        self.min_chars = int(dedupe_config.get("min_chars", 200))
+        self.bands, self.rows = band_layout(self.threshold, self.num_perm)
+        self.db: sqlite3.Connection | None = None
+        self._pending = 0
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open(self) -> "Store":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.path.parent, 0o700)
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=10000")
+            if exists:
+                version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if version is None or int(version[0]) != SCHEMA_VERSION:
+                    raise StateError(f"{self.path} is a newsfacts state database of another version ({version})")
+            else:
+                db.executescript(DDL)
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"state database {self.path} cannot be used ({exc}); it is not a newsfacts database or is "
+                "damaged: move it away (it is never silently replaced) and rerun to rebuild from the inputs"
+            ) from None
+        self.db = db
+        self.db.execute("BEGIN")
+        return self
+
+    def close(self) -> None:
+        if self.db is not None:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> "Store":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def commit(self) -> None:
+        assert self.db is not None
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+        self._pending = 0
+
+    # -- writing -------------------------------------------------------------------------------
+    def put(self, result: PageResult, run_id: str) -> None:
+        """Insert or replace one page with its facts, projects and LSH bands."""
+        db = self.db
+        assert db is not None
+        a = result.article
+        loc = a.location
+        for table in ("facts", "projects", "lsh"):
+            db.execute(f"DELETE FROM {table} WHERE location=?", (loc,))
+        db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), a.url, a.site, a.title,
+                a.original_title, a.published_at, a.source_name, ";".join(a.authors), a.editor, a.content,
+                " ".join(a.tokens), a.n_chars, a.content_sha1, a.fetched_at, a.encoding, ";".join(a.flags),
+                result.signature, run_id, _now(),
+            ),
+        )
+        db.executemany(
+            f"INSERT INTO facts VALUES (?,?,{','.join('?' * len(FACT_COLUMNS))})",
+            [(loc, i, *(getattr(f, c) for c in FACT_COLUMNS)) for i, f in enumerate(result.facts, 1)],
+        )
+        db.executemany(
+            "INSERT INTO projects VALUES (?,?,?,?,?,?)",
+            [(loc, p.ordinal, p.name, p.company, p.region, p.status) for p in result.projects],
+        )
+        if result.signature is not None and a.n_chars >= self.min_chars:
+            keys = band_keys(from_blob(result.signature), self.bands, self.rows)
+            db.executemany("INSERT INTO lsh VALUES (?,?)", [(k, loc) for k in keys])
+        self._pending += 1
+        if self._pending >= 500:
+            self.commit()
+
+    def record_run(self, run_id: str, started_at: str, inputs: list[str], summary: dict) -> None:
+        assert self.db is not None
+        self.db.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?)",
+            (run_id, started_at, _now(), json.dumps(inputs, ensure_ascii=False),
+             json.dumps(summary, ensure_ascii=False, sort_keys=True)),
+        )
+        self.commit()
+
+    # -- duplicates ----------------------------------------------------------------------------
+    def assign_duplicates(self) -> dict[str, int]:
+        """Decide ids and originals over all stored pages; returns duplicate counts by method.
+
+        Order: earlier publication first (unknown times last), then the page found under a
+        clean URL, then location.  Walking that order, a page is a ``url`` duplicate of the first
+        page with its canonical URL, else an ``exact`` duplicate of the first page with its
+        normalized text, else a ``near`` duplicate of the earliest earlier page whose estimated
+        Jaccard similarity reaches the threshold.
+        """
+        db = self.db
+        assert db is not None
+        self.commit()
+        db.execute("DELETE FROM dedupe")
+        db.execute(
+            """INSERT INTO dedupe (location, article_id, rank)
+               SELECT location, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
+                                                      clean_url DESC, location)
+               FROM articles"""
+        )
+        counts = {"url": 0, "exact": 0, "near": 0}
+        cur = db.execute(
+            "SELECT d.location, d.rank, a.id_key, a.content_sha1, a.signature, a.n_chars "
+            "FROM dedupe d JOIN articles a USING (location) ORDER BY d.rank"
+        )
+        for location, rank, id_key, sha1, sig_blob, n_chars in _iter(cur):
+            original, method, sim = self._find_original(location, rank, id_key, sha1, sig_blob, n_chars)
+            # A URL duplicate cannot share the id of its original: its id comes from its location.
+            own_id = short_sha1(location) if method == "url" else _id_from_key(id_key)
+            # Written at once: later pages look up the roots decided here.
+            db.execute(
+                "UPDATE dedupe SET article_id=?, duplicate_of=?, method=?, similarity=? WHERE location=?",
+                (own_id, original, method, sim, location),
+            )
+            if method:
+                counts[method] += 1
+        self.commit()
+        return counts
+
+    def _find_original(self, location, rank, id_key, sha1, sig_blob, n_chars):
+        db = self.db
+        row = db.execute(
+            "SELECT d.location FROM articles a JOIN dedupe d USING (location) "
+            "WHERE a.id_key=? AND d.rank<? ORDER BY d.rank LIMIT 1", (id_key, rank)).fetchone()
+        if row:
+            return row[0], "url", 1.0
+        row = db.execute(
+            "SELECT d.location FROM articles a JOIN dedupe d USING (location) "
+            "WHERE a.content_sha1=? AND d.rank<? ORDER BY d.rank LIMIT 1", (sha1, rank)).fetchone()
+        if row:
+            return self._root(row[0]), "exact", 1.0
+        if sig_blob is None or n_chars < self.min_chars:
+            return None, None, None
+        sig = from_blob(sig_blob)
+        candidates = db.execute(
+            "SELECT DISTINCT d.location, d.rank, a.signature FROM lsh l JOIN dedupe d USING (location) "
+            "JOIN articles a USING (location) WHERE l.band_key IN (SELECT band_key FROM lsh WHERE location=?) "
+            "AND d.rank<? ORDER BY d.rank", (location, rank)).fetchall()
+        for cand_loc, _, cand_sig in candidates:
+            sim = similarity(sig, from_blob(cand_sig))
+            if sim >= self.threshold:
+                return self._root(cand_loc), "near", round(sim, 4)
+        return None, None, None
+
+    def _root(self, location: str) -> str:
+        """Follow duplicate_of to the original of a cluster (already decided: lower rank)."""
+        row = self.db.execute("SELECT duplicate_of FROM dedupe WHERE location=?", (location,)).fetchone()
+        return row[0] if row and row[0] else location
+
+    # -- reading for export ------------------------------------------------------------------
+    def iter_articles(self) -> Iterator[dict]:
+        cur = self.db.execute(
+            """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
+                      a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
+                      o.article_id, d.similarity, a.fetched_at
+               FROM articles a JOIN dedupe d USING (location)
+               LEFT JOIN dedupe o ON o.location = d.duplicate_of
+               ORDER BY d.article_id, a.location""")
+        names = [c for c, _ in ARTICLES]
+        for row in _iter(cur):
+            rec = dict(zip(names, row))
+            rec["tokens"] = rec["tokens"].split(" ") if rec["tokens"] else []
+            if rec["duplicate_of"] is None:
+                rec["dup_similarity"] = None
+            yield rec
+
+    def iter_facts(self) -> Iterator[dict]:
+        cur = self.db.execute(
+            f"""SELECT d.article_id, f.ordinal, {', '.join('f.' + c for c in FACT_COLUMNS)}
+                FROM facts f JOIN dedupe d USING (location)
+                WHERE d.duplicate_of IS NULL ORDER BY d.article_id, f.ordinal""")
+        for row in _iter(cur):
+            article_id, ordinal, *values = row
+            rec = dict(zip(FACT_COLUMNS, values))
+            project = rec.pop("project")
+            yield {
+                "fact_id": f"{article_id}-{ordinal}", "article_id": article_id,
+                "project_id": f"{article_id}-p{project}" if project else None, **rec,
+            }
+
+    def iter_projects(self) -> Iterator[dict]:
+        cur = self.db.execute(
+            """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status
+               FROM projects p JOIN dedupe d USING (location)
+               WHERE d.duplicate_of IS NULL ORDER BY d.article_id, p.ordinal""")
+        for article_id, location, ordinal, name, company, region, status in _iter(cur):
+            inv = self.db.execute(
+                "SELECT value, unit FROM facts WHERE location=? AND project=? AND fact_type='investment' "
+                "ORDER BY value DESC, ordinal LIMIT 1", (location, ordinal)).fetchone()
+            cap = self.db.execute(
+                "SELECT value, unit, product FROM facts WHERE location=? AND project=? AND fact_type='capacity' "
+                "ORDER BY ordinal LIMIT 1", (location, ordinal)).fetchone()
+            yield {
+                "project_id": f"{article_id}-p{ordinal}", "article_id": article_id, "name": name,
+                "company": company, "region": region, "status": status,
+                "total_investment": inv[0] if inv else None, "currency": inv[1] if inv else None,
+                "capacity": cap[0] if cap else None, "capacity_unit": cap[1] if cap else None,
+                "product": cap[2] if cap else None,
+            }
+
+    def iter_duplicates(self) -> Iterator[dict]:
+        cur = self.db.execute(
+            """SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
+               JOIN dedupe o ON o.location = d.duplicate_of ORDER BY d.article_id""")
+        for article_id, original, method, sim in _iter(cur):
+            yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
+
+    def counts(self) -> dict[str, int]:
+        db = self.db
+        return {
+            "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "duplicates": db.execute("SELECT COUNT(*) FROM dedupe WHERE duplicate_of IS NOT NULL").fetchone()[0],
+        }
+
+
+def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
+    """Rows of a cursor in batches, so a large table never sits in memory at once."""
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
+
+
+def _id_from_key(id_key: str) -> str:
+    return short_sha1(id_key[4:] if id_key.startswith("loc:") else id_key)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
