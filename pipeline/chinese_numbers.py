@@ -93,12 +93,13 @@ def scale10(x: float, exponent: int) -> float:
     written is 920000000, and gold values are compared to 1e-6 relative, so
     exact is better than close.
 
-    >>> scale10(9.2, 8), 9.2 * 1e8
-    (920000000.0, 919999999.9999999)
+    >>> scale10(9.2, 8), 9.2 * 1e8, scale10(8.7e17, 8)
+    (920000000.0, 919999999.9999999, 8.7e+25)
     """
     if exponent == 0:
         return x
-    return float(f"{x!r}e{exponent}")
+    mantissa, _, exp = repr(x).partition("e")  # repr may already be 8.7e+17
+    return float(f"{mantissa}e{int(exp or 0) + exponent}")
 
 
 def has_big_unit(s: str) -> bool:
@@ -151,6 +152,8 @@ def _parse_mixed(s: str) -> float | None:
     last_small = 1e4  # small units must fall: 三千五百 yes, 五百三千 no
     last_unit = 0.0  # value of the unit just before ``current``
     zero = False  # a 零 was written, so 一百零五 is 105 and not colloquial
+    after_big = 0.0  # the last 万/亿 read; what follows it must fill the places below it
+    gap_zero = False  # a 零 since that 万/亿: 一万零五百, 一亿零五千
     seen_digit = False
     pos = 0
     n = len(s)
@@ -163,7 +166,7 @@ def _parse_mixed(s: str) -> float | None:
             return None
         if kind == "ar" or kind == "digit":
             if kind == "digit" and CN_DIGITS[tok] == 0:
-                zero = True
+                zero = gap_zero = True
                 seen_digit = True
                 continue
             if current is not None:  # two digits in a row: 十三五, 一一, 2三
@@ -187,6 +190,8 @@ def _parse_mixed(s: str) -> float | None:
             unit = CN_UNITS[tok]
             if unit >= last_small:
                 return None
+            if after_big and not group and not gap_zero and unit != 1000:
+                return None  # 一万二百, 一亿三百万: a gap must be written with 零
             if current is None:
                 # 十二 = 12 at the head of a group; 百/千 alone only at the very start
                 if group or section or total or zero:
@@ -217,9 +222,12 @@ def _parse_mixed(s: str) -> float | None:
                 total = scale10(sub, _EXP[unit])
                 section = 0.0
             group, current, last_small, last_unit, zero = 0.0, None, 1e4, unit, False
+            after_big, gap_zero = unit, False
     if current is not None and last_unit > 10 and not zero:
         # 一万五, 三亿一, 1万2: colloquial or a number glued to the next word
         return None
+    if after_big > 1e4 and (group or current) and not gap_zero:
+        return None  # 四亿五千 is 四亿五千万 cut short, not 400005000 (that is 四亿零五千)
     if not seen_digit and not last_unit:
         return None
     return total + section + group + (current or 0.0)

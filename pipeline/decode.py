@@ -301,12 +301,35 @@ def mojibake_signs(text: str) -> list[str]:
         if recovered >= 2:
             signs.append("utf8_as_latin1")
             break
-    cjk = _CJK_RE.findall(text[:200000])
+    sample = text[:200000]
+    cjk = _CJK_RE.findall(sample)
     if len(cjk) >= 8:
         rare = sum(1 for ch in cjk if ch not in _COMMON_CHARS)
+        # Many rare characters (traditional or classical text has some too) and
+        # the bytes behind them read back as UTF-8 Chinese: UTF-8 read as GBK.
         if rare / len(cjk) >= 0.35:
-            signs.append("utf8_as_gbk")
+            recovered, failed = _gbk_roundtrip(sample)
+            if recovered >= 4 and recovered >= 2 * failed:
+                signs.append("utf8_as_gbk")
     return signs
+
+
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f\ufffd]+")
+
+
+def _gbk_roundtrip(text: str) -> tuple[int, int]:
+    """CJK characters recovered and replacement characters produced when each
+    non-ASCII run of ``text`` is encoded as GB18030 and read back as UTF-8."""
+    recovered = failed = 0
+    for match in _NON_ASCII_RUN_RE.finditer(text):
+        try:
+            raw = match.group().encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        back = raw.decode("utf-8", "replace")
+        recovered += len(_CJK_RE.findall(back))
+        failed += back.count("\ufffd")
+    return recovered, failed
 
 
 # --------------------------------------------------------------------------- main

@@ -62,6 +62,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 SNIFF_BYTES = 1024
 _CHUNK = 64 * 1024
 _SCAN_CHUNK = 1 << 20
+_PROBE = 16 * 1024  # bytes read at a candidate record start to validate it
 
 _MAGIC = (
     (b"%PDF", "a PDF document"),
@@ -90,6 +91,8 @@ _GZIP_MAGIC = b"\x1f\x8b\x08"
 _WARC_LINE_RE = re.compile(rb"WARC/1\.[01]\r?\n")
 _ARC_LINE_RE = re.compile(rb"(?:https?|dns|filedesc|ftp)://\S* \S+ \d{14} \S+ \d+\r?\n")
 _ARC_SCAN_RE = re.compile(rb"\n(?=(?:https?|dns|filedesc|ftp)://)")
+# The start of another WARC record inside a payload: a too-large Content-Length.
+_MERGED_RE = re.compile(rb"\r\n\r\nWARC/1\.[01]\r\n[A-Za-z-]+: ")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -248,8 +251,8 @@ def _read_capped(stream, max_bytes: int) -> bytes | None:
 def _describe(exc: BaseException) -> str:
     """Exception as one short printable line (warcio quotes raw, often binary, bytes).
 
-    >>> _describe(ValueError("bad first line: \x1f\x8b\x08junk"))
-    'ValueError: bad first line: ???junk'
+    >>> _describe(ValueError("bad first line: \x8b\x08junk"))
+    'ValueError: bad first line: ??junk'
     """
     text = " ".join(f"{type(exc).__name__}: {exc}".split())
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
@@ -334,16 +337,17 @@ def _looks_like_record_head(head: bytes, arc: bool) -> bool:
     return arc and _ARC_LINE_RE.match(head) is not None
 
 
-def _valid_start(fh: BinaryIO, offset: int, arc: bool) -> bool:
-    fh.seek(offset)
-    data = fh.read(_CHUNK)
-    if data.startswith(_GZIP_MAGIC):
+def _valid_start(data: bytes | memoryview, arc: bool) -> bool:
+    """Do these bytes (from a candidate offset) begin a WARC/ARC record, plain or gzipped?"""
+    if bytes(data[:3]) == _GZIP_MAGIC:
+        if len(data) < 10 or data[3] & 0xE0:  # reserved gzip flag bits must be 0
+            return False
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
         except zlib.error:
             return False
     else:
-        head = data[:4096]
+        head = bytes(data[:4096])
     return _looks_like_record_head(head, arc)
 
 
@@ -372,12 +376,18 @@ def find_next_record(fh: BinaryIO, start: int, arc: bool = False) -> int | None:
             if pos == start:
                 hits.append(0)
         hits.sort()
+        view = memoryview(window)
         for i in hits:
             offset = pos + i
             if offset <= checked:
                 continue
             checked = offset
-            if _valid_start(fh, offset, arc):
+            if i + _PROBE <= len(window):
+                probe = view[i:i + _PROBE]
+            else:
+                fh.seek(offset)
+                probe = fh.read(_PROBE)
+            if _valid_start(probe, arc):
                 return offset
         if len(window) < _SCAN_CHUNK:
             return None
@@ -436,7 +446,7 @@ def _record_outcome(record, loc: str, max_bytes: int) -> tuple[RawPage | Skip | 
     if body is None:
         return Skip("too_large", loc, f"payload is more than {_mib(max_bytes)} after decoding; "
                                       "raise max_bytes if the page is genuine"), None
-    if re.search(rb"\r\n\r\nWARC/1\.[01]\r\nWARC-", body):
+    if _MERGED_RE.search(body):
         return None, "payload contains the next WARC record (Content-Length too large?)"
     if not body.strip():
         return Skip("empty_body", loc, "HTTP 200 response with an empty body"), None
@@ -469,6 +479,9 @@ def _check_record(record, it: ArchiveIterator, errors_before: int, arc: bool) ->
     if it.err_count > errors_before:
         return (f"Content-Length {record.length} does not end at the record boundary "
                 "(no blank-line separator after the block)")
+    decompressor = getattr(it.reader, "decompressor", None)
+    if decompressor is not None and not getattr(decompressor, "eof", True):
+        return "gzip member is cut short (its end marker and checksum are missing)"
     return None
 
 
@@ -597,6 +610,9 @@ def _walk(root: str, max_bytes: int) -> Iterator[RawPage | Skip]:
                     continue
                 if os.path.isdir(target):
                     continue  # its target is inside the root and is walked there
+                if kind is not None and not os.path.exists(target):
+                    yield Skip("unreadable", location, "dangling symlink (its target does not exist)")
+                    continue
                 if kind is not None:
                     yield from _read_any(entry.path, location, kind, max_bytes)
                 continue

@@ -35,7 +35,13 @@ def zh_sentences(doc):
             token.is_sent_start = True
             continue
         text = token.text
-        if start_next and not (text and all(ch in CLOSERS for ch in text)):
+        if token.is_space or (text and all(ch in CLOSERS for ch in text)):
+            # spaces and closing quotes stay with the sentence they end
+            token.is_sent_start = False
+            if "\n" in text:
+                start_next = True
+            continue
+        if start_next:
             token.is_sent_start = True
             start_next = False
         else:
@@ -60,10 +66,12 @@ def load_user_dicts(paths: Iterable[str | Path]) -> list[Path]:
     return loaded
 
 
-def get_nlp(user_dicts: Iterable[str | Path] = ()) -> Language:
-    """The cached pipeline for these user dictionaries (built on first use in this process)."""
-    from pipeline.config import resolve_path
+def get_nlp(user_dicts: Iterable[str | Path] | None = None) -> Language:
+    """The cached pipeline for these user dictionaries (default: those of the shipped config)."""
+    from pipeline.config import load_config, resolve_path
 
+    if user_dicts is None:
+        user_dicts = load_config()["segment"]["user_dicts"]
     key = tuple(str(resolve_path(p)) for p in user_dicts)
     with _lock:
         nlp = _cache.get(key)

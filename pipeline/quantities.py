@@ -29,8 +29,11 @@ Design
 * **Chinese numerals are trusted less than digits.**  A single Chinese digit
   (一, 两, 四 ...) is returned only with 倍, 成, %, 个百分点 or inside 翻一番,
   because 一项一项, 四套班子, 一条条 and 一带一路 are words, not amounts.  A
-  numeral may start with a bare 百/千/万/亿 only after 上/数/几 or before 余/多
-  (上百万, 数十亿, 百余家), so 千方百计, 千家万户 and 万一 give nothing.
+  numeral may start with a bare 百/千/万/亿 only after 上/数/几, before 余/多
+  (上百万, 数十亿, 百余家), as money of two characters or more (百万元) or
+  after an approximation word (突破百亿元, 超亿元), so 千方百计, 千家万户, 万元户
+  and 万一 give nothing.  A Chinese numeral without a unit that runs straight
+  into the next word is dropped (十万火急, 二万五千里, 一万年).
 * **成 is read conservatively**: only after a number of at most 10 with no
   multiplier, and not when the next character makes a word (成为, 成本,
   一成不变 ...).
@@ -101,7 +104,8 @@ _PHYSICAL: dict[str, tuple[str, float]] = {
     "公里": ("公里", 1), "千米": ("公里", 1), "km": ("公里", 1), "米": ("米", 1),
 }
 _COUNTERS = (
-    "人次 家 个 人 项 次 户 座 条 张 只 头 名 位 所 栋 幢 间 处 种 款 份 株 棵 场 例 宗 艘 架 枚 批 篇"
+    "人次 辆次 架次 艘次 家 个 人 项 次 户 座 条 张 只 头 名 位 所 栋 幢 间 处 种 款 份 株 棵 场 例 宗 艘 架 枚 "
+    "批 篇"
 ).split()
 _RATES = {
     "%": ("%", 1.0, "percent"), "‰": ("‰", 1.0, "percent"), "成": ("%", 10.0, "percent"),
@@ -123,8 +127,9 @@ _UNIT_NOT_BEFORE = {
     "方": "[面案式向法针位]",
     "位": "数",
     "米": "[粮饭面]",
-    "名": "[单称义]",
+    "名": "[单称义额]",
     "度": "[假过]",
+    "倍": "[体子性]",  # 二倍体, 五倍子
 }
 
 
@@ -162,7 +167,7 @@ _AR = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
 _MULT = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周]))"
 _CN = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
 # 3个亿 / 两个多亿: spoken style for 3亿, common in quotes.
-_NUM = rf"(?:{_AR}(?:[多余]?{_MULT}+|个多?亿)?|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)[多余]?"
+_NUM = rf"(?:{_AR}(?:[多余]?{_MULT}+|个多?亿)?|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)(?:多|余(?!额))?"
 _UNIT = _unit_regex()
 # The leading lookahead lists every character a candidate can start with; it
 # lets the regex engine skip other positions about four times faster than the
@@ -173,9 +178,9 @@ _QTY = re.compile(
     (?=[{_STARTS}])
     (?:
       (?P<fan>翻了?(?P<fan_n>[一两二三四])?番)
-    | (?P<pw>百分之(?P<pw_n>{_AR}|[{_CNd}十百点]+))
+    | (?P<pw>百分之(?P<pw_n>{_AR}|[{_CNd}十百点几]+))
     | (?P<cur>人民币|美元|港元|港币|欧元|日元|英镑)?
-      (?<![\dA-Za-z.])
+      (?<![\d.])
       (?P<lead1>[上数几])?(?P<n1>{_NUM})(?P<u1>{_UNIT})?
       (?:(?P<sep>[至到~\-—–])(?P<lead2>[上数几])?(?P<n2>{_NUM})(?P<u2>{_UNIT})?)?
       # Without a unit or a leading currency, only a number ending in a
@@ -199,10 +204,10 @@ _BEFORE_APPROX = {
     "超": "over", "逾": "over", "突破": "over",
 }
 # 节约/签约 are not 约, 最近/附近 are not 近: the character before the word decides.
-_NOT_APPROX_AFTER = {"约": "节制签合预履违公条特大", "近": "最附临靠将接", "超": "赶高"}
-_APPROX_AFTER = re.compile(r"左右|上下(?![游班级水])|以上|以下|以内|之多|有余")
-_AFTER_APPROX = {"左右": "about", "上下": "about", "以上": "over", "以下": "under",
-                 "以内": "under", "之多": "exact", "有余": "over"}
+_NOT_APPROX_AFTER = {"约": "节制签合预履违公条特", "近": "最附临靠", "超": "赶高"}
+_APPROX_AFTER = re.compile(r"左右|上下(?![游班级水])|及以上|及以下|以上|以下|以内|之多|有余")
+_AFTER_APPROX = {"左右": "about", "上下": "about", "及以上": "at_least", "及以下": "under",
+                 "以上": "over", "以下": "under", "以内": "under", "之多": "exact", "有余": "over"}
 # A threshold that names a category, not an amount: 亿元以上项目, 10万吨级泊位.
 _CATEGORY = re.compile(
     r"级|(?:及)?以[上下]的?(?:项目|企业|工业|产业|重点|重大|单位|客户|大项目|工程|投资项目)"
@@ -210,6 +215,7 @@ _CATEGORY = re.compile(
 _CATEGORY_NOUN = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
 _LEAD_NOT_AFTER = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
                    "几": "十"}
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _FAN = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
 
 
@@ -265,7 +271,9 @@ def _read_number(num: str, lead: str | None) -> _Num | None:
             return None
         num = num.replace("几", "")
         approx = "at_least"
-    bare = num[0] in "百佰千仟万萬亿億"
+    if num[0] in "拾佰仟":
+        return None  # financial numerals need a digit first: 拾人牙慧 is not 10 人
+    bare = num[0] in "百千万萬亿億"
     if lead:
         # 上百万, 数十亿, 几千: the lead needs a bare multiplier right after it
         if not (bare or num[0] in "十拾"):
@@ -284,17 +292,26 @@ def _scale(x: float, factor: float) -> float:
     return x if factor == 1 else scale10(x, round(math.log10(factor)))
 
 
+_UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1e3, "仟": 1e3,
+               "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+_ONE_DIGIT_AND_UNITS = re.compile(rf"[{_CNd}]([十拾百佰千仟万萬亿億]+)")
+
+
 def _multiplier_tail(num: str) -> float:
-    """Product of the 十/百/千/万/亿 written after the digits of an upper bound (60亿 -> 1e8)."""
-    num = num.replace("多", "").replace("余", "")
+    """Product of the multipliers written after the digits of an upper bound.
+
+    60亿 -> 1e8, 2,000万 -> 1e4, 五千万 -> 1e7 (三至五千万 is 3千万 to 5千万), 六十亿 -> 1e8.
+    """
+    num = num.replace("多", "").replace("余", "").replace("个", "")
     if num[:1].isdigit():
-        tail = re.sub(r"^[\d,.]+", "", num)
+        tail = num.lstrip("0123456789,.")
+    elif m := _ONE_DIGIT_AND_UNITS.fullmatch(num):
+        tail = m.group(1)
     else:
         tail = re.search(r"[万萬亿億]*$", num).group()
     factor = 1.0
     for ch in tail:
-        factor *= {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1e3, "仟": 1e3,
-                   "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}[ch]
+        factor *= _UNIT_VALUE[ch]
     return factor
 
 
@@ -339,10 +356,12 @@ def _judge(text: str, t: str, m: re.Match) -> tuple[Quantity | None, int]:
         value = _FAN[m.group("fan_n")]
         return _make(text, m.start(), m.end(), value, None, "x", "exact", "multiple"), m.end()
     if m.group("pw"):
-        value = parse_folded(m.group("pw_n"))
-        if value is None:
+        read = _read_number(m.group("pw_n"), None)  # 百分之九十几: at least 90
+        if read is None:
             return None, m.end()
-        approx = approx_after(t, m.end()) or approx_before(t, m.start()) or "exact"
+        value = read.value
+        approx = read.approx if read.approx != "exact" else (
+            approx_after(t, m.end()) or approx_before(t, m.start()) or "exact")
         return _make(text, m.start(), m.end(), value, None, "%", approx, "percent"), m.end()
 
     # Ordinals (第5届, 第1-3名) and numbered names: skip the whole candidate.
@@ -397,9 +416,17 @@ def _judge_single(text: str, t: str, m: re.Match, ng: str, ug: str, lg: str) -> 
         unit, factor, kind = _MONEY[m.group("cur")], 1.0, "money"
         start = m.start("cur")
     elif _is_multiplied(num) and not read.weak:
+        if not num[0].isdigit() and _CJK.match(t, end):
+            # A Chinese numeral with no unit, run into the next word, is an
+            # idiom or a unit we do not read: 十万火急, 二万五千里, 一万年, 八万斤.
+            return None
         unit, factor, kind = "", 1.0, "number"
     else:
         return None
+    if start > 0 and t[start - 1].isascii() and t[start - 1].isalpha() and not (
+        has_big_unit(num) or kind in ("money", "percent", "pp")
+    ):
+        return None  # G20, A380架, PM2.5: codes; but GDP1.2万亿元 is a figure
     if _CATEGORY.match(t, end) and kind != "percent":
         return None  # (七成以上的企业 is a share of firms, not a class of them)
     before = approx_before(t, m.start())

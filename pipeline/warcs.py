@@ -119,9 +119,10 @@ def _sha1_digest(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
 
 
-def _write_entry(writer: WARCWriter, entry: WarcEntry, date: str) -> None:
+def _write_entry(writer: WARCWriter, entry: WarcEntry, date: str, index: int) -> None:
     host = entry.url.split("/")[2] if "://" in entry.url else ""
-    warc_headers = {"WARC-Date": date, "WARC-Record-ID": record_id(entry.record_type, entry.url, date)}
+    warc_headers = {"WARC-Date": date,
+                    "WARC-Record-ID": record_id(entry.record_type, entry.url, f"{date} {index}")}
     warc_headers.update(dict(entry.warc_headers))
     if entry.record_type == "request":
         path = "/" + entry.url.split("/", 3)[3] if entry.url.count("/") >= 3 else "/"
@@ -203,9 +204,9 @@ def write_warc(
             state.records.append(WrittenRecord("warcinfo", "", start, fh.tell() - start))
             for entry in entries:
                 date = entry.date or warc_date(state.index, base_date)
-                state.index += 1
                 start = fh.tell()
-                _write_entry(writer, entry, date)
+                _write_entry(writer, entry, date, state.index)
+                state.index += 1
                 state.records.append(WrittenRecord(entry.record_type, entry.url, start, fh.tell() - start))
             fh.flush()
             os.fsync(fh.fileno())

@@ -261,9 +261,18 @@ def test_latin1_mojibake_not_repaired_when_lossy():
     assert "mojibake_suspected" in d.flags and "mojibake_repaired" not in d.flags
 
 
+TRADITIONAL = ("香港特別行政區政府今日公布，本港經濟在第三季按年實質增長百分之二點九，"
+               "出口貨值上升，零售業銷貨額亦錄得溫和增長。")
+CLASSICAL = "臣亮言：先帝創業未半而中道崩殂，今天下三分，益州疲弊，此誠危急存亡之秋也。"
+
+
 def test_clean_pages_are_not_flagged():
-    for html in (page(), page(NEWS + RARE), page("Ningbo port handled 1.1 billion tonnes.")):
+    for html in (page(), page(NEWS + RARE), page("Ningbo port handled 1.1 billion tonnes."),
+                 page(TRADITIONAL * 3), page(CLASSICAL * 3)):
         assert decode_html(html.encode("utf-8")).flags == ()
+    big5 = f'<html><head><meta charset="big5"><title>香港新聞</title></head><body>{TRADITIONAL}</body></html>'
+    d = decode_html(big5.encode("big5"))
+    assert (d.text, d.encoding, d.flags) == (big5, "big5hkscs", ())
 
 
 # ---------------------------------------------------------------- API
