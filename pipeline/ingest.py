@@ -92,7 +92,7 @@ _WARC_LINE_RE = re.compile(rb"WARC/1\.[01]\r?\n")
 _ARC_LINE_RE = re.compile(rb"(?:https?|dns|filedesc|ftp)://\S* \S+ \d{14} \S+ \d+\r?\n")
 _ARC_SCAN_RE = re.compile(rb"\n(?=(?:https?|dns|filedesc|ftp)://)")
 # The start of another WARC record inside a payload: a too-large Content-Length.
-_MERGED_RE = re.compile(rb"\r\n\r\nWARC/1\.[01]\r\n[A-Za-z-]+: ")
+_MERGED_RE = re.compile(rb"WARC/1\.[01]\r\n(?:WARC-[A-Za-z-]+|Content-Length|Content-Type): ")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -461,7 +461,47 @@ def _record_outcome(record, loc: str, max_bytes: int) -> tuple[RawPage | Skip | 
     return page, None
 
 
+_SINGLE_FIELDS = ("warc-type", "warc-record-id", "warc-date", "content-length", "warc-target-uri")
+
+
+def _damaged_header(rec_headers) -> str | None:
+    """Fields that a WARC header has at most once, repeated: the header of this record
+    was cut and the next record's header was read as its continuation."""
+    names = [name.strip().lower() for name, _value in rec_headers.headers]
+    repeated = sorted({n for n in names if n in _SINGLE_FIELDS and names.count(n) > 1})
+    if repeated:
+        return f"record header is damaged (repeated {', '.join(repeated)}: header cut short?)"
+    if any("warc/1." in n for n in names) or any("WARC/1." in str(v) for _n, v in rec_headers.headers):
+        return "record header is damaged (contains another record's first line: header cut short?)"
+    return None
+
+
+def _raw_header_problem(fh: BinaryIO, offset: int) -> str | None:
+    """Check the WARC header of the record at ``offset`` as bytes: warcio drops
+    header lines without a colon silently, which hides a header cut short and
+    continued by the next record's header."""
+    data = os.pread(fh.fileno(), _PROBE, offset)
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, _PROBE)
+        except zlib.error:
+            return None
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    lines = data[:end].split(b"\r\n")
+    if lines[0] not in (b"WARC/1.0", b"WARC/1.1"):
+        return f"record header is damaged (first line {lines[0][:40]!r})"
+    for line in lines[1:]:
+        if b":" not in line and not line.startswith((b" ", b"\t")):
+            return f"record header is damaged (line {line[:40]!r} is not a field: header cut short?)"
+    return None
+
+
 def _check_record(record, it: ArchiveIterator, errors_before: int, arc: bool) -> str | None:
+    damaged = _damaged_header(record.rec_headers)
+    if damaged:
+        return damaged
     declared = record.rec_headers.get_header("Content-Length")
     if declared is None or record.length is None:
         return "record header has no Content-Length (header cut short or not a record)"
@@ -485,6 +525,33 @@ def _check_record(record, it: ArchiveIterator, errors_before: int, arc: bool) ->
     return None
 
 
+def _check_separator(fh: BinaryIO, it: ArchiveIterator, size: int) -> str | None:
+    """After a WARC record's block has been read: is it followed by CRLF CRLF?
+
+    warcio only warns when the first line after the block is not blank, so a
+    Content-Length off by 2 (block + CRLF, then the next record) passes it.
+    Called with the block fully read and before ``read_to_end``.
+    """
+    reader = it.reader
+    if reader.decompressor is not None:
+        # gzip: the reader never reads past the end of this member, so the rest
+        # of the member can be taken here (read_to_end then finds it empty).
+        rest = reader.read(_CHUNK)
+        if rest.startswith(b"\r\n\r\n") and not rest[4:].strip(b"\r\n"):
+            return None
+        if b"WARC/1." in rest[:64]:
+            return ("several records in one gzip member (a whole-file gzip, not one member "
+                    "per record); fix it with `warcio recompress`")
+        return "Content-Length does not end at the record boundary (no CRLF CRLF after the block)"
+    block_end = fh.tell() - reader.rem_length()
+    sep = os.pread(fh.fileno(), 4, block_end)
+    if sep == b"\r\n\r\n":
+        return None
+    if b"\r\n\r\n".startswith(sep) and block_end + len(sep) >= size:
+        return None  # only the final separator is cut off at the end of the file
+    return f"Content-Length does not end at the record boundary (found {sep!r} after the block)"
+
+
 def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
                   max_bytes: int) -> Iterator[RawPage | Skip]:
     """Yield the outcomes of consecutive good records from ``pos``; return the
@@ -503,11 +570,15 @@ def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
             offset = it.offset
             try:
                 outcome, problem = _record_outcome(record, f"{rel}#{offset}", max_bytes)
+                while record.raw_stream.read(_CHUNK):
+                    pass
+                separator_problem = None if arc else _check_separator(fh, it, size)
                 errors_before = it.err_count
                 it.read_to_end()
             except Exception as exc:
                 return offset, f"record cannot be read: {_describe(exc)}"
-            problem = problem or _check_record(record, it, errors_before, arc)
+            problem = (problem or _check_record(record, it, errors_before, arc) or separator_problem
+                       or (None if arc else _raw_header_problem(fh, offset)))
             if problem:
                 return offset, problem
             if outcome is not None:

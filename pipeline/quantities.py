@@ -37,9 +37,11 @@ Design
 * **成 is read conservatively**: only after a number of at most 10 with no
   multiplier, and not when the next character makes a word (成为, 成本,
   一成不变 ...).
-* **Ordinals, codes and category thresholds are skipped**: a number after 第
-  or glued to Latin letters (G20, PM2.5, 5G), anything followed by 级
-  (10万吨级泊位, 千万元级), and 亿元以上项目 / 超10亿元企业 style thresholds.
+* **Ordinals, codes and category thresholds are skipped**: a number after 第,
+  a count or physical amount right after Latin letters (G20, A380架; but
+  GDP1.2万亿元 is kept), anything followed by 级 (10万吨级泊位, 千万元级), and
+  亿元以上项目 / 超10亿元企业 style thresholds.  5G, 4K and 3D never match
+  because G, K and D are not units.
 """
 from __future__ import annotations
 
@@ -166,8 +168,15 @@ _AR = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
 # 百 is not one in 0.5百分点.
 _MULT = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周]))"
 _CN = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
-# 3个亿 / 两个多亿: spoken style for 3亿, common in quotes.
-_NUM = rf"(?:{_AR}(?:[多余]?{_MULT}+|个多?亿)?|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)(?:多|余(?!额))?"
+# Text copied from PDFs or tables often has one space before the multiplier
+# or the unit (21.9 亿元, 12.9 %); it is allowed there and kept in raw_text.
+_SP = r"[\x20\u00a0\u3000]?"
+# A number: Arabic with an optional multiplier, or Chinese; 多/余 may stand
+# before the multiplier (3000多万) or after it (41亿余); 3个亿 and 两个多亿 are
+# the spoken style for 3亿, common in quotes.  A Chinese numeral must end
+# where the digits end, so that 三亿一期 is not read as 三亿.
+_NUM = (rf"(?:{_AR}(?:{_SP}(?:[多余]?{_MULT}+|个多?亿))?"
+        rf"|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)(?:多|余(?!额))?")
 _UNIT = _unit_regex()
 # The leading lookahead lists every character a candidate can start with; it
 # lets the regex engine skip other positions about four times faster than the
@@ -181,8 +190,8 @@ _QTY = re.compile(
     | (?P<pw>百分之(?P<pw_n>{_AR}|[{_CNd}十百点几]+))
     | (?P<cur>人民币|美元|港元|港币|欧元|日元|英镑)?
       (?<![\d.])
-      (?P<lead1>[上数几])?(?P<n1>{_NUM})(?P<u1>{_UNIT})?
-      (?:(?P<sep>[至到~\-—–])(?P<lead2>[上数几])?(?P<n2>{_NUM})(?P<u2>{_UNIT})?)?
+      (?P<lead1>[上数几])?(?P<n1>{_NUM})(?:{_SP}(?P<u1>{_UNIT}))?
+      (?:(?P<sep>[至到~\-—–])(?P<lead2>[上数几])?(?P<n2>{_NUM})(?:{_SP}(?P<u2>{_UNIT}))?)?
       # Without a unit or a leading currency, only a number ending in a
       # multiplier (1.2万亿, 3000多万) can be a quantity: refuse the rest here,
       # in C, rather than in Python.
@@ -215,6 +224,7 @@ _CATEGORY = re.compile(
 _CATEGORY_NOUN = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
 _LEAD_NOT_AFTER = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
                    "几": "十"}
+_DROP_IN_NUMBER = str.maketrans("", "", "个 \u00a0\u3000")  # 3个亿, 21.9 亿
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _FAN = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
 
@@ -262,7 +272,7 @@ class _Num:
 def _read_number(num: str, lead: str | None) -> _Num | None:
     """Read a number as matched by _NUM (with its 多/余/几 markers) after an optional 上/数/几."""
     approx = "exact"
-    num = num.replace("个", "")
+    num = num.translate(_DROP_IN_NUMBER)
     if "多" in num or "余" in num:
         approx = "over"
         num = num.replace("多", "").replace("余", "")
@@ -302,7 +312,7 @@ def _multiplier_tail(num: str) -> float:
 
     60亿 -> 1e8, 2,000万 -> 1e4, 五千万 -> 1e7 (三至五千万 is 3千万 to 5千万), 六十亿 -> 1e8.
     """
-    num = num.replace("多", "").replace("余", "").replace("个", "")
+    num = num.translate(_DROP_IN_NUMBER).replace("多", "").replace("余", "")
     if num[:1].isdigit():
         tail = num.lstrip("0123456789,.")
     elif m := _ONE_DIGIT_AND_UNITS.fullmatch(num):
@@ -366,7 +376,7 @@ def _judge(text: str, t: str, m: re.Match) -> tuple[Quantity | None, int]:
 
     # Ordinals (第5届, 第1-3名) and numbered names: skip the whole candidate.
     first = m.start("lead1") if m.group("lead1") else m.start("n1")
-    if first > 0 and t[first - 1] == "第":
+    if t[max(0, first - 2):first].replace(" ", "").endswith("第"):
         return None, m.end()
     if m.group("sep"):
         q = _judge_range(text, t, m)
@@ -375,10 +385,9 @@ def _judge(text: str, t: str, m: re.Match) -> tuple[Quantity | None, int]:
         # Not a range (5亿元到2020年, 0574-87654321): read the first part alone
         # and look at the second one again.
         if m.group("u1") or _is_multiplied(m.group("n1")):
-            q = _judge_single(text, t, m, "n1", "u1", "lead1")
-            return q, m.start("sep")
+            return _judge_single(text, t, m), m.start("sep")
         return None, m.start("n2") - (1 if m.group("lead2") else 0)
-    return _judge_single(text, t, m, "n1", "u1", "lead1"), m.end()
+    return _judge_single(text, t, m), m.end()
 
 
 def _unit_ok(unit_text: str | None, num: str, read: _Num) -> tuple[str, float, str] | None:
@@ -395,23 +404,30 @@ def _unit_ok(unit_text: str | None, num: str, read: _Num) -> tuple[str, float, s
     return unit, factor, kind
 
 
-def _judge_single(text: str, t: str, m: re.Match, ng: str, ug: str, lg: str) -> Quantity | None:
-    num, lead = m.group(ng), m.group(lg)
-    if not (m.group(ug) or m.group("cur") or _is_multiplied(num)):
+def _lead(t: str, m: re.Match, group: str) -> str | None:
+    """The 上/数/几 before a number, unless it belongs to the word before it."""
+    lead = m.group(group)
+    if lead and m.start(group) > 0 and t[m.start(group) - 1] in _LEAD_NOT_AFTER[lead]:
+        return None  # 以上万元 is 以上 + 万元, 人数百万 is 人数 + 百万, 成千上万
+    return lead
+
+
+def _judge_single(text: str, t: str, m: re.Match) -> Quantity | None:
+    """The first number of a candidate with its own unit (u1), or as a bare figure."""
+    num, unit_text = m.group("n1"), m.group("u1")
+    if not (unit_text or m.group("cur") or _is_multiplied(num)):
         return None  # the fast way out for 统一, 一些, 2017 and the like
-    if lead and m.start(lg) > 0 and t[m.start(lg) - 1] in _LEAD_NOT_AFTER[lead]:
-        lead = None  # 以上万元 is 以上 + 万元, 人数百万 is 人数 + 百万
+    lead = _lead(t, m, "lead1")
     read = _read_number(num, lead)
     if read is None:
         return None
     approx = read.approx
-    start = m.start(lg) if lead else m.start(ng)
-    end = m.end(ng)
-    unit_text = m.group(ug)
+    start = m.start("lead1") if lead else m.start("n1")
+    end = m.end("n1")
     got = _unit_ok(unit_text, num, read)
     if got is not None:
         unit, factor, kind = got
-        end = m.end(ug)
+        end = m.end("u1")
     elif m.group("cur"):  # 人民币5亿: the currency before the number is the unit
         unit, factor, kind = _MONEY[m.group("cur")], 1.0, "money"
         start = m.start("cur")
@@ -453,7 +469,8 @@ def _judge_range(text: str, t: str, m: re.Match) -> Quantity | None:
             return None
     if u1 and (not u2 or _UNITS[u1][:2] != _UNITS[u2][:2]):
         return None
-    r1 = _read_number(n1, m.group("lead1"))
+    lead1 = _lead(t, m, "lead1")
+    r1 = _read_number(n1, lead1)
     r2 = _read_number(n2, m.group("lead2"))
     if r1 is None or r2 is None or r1.bare or r2.bare:
         return None
@@ -463,7 +480,7 @@ def _judge_range(text: str, t: str, m: re.Match) -> Quantity | None:
     if low >= high:
         return None
     got = _unit_ok(u2, n2, r2)
-    start = m.start("lead1") if m.group("lead1") else m.start("n1")
+    start = m.start("lead1") if lead1 else m.start("n1")
     end = m.end("n2")
     if got is not None:
         unit, factor, kind = got

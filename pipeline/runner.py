@@ -132,6 +132,7 @@ def run(
     summary = Summary(run_id=started.replace(":", "").replace("+0000", "Z") + "-" + uuid.uuid4().hex[:6])
     max_bytes = int(config.get("input", {}).get("max_page_bytes", 20 * 2**20))
 
+    log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
     with Store(state_dir / "newsfacts.sqlite", config.get("dedupe", {})) as store:
         raw_items = iter_raw_pages(inputs, max_bytes=max_bytes)
         bar = _progress_bar(progress)
@@ -152,6 +153,7 @@ def run(
             if name == "facts":
                 rows = _counting(rows, summary.facts)
             summary.tables[name] = write_table(out_dir, name, rows)
+            log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, summary.tables[name])
         store.record_run(summary.run_id, started, [str(p) for p in inputs], summary.as_dict())
     return summary
 

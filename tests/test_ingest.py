@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import random
 import re
 import tracemalloc
 import zlib
@@ -395,6 +396,8 @@ def test_intact_warc_reads_every_page_once(tmp_path, name):
 def test_warc_cut_inside_the_last_record(tmp_path, name):
     _path, data, off = make_warc(tmp_path, name)
     for cut in range(off[4] + 1, off[5]):  # every cut position inside the record
+        if not name.endswith(".gz") and cut >= off[5] - 4:
+            continue  # only the blank-line separator is gone: the record itself is whole
         path, (pages, skips) = damaged(tmp_path, name, data[:cut])
         assert page_urls(pages) == URLS[:4], cut
         assert reasons(skips) == [("warc_error", f"{path.name}#{off[4]}")], (cut, skips)
@@ -430,7 +433,7 @@ def test_every_shortening_of_a_middle_record(tmp_path, name):
 
 @pytest.mark.parametrize("name", ["t.warc.gz", "t.warc"])
 @pytest.mark.parametrize("junk", [b"JUNK JUNK junk\r\n", b"\x00\x01garbage-without-newline",
-                                  b"\r\n<html>stray</html>\r\n" * 5, os.urandom(3000)])
+                                  b"\r\n<html>stray</html>\r\n" * 5, random.Random(3).randbytes(3000)])
 def test_junk_between_records(tmp_path, name, junk):
     _path, data, off = make_warc(tmp_path, name)
     path, (pages, skips) = damaged(tmp_path, name, data[: off[2]] + junk + data[off[2]:])
@@ -459,7 +462,7 @@ def _edit_content_length(data: bytes, start: int, end: int, delta: int, gz: bool
 
 
 @pytest.mark.parametrize("name", ["t.warc.gz", "t.warc"])
-@pytest.mark.parametrize("delta", [-2, -40, 6, 300])
+@pytest.mark.parametrize("delta", [-2, -40, 2, 4, 6, 300])
 def test_content_length_off(tmp_path, name, delta):
     _path, data, off = make_warc(tmp_path, name)
     bad = _edit_content_length(data, off[2], off[3], delta, name.endswith(".gz"))
