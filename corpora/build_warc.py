@@ -1,6 +1,6 @@
 """Build the sample WARC of the corpus from saved pages under corpora/samples.
 
-    python corpora/build_warc.py [--out corpora/samples/archive/ningbo-2017.warc.gz]
+    python corpora/build_warc.py [--out corpora/warc/ningbo-pages.warc.gz]
 
 The archive holds a warcinfo record, a GET request record for the first page,
 one HTTP 200 response per row of TABLE (with the Content-Type header the site
@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parent))
 from pipeline.warcs import WarcEntry, entries_from_table, write_warc  # noqa: E402
 
 SAMPLES = HERE / "samples"
-DEFAULT_OUT = SAMPLES / "archive" / "ningbo-2017.warc.gz"
+DEFAULT_OUT = HERE / "warc" / "ningbo-pages.warc.gz"  # outside samples/: its pages are copies of those
 CRAWL_DATE = "2018-10-01T02:00:00Z"  # WARC-Date of the warcinfo record; pages follow 1 s apart
 
 # (path under corpora/samples, URL, HTTP Content-Type header as the site sent it)

@@ -22,7 +22,10 @@ raising for a bad input.  Skip reasons emitted here:
     WARC revisit records and non-200 responses
 ``warc_error``
     a damaged archive: the bad record (or junk) is reported at
-    ``file#offset`` and reading resumes at the next valid record
+    ``file#offset`` and reading resumes at the next valid record; also a
+    record marked ``WARC-Truncated`` or whose HTTP body is shorter than its
+    HTTP Content-Length (the record boundaries are fine, nothing is skipped
+    after it)
 
 Folders are walked depth-first in sorted order with one :func:`os.scandir`
 listing per directory, so huge trees stream.  Files other than
@@ -31,11 +34,16 @@ are ignored in folders; a file named explicitly is always tried.
 
 WARC reading uses warcio's :class:`~warcio.archiveiterator.ArchiveIterator`,
 which cannot resynchronise after damage and reports some faults silently
-(short records, a wrong Content-Length).  Every record is therefore checked
-(declared against read length, separator after the block, data left after the
-last record) and after any fault the file is scanned forward for the next
-record start (a gzip member that inflates to a WARC/ARC header, or a
-``WARC/1.x`` header line) where a fresh iterator takes over.
+(short records, a wrong Content-Length, a header cut short and continued by
+the next record's header).  Every record is therefore checked before it is
+used: declared Content-Length against the bytes read, CRLF CRLF right after
+the block, the gzip member complete, the header bytes well formed (no repeated
+WARC-Type/Record-ID/Date/Content-Length, every line a field), no next record
+inside the payload, and no unparsed data after the last record.  After any
+fault one ``warc_error`` Skip is yielded and the file is scanned forward
+(1 MiB windows) for the next record start -- a gzip member that inflates to a
+WARC/ARC header, or a ``WARC/1.x`` header in plain text -- where a fresh
+iterator takes over.  Records before the fault are emitted exactly once.
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 
+import pandas as pd
 import pytest
 
 from pipeline.evaluate import evaluate
@@ -113,3 +114,37 @@ def test_same_input_twice_gives_byte_identical_csvs(corpus_run, tmp_path):
         a = hashlib.sha1((first / f"{name}.csv").read_bytes()).hexdigest()
         b = hashlib.sha1((tmp_path / f"{name}.csv").read_bytes()).hexdigest()
         assert a == b, name
+
+
+def test_bundled_warc_gives_the_same_articles_as_the_saved_pages(corpus_tables, tmp_path):
+    warc = SAMPLES.parent / "warc" / "ningbo-pages.warc.gz"
+    proc = run_cli("run", str(warc), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "pages read: 8" in proc.stderr and "http_status_404 1" in proc.stderr
+    from pipeline.export import load_outputs
+
+    from_warc = load_outputs(tmp_path)["articles"].set_index("article_id")
+    from_files = corpus_tables["articles"].set_index("article_id")
+    assert len(from_warc) == 7
+    for article_id, row in from_warc.iterrows():
+        assert row["location"].startswith("ningbo-pages.warc.gz#")
+        assert row["fetched_at"], "the WARC-Date is the fetch time"
+        same = from_files.loc[article_id]  # same canonical URL, so same id
+        for field in ("title", "published_at", "source_name", "authors", "editor", "content", "url"):
+            assert row[field] == same[field] or (pd.isna(row[field]) and pd.isna(same[field])), (article_id, field)
+
+
+def test_damaged_warc_keeps_the_good_records(tmp_path):
+    data = (SAMPLES.parent / "warc" / "ningbo-pages.warc.gz").read_bytes()
+    damaged = tmp_path / "in" / "night.warc.gz"
+    damaged.parent.mkdir()
+    # junk between records, then the file cut in the middle of a later record
+    cut = data.index(b"\x1f\x8b\x08", 40000 if len(data) > 40000 else len(data) // 2)
+    damaged.write_bytes(data[:cut] + b"JUNK" * 100 + data[cut : cut + (len(data) - cut) // 2])
+    proc = run_cli("run", str(damaged.parent), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "reason=warc_error" in proc.stderr and "night.warc.gz#" in proc.stderr
+    from pipeline.export import load_outputs
+
+    arts = load_outputs(tmp_path / "out")["articles"]
+    assert 2 <= len(arts) < 7 and arts["article_id"].is_unique
