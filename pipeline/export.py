@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from pipeline.tables import TABLES
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-BATCH_ROWS = 2000
+BATCH_ROWS = 500  # rows held in memory at once while writing
 
 
 def excel_safe(value: str) -> str:
@@ -43,8 +43,8 @@ def format_number(value: float | int | None) -> str:
 
 
 def csv_cell(value, kind: str) -> str:
-    if kind == "tokens":
-        return " ".join(value or [])
+    if kind == "tokens":  # space-joined text, or a list
+        return value if isinstance(value, str) else " ".join(value or [])
     if kind in ("int", "float"):
         return format_number(value)
     return excel_safe(value) if value else ""
@@ -87,7 +87,7 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
             for batch in _batches(rows, BATCH_ROWS):
                 for row in batch:
                     writer.writerow([csv_cell(row.get(c), k) for c, k in columns])
-                pw.write_table(pa.Table.from_pylist([{c: row.get(c) for c, _ in columns} for row in batch], schema))
+                pw.write_table(_arrow_batch(batch, columns, schema))
                 count += len(batch)
             if count == 0:
                 pw.write_table(schema.empty_table())
@@ -100,6 +100,22 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
         csv_tmp.unlink(missing_ok=True)
         pq_tmp.unlink(missing_ok=True)
     return count
+
+
+def _arrow_batch(batch: list[dict], columns, schema):
+    """One Parquet row group; token lists are split by Arrow, not built as Python lists."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = []
+    for (name, kind), field in zip(columns, schema):
+        values = [row.get(name) for row in batch]
+        if kind == "tokens":
+            joined = pa.array([v if isinstance(v, str) else " ".join(v or []) for v in values], pa.string())
+            arrays.append(pc.split_pattern(joined, " ").cast(field.type))
+        else:
+            arrays.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:

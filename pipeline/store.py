@@ -237,8 +237,7 @@ class Store:
                ORDER BY d.article_id, a.location""")
         names = [c for c, _ in ARTICLES]
         for row in _iter(cur):
-            rec = dict(zip(names, row))
-            rec["tokens"] = rec["tokens"].split(" ") if rec["tokens"] else []
+            rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
             if rec["duplicate_of"] is None:
                 rec["dup_similarity"] = None
             yield rec

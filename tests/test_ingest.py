@@ -345,10 +345,14 @@ def test_build_warc_script(tmp_path, capsys):
     assert out.read_bytes() == first
 
 
-def test_build_warc_script_table_points_into_samples():
+def test_bundled_warc_is_what_the_script_builds(tmp_path):
     script = _script()
     assert script["TABLE"] and all(len(row) == 3 for row in script["TABLE"])
-    assert str(script["DEFAULT_OUT"]).endswith("corpora/samples/archive/ningbo-2017.warc.gz")
+    committed = Path(script["DEFAULT_OUT"])
+    assert committed.parts[-2:] == ("warc", "ningbo-pages.warc.gz") and committed.exists()
+    fresh = tmp_path / committed.name  # the warcinfo record names the file
+    assert script["main"](["--out", str(fresh)]) == 0
+    assert fresh.read_bytes() == committed.read_bytes()
 
 
 def test_build_warc_script_reports_missing_files(tmp_path, capsys):
