@@ -17,13 +17,14 @@ PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业
 COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
 # Words at which a name stops when we extend it to the left.
 LEFT_STOP = re.compile(
-    r"(的|在|和|与|及|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
+    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
     r"联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
     r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
     r"年产|达到|达|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
     r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
     r"一批|一个|一条|一家|一项|一座|首个|首家)$"
 )
+NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
 GENERIC_PROJECT = re.compile(
     r"^(?:重大|重点|省|市|区|县|镇|级|该|此|这些?|各类?|所有|全部|一批|新|大|小|产业|建设|招商|签约|续建|新建|"
     r"在建|开工|竣工|投产|征迁|攻坚|民生|基础设施|工业|服务业|实体|优质|好|大好高|亿元|千万元|以上|"
@@ -53,6 +54,7 @@ class Mention:
     end: int
     text: str
     kind: str  # project | company | venture | quoted | region
+    generic: bool = False  # a class of projects (签约项目, 重大产业项目), not one named project
 
 
 def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> int:
@@ -65,6 +67,10 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> i
         if ch in "“" and i < head_start:
             # a name may start with an opening quote
             i -= 1
+            break
+        # 年产10万吨…项目 and 在建…项目 keep the word that opens them, and stop there
+        if text[max(floor, i - 2) : i] in NAME_OPENERS:
+            i -= 2
             break
         # stop if the text up to i ends with a stop word that is not part of the name
         m = LEFT_STOP.search(text[max(floor, i - 6) : i])
@@ -96,8 +102,8 @@ def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0) -> 
     return kept
 
 
-def projects_in(text: str) -> list[Mention]:
-    """Named projects (generic phrases like 重点招商项目 are not names).
+def projects_in(text: str, generic: bool = False) -> list[Mention]:
+    """Named projects; generic phrases like 重点招商项目 only with ``generic=True``, flagged.
 
     >>> [m.text for m in projects_in("由鄞州区委主要领导联系的奥克斯智能空调项目传来好消息")]
     ['奥克斯智能空调项目']
@@ -114,10 +120,31 @@ def projects_in(text: str) -> list[Mention]:
                 core = core[: -len(head)]
                 break
         core = core.strip("“”")
-        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core):
+        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or _is_generic(core):
+            if generic and core not in ("该", "此", "这", "这个", "这些"):
+                out.append(Mention(m.start, m.end, m.text, m.kind, True))
             continue
+        lead = LEADING_COUNT.match(m.text)
+        if lead:  # 8条锂离子电池生产线: the count is not part of the name
+            m = Mention(m.start + lead.end(), m.end, m.text[lead.end():], m.kind)
         out.append(m)
+    if generic:
+        covered = [(m.start, m.end) for m in out]
+        for g in GENERIC_BATCH.finditer(text):
+            if not any(a <= g.start() < b for a, b in covered):
+                out.append(Mention(g.start(), g.end(), g.group(), "project", True))
+        out.sort(key=lambda m: m.start)
     return out
+
+
+LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
+GENERIC_BATCH = re.compile(r"(?:签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
+
+
+def _is_generic(core: str) -> bool:
+    """亿元以上在建产业, 新材料产业招商推介会签约 … name a class of projects, not one project."""
+    return bool(re.search(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$", core)) and not re.search(
+        r"[A-Za-z0-9]|公司|集团", core)
 
 
 def companies_in(text: str) -> list[Mention]:

@@ -189,8 +189,8 @@ CASES = [
     ("储能电站容量100MWh", [("100MWh", 1e5, None, "千瓦时", E)]),
     ("年发电量12亿千瓦时", [("12亿千瓦时", 1.2e9, None, "千瓦时", E)]),
     ("年供水能力3650万立方米", [("3650万立方米", 3.65e7, None, "立方米", E)]),
-    ("集装箱吞吐量突破2000万标箱", [("2000万标箱", 2e7, None, "标箱", O)]),
-    ("完成集装箱吞吐量240万TEU", [("240万TEU", 2.4e6, None, "标箱", E)]),
+    ("集装箱吞吐量突破2000万标箱", [("2000万标箱", 2e7, None, "标准箱", O)]),
+    ("完成集装箱吞吐量240万TEU", [("240万TEU", 2.4e6, None, "标准箱", E)]),
     ("新建改建农村公路300公里", [("300公里", 300, None, "公里", E)]),
     ("隧道全长5千米", [("5千米", 5, None, "公里", E)]),
     ("大桥主跨长度为1088米", [("1088米", 1088, None, "米", E)]),
@@ -590,3 +590,17 @@ def test_random_text_is_consistent(parts: list[str]) -> None:
 def test_never_raises(text: str) -> None:
     assume(text)
     parse_quantities(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("年产120万片8英寸硅片项目", [("120万片", 1.2e6, "片")]),
+    ("可年产车载镜头3000万颗、摄像模组1500万套", [("3000万颗", 3e7, "颗"), ("1500万套", 1.5e7, "套")]),
+    ("年产安全带1200万条", [("1200万条", 1.2e7, "条")]),
+    ("年产光学镜片1.2亿片", [("1.2亿片", 1.2e8, "片")]),
+    ("全镇划分为3个片区", [("3个", 3, "个")]),
+    ("两块钱一斤", []),
+    ("张副市长一行", []),
+])
+def test_product_counters(text, expected):
+    got = [(q.raw_text, q.value, q.unit) for q in parse_quantities(text)]
+    assert [(r, pytest.approx(v), u) for r, v, u in expected] == got
