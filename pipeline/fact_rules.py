@@ -52,7 +52,7 @@ DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收�
 UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "翻", "回升", "扩大", "加快")
 # Words that describe a rate, not the thing the rate is about.
 RATE_WORDS = re.compile(r"^(增速|增幅|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
-COMPARISON = re.compile(r"(比(?!重|例|率)|较(?=[上去前今同\d一二三四])|与|同比|环比|高于|低于|快于|慢于)")
+COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于)")
 # Words that end a noun phrase when we read it backwards from a figure.
 NP_STOP = re.compile(
     r"(实现|完成|达到|达|保持|继续|其中|全年|今年|去年|当年|同期|同比|环比|比上年|较上年|累计|共计|总计|合计|"
@@ -61,17 +61,19 @@ NP_STOP = re.compile(
     r"一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度|前三季度|上半年|下半年|\d+月|"
     r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)$"
 )
+# Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).
+PROTECTED = re.compile(r"(可支配|规模以上|以上企业)")
 FILLER = re.compile(
     r"(约|近|将近|接近|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|分别|预计|计划|可|将|已|了|"
     r"同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅)+$"
 )
 CLAUSE_TOPIC_LEAD = re.compile(
-    r"^(?:其中|同时|此外|另外|而|但|全年|今年|去年|当年|同期|目前|截至目前|截至\d+月底|[一二三四]季度|"
+    r"^(?:其中|同时|此外|另外|而|但|全年|今年|去年|当年|同期|目前|截至目前|截至\d+月底|[一二三四]季度|近年来|今年以来|去年以来|"
     r"第[一二三四]季度|前三季度|上半年|下半年|\d{1,2}[-—至到]\d{1,2}月|\d{1,2}月份?|(?:19|20)\d{2}年|从|在)+"
 )
 TOPIC_VERB = re.compile(
     r"(成为|实现|完成|达到|达|增长|下降|保持|继续|占|为|是|可|将|已|同比|比上年|较|共|累计|新增|提升|提高|加快|"
-    r"超过|突破|位居|居|排名|列|创|首次|稳步|持续|呈现|总体|运行|好于|高于|低于|均|都|分别|增速|增幅|降幅)"
+    r"超过|突破|位居|居|排名|列|创|首次|稳步|持续|呈现|总体|运行|好于|高于|低于|均|都|分别|增速|增幅|降幅|不断|日益|逐步|快速)"
 )
 BARE_HEAD = re.compile(
     r"^(?:规上|规模以上|全部)?(?:工业)?(?:总)?(产值|增加值|销售收入|营业收入|主营业务收入|利润总额|利润|税收|"
@@ -85,6 +87,8 @@ PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全
 LIST_JOINER = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
 LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
 FOLLOWED_BY_NAME = re.compile(r"\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
+ANAPHOR = re.compile(r"(该|此|这一?个?)(项目|工程)|^\s*项目")
+DESCRIPTION = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
 STATUS_RE = re.compile(
     r"([^，。；、]{0,8}进入[^，。；]{0,12}阶段|预计[^，。；]{0,12}(?:投产|建成|竣工|完工|运营)|已经?正式启动|正式启动|"
     r"已经?开工|开工建设|全面开工|正式开工|已经?投产|建成投产|正式投产|试生产|已经?竣工|已经?建成|已经?签约|正式签约|"
@@ -111,16 +115,19 @@ def noun_before(left: str) -> str | None:
     >>> noun_before("达产后年产值"), noun_before("全市")
     ('年产值', None)
     """
-    left = left.rstrip()
-    i = len(left)
+    left = left.rstrip().removesuffix("的")
+    scan = PROTECTED.sub(lambda m: "Ｘ" * len(m.group()), left)  # same length: offsets stay valid
+    i = len(scan)
     while i > 0:
-        ch = left[i - 1]
+        ch = scan[i - 1]
         if not (("\u3400" <= ch <= "\u9fff") or ch.isalnum()):
             break
-        if i < len(left) and NP_STOP.search(left[max(0, i - 6) : i]):
+        if i < len(scan) and NP_STOP.search(scan[max(0, i - 6) : i]):
             break
         i -= 1
     np = left[i:]
+    if re.fullmatch(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期", np):
+        return None
     for r in mt.regions_in(np):  # a leading place is the region, not the indicator
         if r.start == 0:
             np = np[r.end :]
@@ -219,6 +226,8 @@ def rate_subject_before(local: str) -> str | None:
     m = re.search(r"完成([^，。；]{2,12}?)的$", pre)
     if m:
         return noun_before(m.group(1))
+    if re.search(r"(?:是|相当于)[^，。；]*的$", pre):
+        return None  # 是2012年的2.5倍: the base of a multiple, the subject is the topic
     triggers = list(RATE_TRIGGER.finditer(pre))
     if triggers:
         # the first of the rate words closing the clause (占…的比重达到: cut at 占)
@@ -260,7 +269,10 @@ def clause_topic(clause: str) -> list[str]:
     for r in mt.regions_in(head):
         if r.start == 0:
             head = head[r.end :]
+    if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
+        return []  # 比去年同期增长: a comparison base, not a topic
     head = re.sub(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)", "", head)
+    head = re.sub(r"(规模|总量|水平)$", "", head)
     items = [p for p in re.split(r"[和与及、]", head) if p]
     return _complete_list(items) if len(items) > 1 else ([head] if len(head) >= 2 else [])
 

@@ -122,10 +122,21 @@ class _Sentence:
         self.companies = mt.companies_in(self.s)
         named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
         named += mt.quoted_after_company(self.s, self.companies)
-        self.projects = sorted(named, key=lambda m: m.start)
+        self.projects = sorted((self._describing(m) for m in named), key=lambda m: m.start)
         self.topic: list[str] = []
         self.last_amount_subject: str | None = None
         self.last_trigger: str | None = None
+
+    def _describing(self, m: mt.Mention) -> mt.Mention:
+        """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
+        clause_start = max(self.s.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
+        if not m.generic and R.DESCRIPTION.search(self.s[clause_start : m.start]):
+            return mt.Mention(m.start, m.end, m.text, m.kind, True)
+        return m
+
+    def _segment(self, pos: int) -> int:
+        """Start of the ；-separated part of the sentence that holds ``pos``."""
+        return max(self.s.rfind("；", 0, pos), self.s.rfind(";", 0, pos)) + 1
 
     # -- the walk ----------------------------------------------------------------------------
     def facts(self, qs: list[Quantity]) -> list[Fact]:
@@ -159,7 +170,8 @@ class _Sentence:
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None)
             if kind is None:
                 continue
-            fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None)
+            fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
+                              len(qs))
             if fact is None:
                 continue
             if respectively:
@@ -171,13 +183,13 @@ class _Sentence:
             self.last_trigger = trigger
         return out
 
-    def _fact(self, q, kind, local, left, ca, cb, respectively, index, prev):
+    def _fact(self, q, kind, local, left, ca, cb, respectively, index, prev, count):
         fact_type, metric = kind
         qa, qb = q.start - self.a, q.end - self.a
         subject = project = per = product = direction = None
         noun = None
         if fact_type in ("investment", "capacity"):
-            subject, project = self._project_subject(qa, qb)
+            subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
             if fact_type == "capacity":
                 per = R.per_of(metric, local, self.s[qb : qb + 3])
                 product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local)
@@ -207,38 +219,58 @@ class _Sentence:
         return _Built(record, fact_type, metric, noun)
 
     # -- subjects ----------------------------------------------------------------------------
-    def _project_subject(self, qa: int, qb: int) -> tuple[str | None, int | None]:
-        """The project an investment or capacity belongs to (registered as a project row)."""
+    def _project_subject(self, qa: int, qb: int, pair: tuple[int, int] | None = None) -> tuple[str | None, int | None]:
+        """The project an investment or capacity belongs to (registered as a project row).
+
+        ``pair`` is (index, count) of a figure under 分别, paired with the projects listed before it.
+        """
         specific = [p for p in self.projects if not p.generic]
         chosen = next((p for p in specific if p.start <= qa and qb <= p.end), None)  # 年产5万吨…项目
-        if chosen is None and R.FOLLOWED_BY_NAME.match(self.s, qb):
+        if chosen is None:
             # 总投资12.6亿元的…项目 / 投资约5.6亿元建设的…项目: the name follows the amount
-            chosen = next((p for p in self.projects if 0 < p.start - qb <= 24 and "，" not in self.s[qb : p.start]), None)
+            follow = R.FOLLOWED_BY_NAME.match(self.s, qb)
+            if follow:
+                chosen = next((p for p in specific if p.start == follow.end()), None)
+        seg = self._segment(qa)
+        if chosen is None and pair is not None:
+            listed = [p for p in specific if p.end <= qa]
+            index, count = pair
+            if len(listed) >= count > 1:
+                chosen = listed[len(listed) - count + index]
         if chosen is None:
             # a production line named in passing is part of the project, not the project
-            before = [p for p in specific if p.end <= qa and (_strong(p) or self.ctx.named is None)]
-            chosen = before[-1] if before else None
-        if chosen is not None and not chosen.generic:
-            return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
+            before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]
+            if before and not [c for c in self.companies if before[-1].end <= c.start < qa]:
+                chosen = before[-1]
         if chosen is not None:
-            return chosen.text, None  # a batch of projects: no project row
-        company = self._company_before(qa)
+            return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
         named = self.ctx.named
+        if named is not None and R.ANAPHOR.search(self.s[seg:qa]):
+            return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
+        batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
+        if batch and not R.DESCRIPTION.search(self.s[seg : batch[-1].start]):
+            return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
+        company = self._company_before(qa, seg)
         if company and (named is None or named.company != company):
             return company, self._register(company, company, qa)
+        before = [p for p in specific if p.end <= qa and _strong(p)]
+        if before:
+            return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start), qa)
         if named is not None:
             return named.name, self._register(named.name, named.company, qa)
-        batch = [p for p in self.projects if p.generic and p.end <= qa]
-        if batch:
-            return batch[-1].text, None
         if self.companies:
             first = self.companies[0].text
             return first, self._register(first, first, qa)
         return None, None
 
-    def _company_before(self, pos: int) -> str | None:
-        before = [c for c in self.companies if c.start < pos]
-        return before[-1].text if before else (self.ctx.named.company if self.ctx.named else None)
+    def _company_before(self, pos: int, floor: int | None = None) -> str | None:
+        """The company named last before ``pos`` (from ``floor`` on; without floor, else the named project's)."""
+        before = [c for c in self.companies if c.start < pos and (floor is None or c.start >= floor)]
+        if before:
+            return before[-1].text
+        if floor is not None:
+            return None
+        return self.ctx.named.company if self.ctx.named else None
 
     def _register(self, name: str, company: str | None, qa: int) -> int:
         ctx = self.ctx

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 HAN = "\u3400-\u9fff"
 NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
 
-PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "园区", "综合体", "电站", "码头", "工厂", "新厂区")
+PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区")
+# Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
+NAME_MODIFIERS = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
 COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
 # Words at which a name stops when we extend it to the left.
 LEFT_STOP = re.compile(
@@ -44,7 +46,7 @@ LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到�
 # Zones and quarters are places, but not the administrative region a figure is reported for.
 AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
 ANAPHORA = re.compile(r"(该项目|此项目|这一项目|这个项目|项目)(?=[^目])")
-VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|新建|上马|引进)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
+VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
 QUOTED = re.compile(r"“([^”]{2,12})”")
 
 
@@ -60,6 +62,8 @@ class Mention:
 def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> int:
     """Start of the name ending at ``head_start``: go left over name characters until a stop word."""
     i = head_start
+    if text[max(floor, i - 2) : i] in NAME_MODIFIERS:
+        i -= 2
     while i > floor and head_start - i < max_len:
         ch = text[i - 1]
         if not re.match(NAME_CHARS, ch):
@@ -138,7 +142,7 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
 
 
 LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
-GENERIC_BATCH = re.compile(r"(?:签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
+GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
 
 
 def _is_generic(core: str) -> bool:
