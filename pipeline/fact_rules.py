@@ -62,7 +62,7 @@ NP_STOP = re.compile(
     r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)$"
 )
 # Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).
-PROTECTED = re.compile(r"(可支配|规模以上|以上企业)")
+PROTECTED = re.compile(r"(人均可支配|可支配|人均|规模以上|以上企业)")
 FILLER = re.compile(
     r"(约|近|将近|接近|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|分别|预计|计划|可|将|已|了|"
     r"同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅)+$"

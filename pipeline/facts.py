@@ -130,7 +130,9 @@ class _Sentence:
     def _describing(self, m: mt.Mention) -> mt.Mention:
         """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
         clause_start = max(self.s.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
-        if not m.generic and R.DESCRIPTION.search(self.s[clause_start : m.start]):
+        before = self.s[clause_start : m.start]
+        proper = m.text.startswith("年产") or mt.companies_in(m.text) or before.endswith("是")
+        if not m.generic and not proper and R.DESCRIPTION.search(before):
             return mt.Mention(m.start, m.end, m.text, m.kind, True)
         return m
 
@@ -230,7 +232,9 @@ class _Sentence:
             # 总投资12.6亿元的…项目 / 投资约5.6亿元建设的…项目: the name follows the amount
             follow = R.FOLLOWED_BY_NAME.match(self.s, qb)
             if follow:
-                chosen = next((p for p in specific if p.start == follow.end()), None)
+                chosen = next((p for p in self.projects if p.start == follow.end()), None)
+                if chosen is not None and chosen.generic:
+                    return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
         seg = self._segment(qa)
         if chosen is None and pair is not None:
             listed = [p for p in specific if p.end <= qa]
@@ -295,6 +299,8 @@ class _Sentence:
             return (item + noun if noun and R.is_bare_head(noun) and not item.endswith(noun) else item), None
         if noun and R.is_project_indicator(noun, self.s) and self._project_in_view():
             name, project = self._project_subject(len(left), len(left))
+            if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
+                name, project = self.ctx.named.name, self._register(self.ctx.named.name, self.ctx.named.company, len(left))
             if name:
                 return name, project
         if noun and R.is_bare_head(noun):

@@ -14,6 +14,8 @@ HAN = "\u3400-\u9fff"
 NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
 
 PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区")
+# 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
+HEAD_NOT_BEFORE = r"(?![塑师机部院队处局学车款费量包组址])"
 # Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
 NAME_MODIFIERS = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
 COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
@@ -30,7 +32,8 @@ NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
 GENERIC_PROJECT = re.compile(
     r"^(?:重大|重点|省|市|区|县|镇|级|该|此|这些?|各类?|所有|全部|一批|新|大|小|产业|建设|招商|签约|续建|新建|"
     r"在建|开工|竣工|投产|征迁|攻坚|民生|基础设施|工业|服务业|实体|优质|好|大好高|亿元|千万元|以上|"
-    r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关)*$"
+    r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关|"
+    r"扩建|改建|新建|续建|技改|改造|建设|提升|整治|迁建)*$"
 )
 REGION_SUFFIX = re.compile(r"自治区|街道|省|市|区|县|镇|乡")
 REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
@@ -90,7 +93,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> i
 def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0) -> list[Mention]:
     """Names ending with one of ``heads`` (longest head wins), extended to the left."""
     out: list[Mention] = []
-    pattern = re.compile("|".join(sorted(map(re.escape, heads), key=len, reverse=True)))
+    pattern = re.compile("(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + ")" + HEAD_NOT_BEFORE)
     for m in pattern.finditer(text, floor):
         start = _extend_left(text, m.start(), floor)
         if m.start() - start < 2:
