@@ -100,7 +100,10 @@ def extract_article(
 
     published = overrides.get("published_at")
     published = (meta.parse_date(published, earliest) if published else None) or head.get("published")
-    published = published or meta.parse_date(info_text, earliest) or meta.parse_date(all_text, earliest)
+    shown = meta.parse_date(info_text, earliest)
+    if not published or (len(published) == 10 and shown and shown.startswith(published)):
+        published = shown or published  # the info line may add the time a meta tag leaves out
+    published = published or meta.parse_date(all_text, earliest)
     source = overrides.get("source_name")
     source = (meta.parse_source(source) or source.strip()) if source else None
     source = source or meta.parse_source(info_text) or meta.parse_source(all_text)

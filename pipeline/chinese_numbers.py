@@ -179,8 +179,8 @@ def _parse_mixed(s: str) -> float | None:
             while pos < n and s[pos] in CN_DIGITS:
                 frac += str(CN_DIGITS[s[pos]])
                 pos += 1
-            if not frac or (current is None and group == 0 and not zero):
-                return None
+            if not frac or (current is None and group == 0 and not zero and not (section or total)):
+                return None  # 点五 alone is no number; 一万点一 is (the fraction joins the last group)
             current = float(f"{int(group + (current or 0.0))}.{frac}")
             group = 0.0
             last_small = 1.0  # no 十/百/千 after a decimal part

@@ -12,8 +12,9 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 SPACE = "\\s\u3000\u00a0"
 
 # 2017-05-15 17:32:00 / 2017年05月15日 09:30 / 2006-8-21 / 2018/9/26 / 2017.05.15
+# The separators agree: 2017年5月15日, 2017-05-15, 2017/5/15, 2017.05.15 (so 2021年1-4月 is no date).
 DATE_RE = re.compile(
-    rf"(?<!\d)((?:19|20)\d{{2}})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?"
+    rf"(?<!\d)((?:19|20)\d{{2}})(?:\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日|([-/.])(\d{{1,2}})\4(\d{{1,2}})(?!\d))"
     rf"(?:[{SPACE}T]*(\d{{1,2}})\s*[:：时]\s*(\d{{2}})(?:\s*[:：分]\s*(\d{{2}}))?)?"
 )
 TZ = "+08:00"
@@ -33,11 +34,17 @@ def parse_date(text: str, earliest: str = "1995-01-01", today: dt.date | None = 
     '2018-09-26T07:05:00+08:00'
     >>> parse_date("1970-01-01 00:00") is None
     True
+    >>> parse_date("2021年1-4月，全市规上工业增加值增长") is None
+    True
+    >>> parse_date("2019年05月15日08:31  来源：人民网")
+    '2019-05-15T08:31:00+08:00'
+
     """
     today = today or dt.date.today()
     low = dt.date.fromisoformat(earliest)
     for m in DATE_RE.finditer(text):
-        year, month, day, hour, minute, second = m.groups()
+        year, m1, d1, _, m2, d2, hour, minute, second = m.groups()
+        month, day = (m1, d1) if m1 else (m2, d2)
         try:
             date = dt.date(int(year), int(month), int(day))
         except ValueError:

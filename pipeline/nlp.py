@@ -88,9 +88,22 @@ def _build(user_dicts: tuple[str, ...]) -> Language:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # uses jieba's own cached prefix dictionary in the temp dir
     load_user_dicts(user_dicts)
+    import pipeline.components  # noqa: F401  (registers the newsfacts_facts factory)
+
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("zh_sentences")
+    nlp.add_pipe("newsfacts_facts")
     return nlp
+
+
+def extract_facts(text: str, published_at: str | None = None) -> list:
+    """The facts of a text as records, read by the spaCy pipeline (``doc._.facts``).
+
+    >>> [(f.fact_type, f.value, f.unit) for f in extract_facts("实现财政总收入128.4亿元，增长12.9%。")]
+    [('indicator', 12840000000.0, 'CNY'), ('percentage', 12.9, '%')]
+    """
+    doc = get_nlp()(text, component_cfg={"newsfacts_facts": {"published_at": published_at}})
+    return doc._.facts
 
 
 def segment(text: str, nlp: Language | None = None) -> list[str]:

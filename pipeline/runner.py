@@ -74,7 +74,6 @@ def process_page(raw: RawPage, config: dict | None = None) -> PageResult:
 
     from pipeline.article import extract_article
     from pipeline.dedupe import signature, to_blob
-    from pipeline.facts import extract
     from pipeline.nlp import get_nlp
     from pipeline.urls import has_tracking
 
@@ -84,10 +83,9 @@ def process_page(raw: RawPage, config: dict | None = None) -> PageResult:
         fetched_at=raw.fetched_at, config=config,
     )
     nlp = get_nlp(config.get("segment", {}).get("user_dicts", ()))
-    doc = nlp(article.content)
+    doc = nlp(article.content, component_cfg={"newsfacts_facts": {"published_at": article.published_at}})
     tokens = tuple(t.text for t in doc if t.text.strip())
-    sentences = [(s.start_char, s.end_char) for s in doc.sents]
-    facts, projects = extract(article.content, article.published_at, sentences=sentences)
+    facts, projects = doc._.facts, doc._.projects
     dd = config.get("dedupe", {})
     sig = signature(article.content, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)))
     return PageResult(

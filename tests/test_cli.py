@@ -121,3 +121,8 @@ def test_site_override_from_config(tmp_path):
     assert art["title"] == "鄞州区新签约项目12个"
     assert art["content"] == "鄞州区今天集中签约项目12个，总投资达到56亿元，其中外资项目3个。"
     assert art["published_at"] == "2018-03-01" and art["source_name"] == "鄞州发布"
+
+
+def test_progress_bar_on_request(tmp_path):
+    proc = run_cli("run", str(GOOD), "--out", str(tmp_path / "out"), "--progress")
+    assert proc.returncode == 0 and "pages:" in proc.stderr and "page/s" in proc.stderr

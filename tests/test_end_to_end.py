@@ -25,9 +25,9 @@ SCHEMA_COLUMNS = {
 def test_summary_and_exit_code(corpus_run):
     out, proc = corpus_run
     assert proc.returncode == 0
-    assert "pages read: 33" in proc.stderr
+    assert "pages read: 42" in proc.stderr
     assert "pages skipped: 0" in proc.stderr
-    assert "duplicates: url 1, exact 1, near 3" in proc.stderr
+    assert "duplicates: url 1, exact 1, near 4" in proc.stderr
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_COLUMNS))

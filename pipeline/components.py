@@ -1,0 +1,87 @@
+"""spaCy components that put the extracted facts and their mentions on the Doc.
+
+``newsfacts_facts`` declares what it adds: ``doc._.facts`` and
+``doc._.projects`` (the records) and ``doc.spans["facts"]``, a span group
+that displacy shows (``displacy.render(doc, style="span", options={"spans_key": "facts"})``):
+
+* MONEY, PERCENT, QUANTITY: the figure of each fact (21.9亿元, 12.9%, 700万套);
+* PROJECT, ORG, GPE: the projects, companies and places the facts are linked to.
+
+The publication date, which turns 今年第一季度 into 2017-Q1, is passed per call:
+``nlp(text, component_cfg={"newsfacts_facts": {"published_at": "2017-05-15"}})``.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline import mentions as mt
+from pipeline.facts import extract
+
+for _name in ("facts", "projects"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+FIGURE_LABEL = {"investment": "MONEY", "indicator": "MONEY", "capacity": "QUANTITY", "percentage": "PERCENT"}
+
+
+def figure_label(fact) -> str:
+    """MONEY for amounts of a currency, PERCENT for rates, QUANTITY for the rest."""
+    if fact.fact_type == "percentage":
+        return "PERCENT"
+    return "MONEY" if fact.unit.isupper() and len(fact.unit) == 3 else "QUANTITY"
+
+
+class FactsComponent:
+    """Runs the fact extractor over a Doc whose sentences are set."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc, published_at: str | None = None) -> Doc:
+        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+        facts, projects = extract(doc.text, published_at, sentences=sentences)
+        doc._.facts = facts
+        doc._.projects = projects
+        spans = []
+        for fact in facts:
+            span = doc.char_span(fact.char_start, fact.char_end, label=figure_label(fact), alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        spans.extend(_mention_spans(doc, facts, projects))
+        doc.spans["facts"] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
+        return doc
+
+
+def _mention_spans(doc: Doc, facts, projects) -> list:
+    """PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
+    wanted = {}
+    for p in projects:
+        wanted[p.name] = "ORG" if p.company == p.name else "PROJECT"
+        if p.company and p.company != p.name:
+            wanted[p.company] = "ORG"
+    for f in facts:
+        if f.region:
+            wanted.setdefault(f.region, "GPE")
+    out, seen = [], set()
+    for text, label in wanted.items():
+        start = doc.text.find(text)
+        while start >= 0:
+            span = doc.char_span(start, start + len(text), label=label, alignment_mode="expand")
+            if span is not None and (span.start, span.end, label) not in seen:
+                seen.add((span.start, span.end, label))
+                out.append(span)
+            start = doc.text.find(text, start + len(text))
+    return out
+
+
+@Language.factory(
+    "newsfacts_facts",
+    assigns=["doc._.facts", "doc._.projects", "doc.spans"],
+    requires=["token.is_sent_start"],
+)
+def make_facts_component(nlp: Language, name: str) -> FactsComponent:
+    return FactsComponent(nlp, name)
+
+
+__all__ = ["FactsComponent", "figure_label", "mt"]
