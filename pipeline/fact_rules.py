@@ -20,6 +20,8 @@ INVEST_TRIGGER = re.compile(
     r"完成投资|累计投资|计划投资|年度计划投资|追加投资|拟投资|预计投资|总投入|投资总额|投资额|投入资金|设备投资|"
     r"到位资金|投入|投资)$"
 )
+# Capital brought into projects; an investment when projects are what the sentence is about.
+PROJECT_CAPITAL = re.compile(r"(合同外资|合同利用外资|到位外资|首期到位外资|到位资金|引进外资)$")
 # A region's or sector's investment totals are indicators, never a project's investment.
 REGION_INVESTMENT = re.compile(
     r"(固定资产投资|工业投资|工业性投资|民间投资|技改投资|技术改造投资|制造业投资|基础设施投资|交通投资|"
@@ -29,6 +31,7 @@ REGION_INVESTMENT = re.compile(
 CAPACITY_TRIGGER = re.compile(
     r"(新增年产|形成年产|可年产|年产能|设计年产能|年产|设计产能|总产能|产能|日产能|日产|月产能|月产|"
     r"(?:年|日|月)?(?:设计)?(?:生产|处理|加工|供应|供热|供汽|供水|吞吐|仓储|储存|储运|发电|运输|通过)能力|"
+    r"(?:年|日|月)(?:设计)?[\u4e00-\u9fff]{1,3}能力|"
     r"年处理|日处理|年加工|日供[热汽水]|装机容量|总装机|装机规模|装机)"
 )
 PRODUCTION_TRIGGER = re.compile(r"(年产|月产|日产|产能|生产能力)")
@@ -45,11 +48,13 @@ PHYSICAL_INDICATOR = re.compile(r"(吞吐量|产量|发电量|用电量|售电�
 # Rate words.  达到/为 are not among them: they only say that a level follows.
 RATE_TRIGGER = re.compile(
     r"(同比增长|同比下降|同比减少|同比提高|同比上升|同比回落|同比增加|环比增长|环比下降|比上年增长|比上年下降|"
-    r"增长|增速|增幅|下降|降幅|减少|下滑|回落|回升|提高|提升|上升|增加|上涨|降低|收窄|扩大|加快|放缓|"
+    r"增长|增速|增幅|下降|降幅|减少|下滑|回落|回升|提高|提升|上升|增加(?!值)|上涨|降低|收窄|扩大|加快|放缓|"
     r"占比|比重|份额|贡献率|占|高于|低于|快于|慢于|翻了?[一两]?番)"
 )
 DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓")
 UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "翻", "回升", "扩大", "加快")
+# Adverbs between a subject and its rate word (逆势增长, 稳步提高).
+ADVERBS = re.compile(r"(逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持)+$")
 # Words that describe a rate, not the thing the rate is about.
 RATE_WORDS = re.compile(r"^(增速|增幅|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
 COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于)")
@@ -86,7 +91,7 @@ PROJECT_INDICATOR = re.compile(
 PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
 LIST_JOINER = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
 LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
-FOLLOWED_BY_NAME = re.compile(r"\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
+FOLLOWED_BY_NAME = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
 ANAPHOR = re.compile(r"(该|此|这一?个?)(项目|工程)|^\s*项目")
 DESCRIPTION = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
 STATUS_RE = re.compile(
@@ -137,7 +142,7 @@ def noun_before(left: str) -> str | None:
     return np
 
 
-def classify(q: Quantity, local: str, after_figure: bool = False) -> tuple[str, str | None] | None:
+def classify(q: Quantity, local: str, after_figure: bool = False, project_context: bool = False) -> tuple[str, str | None] | None:
     """(fact_type, metric) of a figure from the clause text since the previous figure, or None.
 
     >>> from pipeline.quantities import parse_quantities as pq
@@ -151,6 +156,8 @@ def classify(q: Quantity, local: str, after_figure: bool = False) -> tuple[str, 
     """
     bare = strip_filler(local)
     if q.kind == "money":
+        if project_context and PROJECT_CAPITAL.search(bare):
+            return "investment", PROJECT_CAPITAL.search(bare).group(1)  # 外资项目5个，合同外资2.6亿美元
         m = INVEST_TRIGGER.search(bare)
         if m and not REGION_INVESTMENT.search(bare):
             return "investment", m.group(1)
@@ -221,6 +228,8 @@ def rate_subject_before(local: str) -> str | None:
     ('家电行业产值', '年度计划')
     >>> rate_subject_before("比上年同期提高"), rate_subject_before("工业投资、基础设施投资分别增长")
     (None, None)
+    >>> rate_subject_before("逆势"), rate_subject_before("长兴县规上工业增加值")
+    (None, '规上工业增加值')
     """
     pre = strip_filler(local)
     m = re.search(r"完成([^，。；]{2,12}?)的$", pre)
@@ -240,7 +249,7 @@ def rate_subject_before(local: str) -> str | None:
     cmp_ = COMPARISON.search(pre)
     if cmp_:
         pre = pre[: cmp_.start()]
-    pre = re.sub(r"(是|为)$", "", strip_filler(pre))
+    pre = ADVERBS.sub("", re.sub(r"(是|为)$", "", strip_filler(pre)))
     if "分别" in local or re.search(r"[、和]", pre):
         return None  # a list: paired by position, not by the words before
     np = noun_before(pre)
@@ -254,8 +263,8 @@ def clause_topic(clause: str) -> list[str]:
 
     >>> clause_topic("其中服务业成为财政收入主要来源"), clause_topic("工业和服务业保持较高增速")
     (['服务业'], ['工业', '服务业'])
-    >>> clause_topic("第一、二、三产业增加值分别为")
-    ['第一产业增加值', '第二产业增加值', '第三产业增加值']
+    >>> clause_topic("第一、二、三产业增加值分别为"), clause_topic("安吉第一、二、三产业增加值分别为")[0]
+    (['第一产业增加值', '第二产业增加值', '第三产业增加值'], '第一产业增加值')
     >>> clause_topic("数字经济核心产业、高新技术产业和战略性新兴产业增加值分别增长")
     ['数字经济核心产业增加值', '高新技术产业增加值', '战略性新兴产业增加值']
     """
@@ -272,7 +281,7 @@ def clause_topic(clause: str) -> list[str]:
     if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
         return []  # 比去年同期增长: a comparison base, not a topic
     head = re.sub(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)", "", head)
-    head = re.sub(r"(规模|总量|水平)$", "", head)
+    head = ADVERBS.sub("", re.sub(r"(规模|总量|水平)$", "", head))
     items = [p for p in re.split(r"[和与及、]", head) if p]
     return _complete_list(items) if len(items) > 1 else ([head] if len(head) >= 2 else [])
 
@@ -281,6 +290,7 @@ def _complete_list(items: list[str]) -> list[str]:
     """Give every list item the words written only on the last one (第一、二、三产业增加值)."""
     last = items[-1]
     m = re.match(rf"^第?([{NUMERAL}])(.+)$", last)
+    items = [re.sub(rf"^.*?(第[{NUMERAL}])$", r"\1", items[0])] + items[1:]  # 安吉第一、二、三产业
     if m and all(re.fullmatch(rf"第?[{NUMERAL}]", it) for it in items[:-1]):
         suffix = m.group(2)
         return [("第" + it.lstrip("第")) + suffix for it in items[:-1]] + ["第" + m.group(1) + suffix]

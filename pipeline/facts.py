@@ -49,6 +49,7 @@ class _Context:
     article_region: str | None
     paragraph_period: str | None = None
     named: _Named | None = None  # last specifically named project of the paragraph
+    batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
     projects: list[Project] = field(default_factory=list)
     ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
 
@@ -98,6 +99,7 @@ def extract(
         if par != paragraph_start:
             paragraph_start = par
             ctx.paragraph_period = None
+            ctx.batch = None
         in_sentence = []
         while qi < len(quantities) and quantities[qi].start < b:
             if quantities[qi].start >= a:
@@ -125,6 +127,7 @@ class _Sentence:
         self.projects = sorted((self._describing(m) for m in named), key=lambda m: m.start)
         self.topic: list[str] = []
         self.last_amount_subject: str | None = None
+        self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
         self.last_trigger: str | None = None
 
     def _describing(self, m: mt.Mention) -> mt.Mention:
@@ -147,6 +150,9 @@ class _Sentence:
         for m in CLAUSE_SPLIT.finditer(self.s + "，"):
             out.extend(self._clause(start, m.start(), [q for q in qs if start <= q.start - self.a < m.start()]))
             start = m.end()
+        batches = [p for p in self.projects if p.generic and p.kind == "project"]
+        if batches:
+            self.ctx.batch = batches[-1].text
         specific = [p for p in self.projects if not p.generic and p.kind != "venture" and _strong(p)]
         if specific:
             last = specific[-1]
@@ -169,7 +175,8 @@ class _Sentence:
             joined = prev is not None and (
                 R.LIST_JOINER.fullmatch(local) or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
             prev_end = qb
-            kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None)
+            in_view = any(p.end <= qa for p in self.projects if p.start >= self._segment(qa))
+            kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None:
                 continue
             fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
@@ -202,11 +209,12 @@ class _Sentence:
                 return None
             metric = metric or R.indicator_metric(left, noun)
             self.last_amount_subject = subject
+            self.amount_subjects.append(subject)
             if not (respectively and len(self.topic) > 1):
                 self.topic = [subject]
         else:
             metric = metric or (prev[1] if prev else None) or self.last_trigger
-            subject, explicit = self._rate_subject(local, respectively, index, metric)
+            subject, explicit = self._rate_subject(local, respectively, index, metric, count)
             if subject is None or metric is None and not R.is_level(local):
                 return None
             if explicit:
@@ -244,6 +252,9 @@ class _Sentence:
         if chosen is None:
             # a production line named in passing is part of the project, not the project
             before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]
+            batch = [p for p in self.projects if p.generic and p.kind == "project" and seg <= p.start and p.end <= qa]
+            if before and batch and batch[-1].start > before[-1].start:
+                return batch[-1].text, None  # the batch named after the project is nearer: 其中外资项目5个
             if before and not [c for c in self.companies if before[-1].end <= c.start < qa]:
                 chosen = before[-1]
         if chosen is not None:
@@ -255,7 +266,9 @@ class _Sentence:
         if batch and not R.DESCRIPTION.search(self.s[seg : batch[-1].start]):
             return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
         company = self._company_before(qa, seg)
-        if company and (named is None or named.company != company):
+        if company:
+            if named is not None and named.company == company:
+                return named.name, self._register(named.name, company, qa)  # the company's project in view
             return company, self._register(company, company, qa)
         before = [p for p in specific if p.end <= qa and _strong(p)]
         if before:
@@ -265,6 +278,8 @@ class _Sentence:
         if self.companies:
             first = self.companies[0].text
             return first, self._register(first, first, qa)
+        if self.ctx.batch:
+            return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
         return None, None
 
     def _company_before(self, pos: int, floor: int | None = None) -> str | None:
@@ -314,10 +329,13 @@ class _Sentence:
     def _project_in_view(self) -> bool:
         return bool([p for p in self.projects if not p.generic]) or bool(self.ctx.named and R.PROJECT_CONTEXT.search(self.s))
 
-    def _rate_subject(self, local, respectively, index, metric) -> tuple[str | None, bool]:
+    def _rate_subject(self, local, respectively, index, metric, count=1) -> tuple[str | None, bool]:
         """(subject, whether the clause names it itself)."""
         if respectively and len(self.topic) > 1:
             return self.topic[min(index, len(self.topic) - 1)], False
+        if respectively and count > 1 and len(self.amount_subjects) >= count:
+            # 销售收入5.6亿元，自营出口2380万美元，分别比上年增长18.7%和26.4%
+            return self.amount_subjects[len(self.amount_subjects) - count + index], False
         explicit = R.rate_subject_before(local)
         if explicit:
             return explicit, True

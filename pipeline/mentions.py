@@ -22,11 +22,16 @@ COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "�
 # Words at which a name stops when we extend it to the left.
 LEFT_STOP = re.compile(
     r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
-    r"联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
+    r"举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
     r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
     r"年产|达到|达|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
     r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
     r"一批|一个|一条|一家|一项|一座|首个|首家)$"
+)
+# Company names hold words that end project names (香港瑞丰投资有限公司, 宁波建设集团).
+COMPANY_LEFT_STOP = re.compile(
+    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|则|也|还|并|而|"
+    r"联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头)$"
 )
 NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
 GENERIC_PROJECT = re.compile(
@@ -40,7 +45,7 @@ REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|
 # 区委, 市长, 县级, 市场, 区域 … are not the place itself.
 REGION_NOT_AFTER = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
 # Characters a place name never contains: verbs and function words.
-NOT_IN_PLACE = re.compile(r"[的是在和与及了对把将由向从为到让使给于全本我该各保持实现完成达增长有这那个们]")
+NOT_IN_PLACE = re.compile(r"[的是在和与及了对把将由向从为到让使给于全本我该各保持实现完成达增这那个们]")
 NOT_REGION = re.compile(
     r"^(?:全|本|我|该|各|城|市|社|园|景|片|开发|经济开发|高新|新|老|中心|主城|城|郊|商|校|厂|矿|林|"
     r"[一二三四五六七八九十]|其中|同时|这个|那个|\d)"
@@ -62,9 +67,11 @@ class Mention:
     generic: bool = False  # a class of projects (签约项目, 重大产业项目), not one named project
 
 
-def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> int:
+def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop=None) -> int:
     """Start of the name ending at ``head_start``: go left over name characters until a stop word."""
     i = head_start
+    if i > floor and text[i - 1] == "“":
+        return head_start  # “项目建设年”: the head word opens a quoted phrase, it ends no name
     if text[max(floor, i - 2) : i] in NAME_MODIFIERS:
         i -= 2
     while i > floor and head_start - i < max_len:
@@ -80,7 +87,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> i
             i -= 2
             break
         # stop if the text up to i ends with a stop word that is not part of the name
-        m = LEFT_STOP.search(text[max(floor, i - 6) : i])
+        m = (stop or LEFT_STOP).search(text[max(floor, i - 6) : i])
         if m:
             break
         i -= 1
@@ -90,12 +97,12 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24) -> i
     return i
 
 
-def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0) -> list[Mention]:
+def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0, stop=None) -> list[Mention]:
     """Names ending with one of ``heads`` (longest head wins), extended to the left."""
     out: list[Mention] = []
     pattern = re.compile("(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + ")" + HEAD_NOT_BEFORE)
     for m in pattern.finditer(text, floor):
-        start = _extend_left(text, m.start(), floor)
+        start = _extend_left(text, m.start(), floor, stop=stop or LEFT_STOP)
         if m.start() - start < 2:
             continue
         out.append(Mention(start, m.end(), text[start : m.end()], kind))
@@ -126,9 +133,9 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
             if core.endswith(head):
                 core = core[: -len(head)]
                 break
-        core = core.strip("“”")
+        core = re.sub(r"^(?:19|20)\d{2}年度?", "", core.strip("“”"))  # 2020年重大项目 is a class
         if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or _is_generic(core):
-            if generic and core not in ("该", "此", "这", "这个", "这些"):
+            if generic and core not in ("该", "此", "这", "这个", "这些") and not PHASE.fullmatch(core):
                 out.append(Mention(m.start, m.end, m.text, m.kind, True))
             continue
         lead = LEADING_COUNT.match(m.text)
@@ -144,6 +151,7 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
     return out
 
 
+PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
 LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
 GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
 
@@ -162,7 +170,8 @@ def companies_in(text: str) -> list[Mention]:
     >>> [m.text for m in companies_in("浙东建材集团进军建筑工业化PC构件领域")]
     ['浙东建材集团']
     """
-    return [m for m in find_heads(text, COMPANY_HEADS, "company") if len(m.text) >= 4 and not m.text.startswith("该")]
+    found = find_heads(text, COMPANY_HEADS, "company", stop=COMPANY_LEFT_STOP)
+    return [m for m in found if len(m.text) >= 4 and not m.text.startswith("该")]
 
 
 def ventures_in(text: str) -> list[Mention]:
