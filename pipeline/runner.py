@@ -70,30 +70,47 @@ def init_worker(config: dict) -> None:
 
 def process_page(raw: RawPage, config: dict | None = None) -> PageResult:
     """Bytes of one page -> article, tokens, facts, projects and MinHash signature. Raises Skip."""
+    return process_pages([raw], config)
+
+
+def process_pages(raws: list[RawPage], config: dict | None = None) -> PageResult:
+    """One article printed over several pages (…_2.shtml): bodies joined in order, metadata of the first."""
     from dataclasses import replace
 
     from pipeline.article import extract_article
-    from pipeline.dedupe import signature, to_blob
-    from pipeline.nlp import get_nlp
     from pipeline.urls import has_tracking
 
     config = config if config is not None else (_config or {})
-    article = extract_article(
-        raw.body, raw.url, location=raw.location, content_type=raw.content_type,
-        fetched_at=raw.fetched_at, config=config,
-    )
+    articles = [
+        extract_article(raw.body, raw.url, location=raw.location, content_type=raw.content_type,
+                        fetched_at=raw.fetched_at, config=config)
+        for raw in raws
+    ]
+    article = articles[0]
+    if len(articles) > 1:
+        article = replace(article, content="\n".join(a.content for a in articles),
+                          flags=article.flags + ("joined_pages",))
+    return analyze(article, config, found_url_is_clean=not has_tracking(raws[0].url))
+
+
+def analyze(article, config: dict, found_url_is_clean: bool = True) -> PageResult:
+    """Segment an article with the spaCy pipeline, read its facts, sign it for near-duplicates."""
+    from dataclasses import replace
+
+    from pipeline.dedupe import signature, to_blob
+    from pipeline.nlp import get_nlp
+
     nlp = get_nlp(config.get("segment", {}).get("user_dicts", ()))
     doc = nlp(article.content, component_cfg={"newsfacts_facts": {"published_at": article.published_at}})
     tokens = tuple(t.text for t in doc if t.text.strip())
-    facts, projects = doc._.facts, doc._.projects
     dd = config.get("dedupe", {})
     sig = signature(article.content, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)))
     return PageResult(
         article=replace(article, tokens=tokens),
-        facts=tuple(facts),
-        projects=tuple(projects),
+        facts=tuple(doc._.facts),
+        projects=tuple(doc._.projects),
         signature=to_blob(sig),
-        found_url_is_clean=not has_tracking(raw.url),
+        found_url_is_clean=found_url_is_clean,
     )
 
 
@@ -118,7 +135,7 @@ def run(
     progress: bool | None = None,
 ) -> Summary:
     """Process ``inputs`` into the state database of ``out_dir`` and export all tables."""
-    from pipeline.export import clean_stale_temp, write_table
+    from pipeline.export import clean_stale_temp
     from pipeline.ingest import iter_raw_pages
     from pipeline.store import Store
 
@@ -146,14 +163,25 @@ def run(
         finally:
             bar.close()
         summary.duplicates = store.assign_duplicates()
-        for name in TABLE_ORDER:
-            rows = getattr(store, f"iter_{name}")()
-            if name == "facts":
-                rows = _counting(rows, summary.facts)
-            summary.tables[name] = write_table(out_dir, name, rows)
-            log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, summary.tables[name])
+        export_tables(store, out_dir, summary)
         store.record_run(summary.run_id, started, [str(p) for p in inputs], summary.as_dict())
     return summary
+
+
+def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: str | None = None) -> dict:
+    """Write the four tables from the store: the full snapshot, or the rows of one run."""
+    from pipeline.export import write_table
+
+    counts = {}
+    for name in TABLE_ORDER:
+        rows = getattr(store, f"iter_{name}")(run_id)
+        if name == "facts" and summary is not None:
+            rows = _counting(rows, summary.facts)
+        counts[name] = write_table(out_dir, name, rows)
+        log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
+    if summary is not None:
+        summary.tables = counts
+    return counts
 
 
 def _counting(rows: Iterable[dict], counter: Counter) -> Iterator[dict]:

@@ -227,14 +227,16 @@ class Store:
         return row[0] if row and row[0] else location
 
     # -- reading for export ------------------------------------------------------------------
-    def iter_articles(self) -> Iterator[dict]:
+    def iter_articles(self, run_id: str | None = None) -> Iterator[dict]:
+        """All articles, or only those written by run ``run_id``."""
         cur = self.db.execute(
             """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
                       a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
                       o.article_id, d.similarity, a.fetched_at
                FROM articles a JOIN dedupe d USING (location)
                LEFT JOIN dedupe o ON o.location = d.duplicate_of
-               ORDER BY d.article_id, a.location""")
+               WHERE ?1 IS NULL OR a.run_id = ?1
+               ORDER BY d.article_id, a.location""", (run_id,))
         names = [c for c, _ in ARTICLES]
         for row in _iter(cur):
             rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
@@ -242,11 +244,12 @@ class Store:
                 rec["dup_similarity"] = None
             yield rec
 
-    def iter_facts(self) -> Iterator[dict]:
+    def iter_facts(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
             f"""SELECT d.article_id, f.ordinal, {', '.join('f.' + c for c in FACT_COLUMNS)}
-                FROM facts f JOIN dedupe d USING (location)
-                WHERE d.duplicate_of IS NULL ORDER BY d.article_id, f.ordinal""")
+                FROM facts f JOIN dedupe d USING (location) JOIN articles a USING (location)
+                WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
+                ORDER BY d.article_id, f.ordinal""", (run_id,))
         for row in _iter(cur):
             article_id, ordinal, *values = row
             rec = dict(zip(FACT_COLUMNS, values))
@@ -256,11 +259,12 @@ class Store:
                 "project_id": f"{article_id}-p{project}" if project else None, **rec,
             }
 
-    def iter_projects(self) -> Iterator[dict]:
+    def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
             """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status
-               FROM projects p JOIN dedupe d USING (location)
-               WHERE d.duplicate_of IS NULL ORDER BY d.article_id, p.ordinal""")
+               FROM projects p JOIN dedupe d USING (location) JOIN articles a USING (location)
+               WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
+               ORDER BY d.article_id, p.ordinal""", (run_id,))
         for article_id, location, ordinal, name, company, region, status in _iter(cur):
             inv = self.db.execute(
                 "SELECT value, unit FROM facts WHERE location=? AND project=? AND fact_type='investment' "
@@ -276,12 +280,17 @@ class Store:
                 "product": cap[2] if cap else None,
             }
 
-    def iter_duplicates(self) -> Iterator[dict]:
+    def iter_duplicates(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
             """SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
-               JOIN dedupe o ON o.location = d.duplicate_of ORDER BY d.article_id""")
+               JOIN dedupe o ON o.location = d.duplicate_of JOIN articles a ON a.location = d.location
+               WHERE ?1 IS NULL OR a.run_id = ?1 ORDER BY d.article_id""", (run_id,))
         for article_id, original, method, sim in _iter(cur):
             yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
+
+    def content_sha1_of(self, location: str) -> str | None:
+        row = self.db.execute("SELECT content_sha1 FROM articles WHERE location=?", (location,)).fetchone()
+        return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
         db = self.db
