@@ -68,6 +68,42 @@ def run(
 
 
 @app.command()
+def crawl(
+    sources: Path = typer.Option(..., "--sources", "-s", help="Sources file (TOML): sites, feeds, sitemaps, politeness."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the tables (full snapshot + runs/<run-id>/)."),
+    state: Path = typer.Option(..., "--state", help="State folder: database, WARC files, lock."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file overlaying the shipped defaults."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the one-line summary."),
+) -> None:
+    """Fetch what is new or changed on the configured sites, archive it, and update the tables."""
+    _setup_logging(verbose, quiet)
+    from pipeline.config import load_config
+    from pipeline.crawl import Crawler
+    from pipeline.errors import ConfigError, PipelineError
+    from pipeline.runlock import LockHeld
+    from pipeline.sources import load_sources
+
+    try:
+        cfg = load_config(config)
+        spec = load_sources(sources)
+        summary = Crawler(spec, out, state, cfg).run()
+    except LockHeld as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(LockHeld.exit_code)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    except PipelineError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1)
+    typer.echo(summary.line(), err=True)
+    if summary.failure_share > spec.failure_threshold:
+        typer.echo(f"error: {summary.failure_share:.0%} of fetches failed (threshold {spec.failure_threshold:.0%})", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def evaluate(
     gold: Path = typer.Option(..., "--gold", "-g", help="Gold JSON Lines file (or a folder of them)."),
     pred: Path = typer.Option(..., "--pred", "-p", help="Output folder of a run."),
