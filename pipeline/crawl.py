@@ -101,7 +101,7 @@ class Crawler:
             with Store(self.state_dir / "newsfacts.sqlite", self.config.get("dedupe", {})) as store:
                 self.store = store
                 self.db = store.db
-                self.db.executescript(CRAWL_DDL)
+                store.add_tables(CRAWL_DDL)
                 self._seed(run_id)
                 self.warc = RunWarc(self.state_dir / "warc", run_id, self.sources.user_agent)
                 try:
@@ -194,6 +194,9 @@ class Crawler:
             summary.skipped["crawl_delay_too_long"] += 1
             log.warning("SKIP reason=crawl_delay_too_long url=%s: robots.txt asks for more than the maximum delay", url)
             return
+        wait = self.host_ready.get(host, 0.0) - self.clock()
+        if wait > 0:
+            self.sleep(wait)  # robots.txt was fetched just now from this host
         self.db.execute("UPDATE crawl_urls SET status='fetching' WHERE url=?", (url,))
         self.store.commit()  # a kill from here on leaves 'fetching', reset at the next start
         fetcher = self._fetcher(source)
@@ -215,11 +218,18 @@ class Crawler:
         self.warc.add(result.final_url, result.status, result.headers, result.body, result.fetched_at)
         self.db.execute("UPDATE crawl_urls SET etag=?, last_modified=?, fetched_at=? WHERE url=?",
                         (result.etag, result.last_modified, result.fetched_at, url))
+        from pipeline.discover import DiscoverError
+
         try:
             if kind == "article":
                 self._article(url, result, source, run_id, summary)
             else:
                 self._discover(url, result, source, kind, depth, run_id)
+        except DiscoverError as exc:  # a broken or hostile sitemap/feed: skip it, go on with the rest
+            log.warning("SKIP reason=%s url=%s: %s", exc.reason, url, exc.detail)
+            summary.skipped[exc.reason] += 1
+            self._set(url, "skipped", exc.reason, run_id=run_id)
+            return
         except Skip as skip:
             log.warning("%s", skip)
             summary.skipped[skip.reason] += 1
@@ -335,7 +345,7 @@ class Crawler:
 
     def _robots(self, host: str, url: str, source: Source):
         from pipeline.fetch import FetchError
-        from pipeline.robots import robots_url, rules_from_response
+        from pipeline.robots import PolitenessPolicy, robots_url, rules_from_response
 
         if host in self.robots:
             return self.robots[host]
@@ -348,15 +358,18 @@ class Crawler:
             if rules.status == "unavailable":
                 log.warning("robots.txt of %s unavailable (%s): nothing is fetched from it this run", host, exc.reason)
         self.robots[host] = rules
-        self.host_ready[host] = self.clock() + source.min_delay_s
+        delay = PolitenessPolicy(source.min_delay_s, self._max_crawl_delay()).delay_for(rules)
+        self.host_ready[host] = self.clock() + (delay if delay is not None else source.min_delay_s)
         return rules
+
+    def _max_crawl_delay(self) -> float:
+        return float(self.config.get("crawl", {}).get("max_crawl_delay_s", 30.0))
 
     def _delay(self, host: str, source: Source, rules) -> float | None:
         from pipeline.robots import PolitenessPolicy
 
         if host not in self.host_delay:
-            max_delay = float(self.config.get("crawl", {}).get("max_crawl_delay_s", 30.0))
-            delay = PolitenessPolicy(source.min_delay_s, max_delay).delay_for(rules)
+            delay = PolitenessPolicy(source.min_delay_s, self._max_crawl_delay()).delay_for(rules)
             if delay is None:
                 return None
             self.host_delay[host] = delay

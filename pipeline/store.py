@@ -109,6 +109,13 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def add_tables(self, ddl: str) -> None:
+        """Create the tables of another stage (the crawler's) in this database."""
+        assert self.db is not None
+        self.db.execute("COMMIT")
+        self.db.executescript(ddl)  # executescript commits by itself
+        self.db.execute("BEGIN")
+
     def commit(self) -> None:
         assert self.db is not None
         self.db.execute("COMMIT")
