@@ -163,3 +163,126 @@ def test_sources_file_errors_name_file_and_source(tmp_path):
     bad.write_text('user_agent = "x"\n[[sources]]\nname = "a"\nstart_urls = ["ftp://x.cn/"]\n', encoding="utf-8")
     proc = run_cli("crawl", "--sources", str(bad), "--out", str(tmp_path / "o"), "--state", str(tmp_path / "st"))
     assert proc.returncode == 2 and "s.toml" in proc.stderr and "'a'" in proc.stderr
+
+
+def _two_page_article(site: NewsSite) -> tuple[str, str]:
+    first = "/news/2018/10/01/100.shtml"
+    second = "/news/2018/10/01/100_2.shtml"
+    bar = ('<div class="page"><a href="/news/2018/10/01/100.shtml">1</a> <a href="/news/2018/10/01/100_2.shtml">2</a> '
+           '<a href="/news/2018/10/01/100_2.shtml">下一页</a></div>')
+    head = ('<html><head><meta charset="utf-8"><title>鄞州新签约项目集中开工_测试新闻网</title></head><body>'
+            '<h1>鄞州新签约项目集中开工</h1><div class="info">2018-10-01 09:00 来源：宁波日报</div><div class="content">')
+    p1 = "<p>本报讯（记者 王博）昨天，鄞州区12个重大产业项目集中开工，总投资86亿元，涵盖智能制造、新材料和现代服务业等领域，是今年规模最大的一次集中开工。</p>"
+    p2 = "<p>其中，总投资32亿元的新能源汽车零部件产业园项目规模最大，建成后可年产驱动电机80万台，预计实现年产值60亿元，年税收约5亿元。</p>"
+    site.pages[first] = ((head + p1 + "</div>" + bar + "</body></html>").encode(), "text/html; charset=utf-8")
+    site.pages[second] = ((head + p2 + "</div>" + bar + "</body></html>").encode(), "text/html; charset=utf-8")
+    listing = site.pages["/news/index_1.shtml"][0].replace(b"</ul>", f'<li><a href="{first}">新闻</a></li></ul>'.encode())
+    site.set_page("/news/index_1.shtml", listing)
+    return first, second
+
+
+def test_multi_page_article_is_joined(site, tmp_path):
+    first, second = _two_page_article(site)
+    crawl(site, tmp_path)
+    arts = load_outputs(tmp_path / "out")["articles"]
+    joined = arts[arts["title"] == "鄞州新签约项目集中开工"]
+    assert len(joined) == 1
+    content = joined.iloc[0]["content"]
+    assert "集中开工，总投资86亿元" in content and "年产驱动电机80万台" in content
+    assert len(site.article_hits(second)) == 1
+    facts = load_outputs(tmp_path / "out")["facts"]
+    assert 800000 in set(facts["value"]) and 8.6e9 in set(facts["value"])
+
+
+def test_robots_crawl_delay_is_kept(tmp_path):
+    site = NewsSite(robots="User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n").start()
+    try:
+        crawl(site, tmp_path, min_delay_s=0.1)
+        times = [h.at for h in site.hits]
+        assert min(b - a for a, b in zip(times, times[1:])) >= 0.5 - 0.02
+    finally:
+        site.stop()
+
+
+def test_unavailable_robots_means_nothing_is_fetched(tmp_path):
+    site = NewsSite().start()
+    try:
+        def down(handler):
+            handler.send_response(503)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return 503
+
+        site.overrides["/robots.txt"] = down
+        summary = crawl(site, tmp_path)
+        assert [h.path for h in site.hits] == ["/robots.txt"]
+        assert summary.skipped["robots_disallowed"] >= 1 and summary.new_or_changed == 0
+    finally:
+        site.stop()
+
+
+def test_server_errors_are_retried_then_recorded(site, tmp_path):
+    flaky = ARTICLES["gov-yinzhou/tjxx-20180521.html"]
+    broken = ARTICLES["hzrb/content_7051206.htm"]
+    calls = {"n": 0}
+
+    def once_then_ok(handler):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            handler.send_response(503)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return 503
+        body = site.pages[flaky][0]
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return 200
+
+    def always_500(handler):
+        handler.send_response(500)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return 500
+
+    site.overrides[flaky] = once_then_ok
+    site.overrides[broken] = always_500
+    summary = crawl(site, tmp_path)
+    assert len(site.article_hits(flaky)) == 2 and len(site.article_hits(broken)) == 3  # 3 tries in all
+    assert summary.failed == 1 and summary.errors["http_500"] == 3
+    assert summary.new_or_changed == len(ARTICLES) - 1
+
+
+def test_wrong_charset_header_is_recognised(site, tmp_path):
+    path = ARTICLES["cnnb/yinzhou-20170602.html"]  # GBK bytes
+    site.pages[path] = (site.pages[path][0], "text/html; charset=utf-8")
+    crawl(site, tmp_path)
+    arts = load_outputs(tmp_path / "out")["articles"]
+    assert not any("\ufffd" in c for c in arts["content"])
+    assert arts["content"].str.contains("钱珺|陈喆|鄞州").any()
+
+
+def test_entity_bomb_sitemap_is_refused_and_the_crawl_goes_on(site, tmp_path):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><urlset><url><loc>&lol3;</loc></url></urlset>')
+    site.set_page("/sitemap.xml", bomb.encode())
+    summary = crawl(site, tmp_path)
+    assert summary.skipped["xml_entities_refused"] == 1
+    assert summary.new_or_changed >= 4  # the list pages and the feed still lead to the articles
+
+
+def test_failure_share_above_the_threshold_exits_non_zero(site, tmp_path):
+    def gone(handler):
+        handler.send_response(404)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return 404
+
+    for path in ARTICLES.values():
+        site.overrides[path] = gone
+    sources = tmp_path / "sources.toml"
+    sources.write_text(site.sources_toml(min_delay_s=0.05), encoding="utf-8")
+    proc = run_cli("crawl", "--sources", str(sources), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "st"))
+    assert proc.returncode == 1 and "failed" in proc.stderr and "threshold" in proc.stderr
