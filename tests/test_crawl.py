@@ -286,3 +286,42 @@ def test_failure_share_above_the_threshold_exits_non_zero(site, tmp_path):
     sources.write_text(site.sources_toml(min_delay_s=0.05), encoding="utf-8")
     proc = run_cli("crawl", "--sources", str(sources), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "st"))
     assert proc.returncode == 1 and "failed" in proc.stderr and "threshold" in proc.stderr
+
+
+def test_short_retry_after_is_waited_for_that_host(site, tmp_path):
+    path = ARTICLES["old-cixi/content_90316.html"]
+    calls = {"n": 0}
+
+    def busy_once(handler):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            handler.send_response(429)
+            handler.send_header("Retry-After", "1")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return 429
+        body = site.pages[path][0]
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+        return 200
+
+    site.overrides[path] = busy_once
+    summary = crawl(site, tmp_path, min_delay_s=0.05)
+    hits = site.article_hits(path)
+    assert [h.status for h in hits] == [429, 200] and hits[1].at - hits[0].at >= 1.0
+    assert summary.new_or_changed == len(ARTICLES) and summary.deferred == 0
+
+
+def test_damaged_state_database_is_refused_not_replaced(site, tmp_path):
+    db = tmp_path / "state" / "newsfacts.sqlite"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"this is not a database" * 100)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(site.sources_toml(), encoding="utf-8")
+    proc = run_cli("crawl", "--sources", str(sources), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"))
+    assert proc.returncode == 1 and "newsfacts.sqlite" in proc.stderr and "move it away" in proc.stderr
+    assert db.read_bytes() == b"this is not a database" * 100
+    assert site.hits == []
