@@ -12,8 +12,10 @@ The publication date, which turns 今年第一季度 into 2017-Q1, is passed per
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline import mentions as mt
 from pipeline.facts import extract
@@ -39,21 +41,32 @@ class FactsComponent:
         self.name = name
 
     def __call__(self, doc: Doc, published_at: str | None = None) -> Doc:
-        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
-        facts, projects = extract(doc.text, published_at, sentences=sentences)
+        # split_sentences draws the same boundaries as zh_sentences, without walking the tokens again
+        text = doc.text
+        facts, projects = extract(text, published_at)
         doc._.facts = facts
         doc._.projects = projects
+        starts = doc.to_array("IDX").tolist()  # char offset of each token, for span lookups by bisection
         spans = []
         for fact in facts:
-            span = doc.char_span(fact.char_start, fact.char_end, label=figure_label(fact), alignment_mode="expand")
+            span = _span(doc, starts, fact.char_start, fact.char_end, figure_label(fact))
             if span is not None:
                 spans.append(span)
-        spans.extend(_mention_spans(doc, facts, projects))
+        spans.extend(_mention_spans(doc, starts, facts, projects))
         doc.spans["facts"] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         return doc
 
 
-def _mention_spans(doc: Doc, facts, projects) -> list:
+def _span(doc: Doc, starts: list[int], a: int, b: int, label: str):
+    """The tokens covering characters a..b (expanded to whole tokens), as a labelled Span."""
+    if a >= b or not starts:
+        return None
+    first = bisect.bisect_right(starts, a) - 1
+    last = bisect.bisect_left(starts, b)
+    return Span(doc, max(first, 0), max(last, first + 1), label=label)
+
+
+def _mention_spans(doc: Doc, starts: list[int], facts, projects) -> list:
     """PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
     wanted = {}
     for p in projects:
@@ -64,21 +77,21 @@ def _mention_spans(doc: Doc, facts, projects) -> list:
         if f.region:
             wanted.setdefault(f.region, "GPE")
     out, seen = [], set()
+    full = doc.text  # Doc.text joins every token again on each access
     for text, label in wanted.items():
-        start = doc.text.find(text)
+        start = full.find(text)
         while start >= 0:
-            span = doc.char_span(start, start + len(text), label=label, alignment_mode="expand")
+            span = _span(doc, starts, start, start + len(text), label)
             if span is not None and (span.start, span.end, label) not in seen:
                 seen.add((span.start, span.end, label))
                 out.append(span)
-            start = doc.text.find(text, start + len(text))
+            start = full.find(text, start + len(text))
     return out
 
 
 @Language.factory(
     "newsfacts_facts",
     assigns=["doc._.facts", "doc._.projects", "doc.spans"],
-    requires=["token.is_sent_start"],
 )
 def make_facts_component(nlp: Language, name: str) -> FactsComponent:
     return FactsComponent(nlp, name)
