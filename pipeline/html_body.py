@@ -129,12 +129,25 @@ def score_holders(doc) -> dict:
 
 
 def find_body(doc):
-    """The element holding the article body, or None when the page has no paragraph text."""
+    """The element holding the article body, or None when the page has no paragraph text.
+
+    The block with the most paragraph votes wins.  When that block holds a single paragraph and
+    its siblings hold others (a CMS that puts every paragraph in its own <div>), the parent
+    holding them all is the body.
+    """
     scores = score_holders(doc)
     if not scores:
         return None
-    best = max(scores.items(), key=lambda kv: kv[1])
-    return best[0]
+    best = max(scores.items(), key=lambda kv: kv[1])[0]
+    for _ in range(3):
+        parent = best.getparent()
+        if parent is None or len([t for t, _ in block_lines(best) if len(t) >= 10]) > 1:
+            break
+        voting_children = [ch for ch in parent if scores.get(ch, 0) > 0]
+        if len(voting_children) < 2:
+            break
+        best = parent
+    return best
 
 
 def block_lines(el) -> list[tuple[str, float]]:
