@@ -17,7 +17,6 @@ import bisect
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import mentions as mt
 from pipeline.facts import extract
 
 for _name in ("facts", "projects"):
@@ -97,4 +96,4 @@ def make_facts_component(nlp: Language, name: str) -> FactsComponent:
     return FactsComponent(nlp, name)
 
 
-__all__ = ["FactsComponent", "figure_label", "mt"]
+__all__ = ["FactsComponent", "figure_label"]
