@@ -36,12 +36,25 @@ def run(
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for the tables."),
     state: Optional[Path] = typer.Option(None, "--state", help="State database folder (default: OUT/.state)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file overlaying the shipped defaults."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, envvar="NEWSFACTS_WORKERS",
+                                          help="Worker processes (default: one per core)."),
     threshold: Optional[float] = typer.Option(None, "--near-threshold", min=0.05, max=1.0,
                                               help="Jaccard threshold for near duplicates."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the summary."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address, e.g. tcp://host:8786 (default: a "
+                                                 "local cluster for this run). With --engine dask."),
+    partition_size: Optional[int] = typer.Option(None, "--partition-size", min=1,
+                                                 help="Saved pages per Dask partition (default 16; a WARC is "
+                                                      "always a partition of its own). With --engine dask."),
+    dataset: bool = typer.Option(False, "--dataset", help="Also write a partitioned Parquet dataset "
+                                                          "(OUT/dataset/TABLE/part-*.parquet). With --engine dask."),
+    dataset_dir: Optional[Path] = typer.Option(None, "--dataset-dir",
+                                               help="Where --dataset writes (default OUT/dataset; shared storage "
+                                                    "on a cluster). Implies --dataset."),
 ) -> None:
     """Extract articles and facts from PATHS into tables in OUT (CSV and Parquet)."""
     _setup_logging(verbose, quiet)
@@ -53,10 +66,20 @@ def run(
     if missing:
         typer.echo(f"error: input path(s) not found: {', '.join(missing)}; check the spelling", err=True)
         raise typer.Exit(2)
+    if engine not in ("local", "dask"):
+        typer.echo(f"error: --engine must be local or dask, not {engine!r}", err=True)
+        raise typer.Exit(2)
+    if engine == "local" and (scheduler or partition_size or dataset or dataset_dir):
+        typer.echo("error: --scheduler, --partition-size, --dataset and --dataset-dir need --engine dask", err=True)
+        raise typer.Exit(2)
+    if dataset and dataset_dir is None:
+        dataset_dir = out / "dataset"
     overrides = {"dedupe": {"threshold": threshold}} if threshold is not None else None
     try:
         cfg = load_config(config, overrides)
-        summary = run_pipeline([str(p) for p in paths], out, cfg, state_dir=state, workers=workers, progress=progress)
+        summary = run_pipeline([str(p) for p in paths], out, cfg, state_dir=state, workers=workers, progress=progress,
+                               engine=engine, scheduler=scheduler, partition_size=partition_size,
+                               dataset_dir=dataset_dir)
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if exc.__class__.__name__ in ("UsageError", "ConfigError") else 1)

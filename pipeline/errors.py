@@ -39,6 +39,11 @@ class Skip(Exception):
     location: str = ""
     detail: str = ""
 
+    def __reduce__(self):
+        # frozen dataclass exceptions cannot be rebuilt by the default pickling of exceptions,
+        # and Skips travel back from worker processes
+        return (Skip, (self.reason, self.location, self.detail))
+
     def __str__(self) -> str:
         text = f"SKIP reason={self.reason} location={self.location}"
         return f"{text}: {self.detail}" if self.detail else text

@@ -22,8 +22,8 @@ BLOCK_TAGS = frozenset(
 )
 # Never text of the article.
 DROP_TAGS = frozenset("script style noscript iframe form select option textarea button svg object embed head".split())
-# Containers that can hold a body (the paragraph holders).
-HOLDER_TAGS = frozenset("div td article section main body span font center blockquote li".split())
+# Blocks whose text votes for the block around them (a <p> votes for its <div>).
+CLIMB_TAGS = frozenset("p font span b strong h4 h5 h6 center".split())
 HAN_RE = re.compile(r"[\u3400-\u9fff]")
 WS_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
@@ -81,47 +81,45 @@ def _tag(el) -> str:
     return el.tag if isinstance(el.tag, str) else ""
 
 
-def own_text(el) -> tuple[str, int]:
-    """Text of ``el`` outside its block-level children, and how much of it is link text."""
-    parts: list[str] = []
-    link = 0
-
-    def walk(node, in_link: bool) -> None:
-        nonlocal link
-        if node.text:
-            parts.append(node.text)
-            if in_link:
-                link += len(node.text)
-        for child in node:
-            tag = _tag(child)
-            if tag and tag not in BLOCK_TAGS and tag != "br":
-                walk(child, in_link or tag == "a")
-            if child.tail:
-                parts.append(child.tail)
-                if in_link:
-                    link += len(child.tail)
-
-    walk(el, _tag(el) == "a")
-    return "".join(parts), link
-
-
 def score_holders(doc) -> dict:
-    """Votes per holder element: paragraph text length, with links and fragments not counted."""
+    """Votes per holder element: paragraph text length, with links and fragments not counted.
+
+    One walk over the tree: every piece of text belongs to its nearest block element (inline
+    tags such as <a>, <span>, <font> pass their text up), text inside <a> counts as link text.
+    """
+    pieces: dict = defaultdict(list)
+    link: dict = defaultdict(int)
+    stack: list = []
+    in_link = 0
+    for event, node in etree.iterwalk(doc, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                stack.append(node)
+            elif tag == "a":
+                in_link += 1
+            if tag and node.text and stack:
+                pieces[stack[-1]].append(node.text)
+                if in_link:
+                    link[stack[-1]] += len(node.text)
+            continue
+        if tag in BLOCK_TAGS:
+            stack.pop()
+        elif tag == "a":
+            in_link -= 1
+        if node.tail and stack and node is not doc:
+            pieces[stack[-1]].append(node.tail)
+            if in_link:
+                link[stack[-1]] += len(node.tail)
     scores: dict = defaultdict(float)
-    for el in doc.iter():
-        tag = _tag(el)
-        if tag not in BLOCK_TAGS and tag not in HOLDER_TAGS:
-            continue
-        text, link = own_text(el)
-        text = clean_text(text)
-        if not text:
-            continue
+    for unit, parts in pieces.items():
+        text = clean_text("".join(parts))
         han = len(HAN_RE.findall(text))
-        if han < 10 or link > 0.5 * len(text):
+        if han < 10 or link[unit] > 0.5 * len(text):
             continue
         # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
-        holder = el
-        while _tag(holder) in ("p", "font", "span", "b", "strong", "h4", "h5", "h6", "center") and holder.getparent() is not None:
+        holder = unit
+        while _tag(holder) in CLIMB_TAGS and holder.getparent() is not None:
             holder = holder.getparent()
         punctuation = text.count("，") + text.count("。") + text.count(",")
         scores[holder] += han + 3 * punctuation
@@ -155,6 +153,7 @@ def block_lines(el) -> list[tuple[str, float]]:
     lines: list[tuple[str, float]] = []
     buf: list[str] = []
     link_chars = 0
+    in_link = 0
 
     def flush() -> None:
         nonlocal buf, link_chars
@@ -164,27 +163,26 @@ def block_lines(el) -> list[tuple[str, float]]:
         buf = []
         link_chars = 0
 
-    def add(text: str | None, in_link: bool) -> None:
-        nonlocal link_chars
-        if text:
-            buf.append(text)
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            if tag == "a":
+                in_link += 1
+            if tag and node.text:
+                buf.append(node.text)
+                if in_link:
+                    link_chars += len(clean_text(node.text))
+            continue
+        if tag in BLOCK_TAGS:
+            flush()
+        if tag == "a":
+            in_link -= 1
+        if node.tail and node is not el:  # the tail is text of the parent, after this element
+            buf.append(node.tail)
             if in_link:
-                link_chars += len(clean_text(text))
-
-    def walk(node, in_link: bool) -> None:
-        tag = _tag(node)
-        block = tag in BLOCK_TAGS
-        if block or tag == "br":
-            flush()
-        here_link = in_link or tag == "a"
-        add(node.text, here_link)
-        for child in node:
-            walk(child, here_link)
-            add(child.tail, here_link)
-        if block:
-            flush()
-
-    walk(el, False)
+                link_chars += len(clean_text(node.tail))
     flush()
     return lines
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 import traceback
 import uuid
@@ -131,10 +132,28 @@ def run(
     out_dir: str | Path,
     config: dict,
     state_dir: str | Path | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_size: int | None = None,
+    dataset_dir: str | Path | None = None,
 ) -> Summary:
-    """Process ``inputs`` into the state database of ``out_dir`` and export all tables."""
+    """Process ``inputs`` into the state database of ``out_dir`` and export all tables.
+
+    ``engine="local"`` runs the per-page function here or in ``workers`` processes;
+    ``engine="dask"`` runs it on a Dask cluster (``pipeline.dask_engine``: a LocalCluster of
+    ``workers`` processes, default one per core, or the cluster of ``scheduler``), with
+    ``partition_size`` saved pages per partition and, with ``dataset_dir``, a partitioned
+    Parquet dataset written by the workers.  Both give the same tables.
+    """
+    from pipeline.errors import UsageError
+
+    if engine not in ("local", "dask"):
+        raise UsageError(f"unknown engine {engine!r}: use local or dask")
+    if engine == "local" and (scheduler or partition_size or dataset_dir):
+        raise UsageError("--scheduler, --partition-size and --dataset need --engine dask")
+
     from pipeline.export import clean_stale_temp
     from pipeline.ingest import iter_raw_pages
     from pipeline.store import Store
@@ -149,10 +168,17 @@ def run(
 
     log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
     with Store(state_dir / "newsfacts.sqlite", config.get("dedupe", {})) as store:
-        raw_items = iter_raw_pages(inputs, max_bytes=max_bytes)
+        if engine == "dask":
+            from pipeline.dask_engine import process_all as dask_process_all
+
+            items = dask_process_all(inputs, config, summary, workers=workers, scheduler=scheduler,
+                                     partition_size=partition_size, dataset_dir=dataset_dir)
+        else:
+            raw_items = iter_raw_pages(inputs, max_bytes=max_bytes)
+            items = _process_all(raw_items, config, workers or os.cpu_count() or 1, summary)
         bar = _progress_bar(progress)
         try:
-            for item in _process_all(raw_items, config, workers, summary):
+            for item in items:
                 bar.update(1)
                 if isinstance(item, Skip):
                     summary.skipped[item.reason] += 1
@@ -161,6 +187,7 @@ def run(
                 store.put(item, summary.run_id)
                 summary.articles += 1
         finally:
+            items.close()  # stops the worker pool or the Dask cluster at once, also on an error
             bar.close()
         summary.duplicates = store.assign_duplicates()
         export_tables(store, out_dir, summary)

@@ -16,7 +16,8 @@ GOLD = REPO / "corpora" / "gold" / "samples.jsonl"
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """The real command line, as a user runs it (python -m pipeline == newsfacts)."""
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    # one worker unless a test asks for more: starting worker processes costs seconds per run
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", NEWSFACTS_WORKERS=os.environ.get("NEWSFACTS_WORKERS", "1"))
     return subprocess.run(
         [sys.executable, "-m", "pipeline", *args], cwd=cwd or REPO, capture_output=True, text=True,
         timeout=timeout, env=env,

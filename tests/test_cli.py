@@ -126,3 +126,25 @@ def test_site_override_from_config(tmp_path):
 def test_progress_bar_on_request(tmp_path):
     proc = run_cli("run", str(GOOD), "--out", str(tmp_path / "out"), "--progress")
     assert proc.returncode == 0 and "pages:" in proc.stderr and "page/s" in proc.stderr
+
+
+def test_worker_count_does_not_change_the_output(corpus_run, bad_folder, tmp_path):
+    first, _ = corpus_run
+    proc = run_cli("run", str(SAMPLES), "--out", str(tmp_path / "w2"), "--workers", "2", "-q")
+    assert proc.returncode == 0, proc.stderr
+    for name in ("articles", "facts", "projects", "duplicates"):
+        assert (first / f"{name}.csv").read_bytes() == (tmp_path / "w2" / f"{name}.csv").read_bytes(), name
+    # skips come back from the worker processes too
+    one = run_cli("run", str(bad_folder), "--out", str(tmp_path / "b1"), "--workers", "1")
+    two = run_cli("run", str(bad_folder), "--out", str(tmp_path / "b2"), "--workers", "2")
+    assert one.returncode == two.returncode == 0, two.stderr
+    assert one.stderr.splitlines()[-6:] == two.stderr.splitlines()[-6:]
+
+
+def test_skips_survive_pickling():
+    import pickle
+
+    from pipeline.errors import Skip
+
+    s = Skip("non_html", "a.htm", "PDF bytes")
+    assert pickle.loads(pickle.dumps(s)) == s

@@ -1,0 +1,247 @@
+"""The measurements: each stage of the project against its baseline, and whole runs as subprocesses.
+
+Every function returns plain dicts of figures; ``run.py`` prints and records them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+GOLD = ROOT / "corpora" / "gold" / "samples.jsonl"
+SAMPLES = ROOT / "corpora" / "samples"
+
+
+def _timed(fn, items) -> tuple[float, list]:
+    t0 = time.perf_counter()
+    out = [fn(x) for x in items]
+    return time.perf_counter() - t0, out
+
+
+def _rate(n: int, nbytes: int, seconds: float) -> dict:
+    return {"n": n, "seconds": seconds, "per_s": n / seconds if seconds else float("inf"),
+            "mb_per_s": nbytes / 1e6 / seconds if seconds else float("inf")}
+
+
+# --- HTML -> Article ------------------------------------------------------------------------------
+def html_stage(pages: list[tuple[bytes, str | None, str]]) -> dict:
+    """``pages``: (raw bytes, url, intended body).  pipeline.extract_article vs trafilatura.extract."""
+    import trafilatura
+
+    from pipeline.article import extract_article
+    from pipeline.decode import decode_html
+    from pipeline.errors import Skip
+    from pipeline.evaluate import char_f1
+
+    nbytes = sum(len(b) for b, _, _ in pages)
+
+    def ours(page):
+        try:
+            return extract_article(page[0], page[1]).content
+        except Skip:
+            return ""
+
+    texts = [decode_html(b).text for b, _, _ in pages]  # trafilatura gets decoded text, not timed
+
+    def theirs(text):
+        return trafilatura.extract(text) or ""
+
+    ours(pages[0]), theirs(texts[0])  # warm-up: imports, caches
+    t_ours, bodies = _timed(ours, pages)
+    t_traf, traf_bodies = _timed(theirs, texts)
+    synth = {
+        "ours": sum(char_f1(b, p[2]) for b, p in zip(bodies, pages)) / len(pages),
+        "trafilatura": sum(char_f1(b, p[2]) for b, p in zip(traf_bodies, pages)) / len(pages),
+    }
+    return {"ours": _rate(len(pages), nbytes, t_ours), "trafilatura": _rate(len(pages), nbytes, t_traf),
+            "synthetic_f1": synth, "gold_f1": gold_f1(), "bodies": bodies}
+
+
+def gold_f1() -> dict:
+    """Mean body character F1 of both extractors on the hand-annotated bundled pages."""
+    import trafilatura
+
+    from pipeline.article import extract_article
+    from pipeline.decode import decode_html
+    from pipeline.errors import Skip
+    from pipeline.evaluate import char_f1
+
+    ours, theirs, n = 0.0, 0.0, 0
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        path = SAMPLES / rec["location"]
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        gold = (rec.get("article") or {}).get("content") or ""
+        try:
+            mine = extract_article(raw, rec.get("url"), location=rec["location"]).content
+        except Skip:
+            mine = ""
+        ours += char_f1(mine, gold)
+        theirs += char_f1(trafilatura.extract(decode_html(raw).text) or "", gold)
+        n += 1
+    return {"pages": n, "ours": ours / n, "trafilatura": theirs / n}
+
+
+# --- segmentation ---------------------------------------------------------------------------------
+def segmentation_stage(bodies: list[str]) -> dict:
+    """spaCy tokenizer (jieba inside) vs jieba.lcut vs rjieba.cut, all with the project's user dictionary."""
+    import jieba
+
+    from pipeline.config import load_config, resolve_path
+    from pipeline.nlp import get_nlp
+
+    nlp = get_nlp()  # also loads the user dictionaries into jieba's default dictionary
+    nbytes = sum(len(b.encode("utf-8")) for b in bodies)
+    nlp.make_doc(bodies[0]), jieba.lcut(bodies[0])
+    t_spacy, _ = _timed(nlp.make_doc, bodies)
+    t_jieba, jieba_tokens = _timed(jieba.lcut, bodies)
+    out = {"spacy": _rate(len(bodies), nbytes, t_spacy), "jieba": _rate(len(bodies), nbytes, t_jieba)}
+    try:
+        import rjieba
+    except ImportError:
+        out["rjieba"] = None
+        return out
+    words = 0
+    for path in load_config()["segment"]["user_dicts"]:
+        p = resolve_path(path)
+        if p.exists():
+            for line in p.read_text(encoding="utf-8").splitlines():
+                parts = line.split()
+                if parts:
+                    freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+                    tag = parts[2] if len(parts) > 2 else None
+                    rjieba.add_word(parts[0], freq, tag)
+                    words += 1
+    rjieba.cut(bodies[0])
+    t_rj, rj_tokens = _timed(rjieba.cut, bodies)
+
+    def clean(tokens):
+        return [t for t in tokens if t.strip()]
+
+    same_docs = sum(clean(a) == clean(b) for a, b in zip(jieba_tokens, rj_tokens))
+    same_tokens = total = 0
+    for a, b in zip(jieba_tokens, rj_tokens):  # tokens at the same character offsets
+        sa, sb = _spans(clean(a)), _spans(clean(b))
+        same_tokens += len(sa & sb)
+        total += len(sa)
+    out["rjieba"] = _rate(len(bodies), nbytes, t_rj)
+    out["rjieba"].update(user_words=words, docs_identical=same_docs / len(bodies), token_agreement=same_tokens / max(1, total))
+    return out
+
+
+def _spans(tokens: list[str]) -> set[tuple[int, int]]:
+    spans, pos = set(), 0
+    for t in tokens:
+        spans.add((pos, pos + len(t)))
+        pos += len(t)
+    return spans
+
+
+# --- MinHash signatures ---------------------------------------------------------------------------
+def minhash_stage(bodies: list[str]) -> dict:
+    """pipeline.dedupe.signature vs datasketch.MinHash with one ``update`` per shingle (same shingles)."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from pipeline.dedupe import shingles, signature
+
+    nbytes = sum(len(b.encode("utf-8")) for b in bodies)
+
+    def baseline(text):
+        m = MinHash(num_perm=128, seed=1)
+        for s in shingles(text):
+            m.update(s)
+        return m.hashvalues.astype(np.uint64)
+
+    signature(bodies[0]), baseline(bodies[0])
+    t_ours, ours = _timed(signature, bodies)
+    t_base, base = _timed(baseline, bodies)
+    same = all(np.array_equal(a, b) for a, b in zip(ours, base))
+    return {"ours": _rate(len(bodies), nbytes, t_ours), "datasketch": _rate(len(bodies), nbytes, t_base),
+            "identical": same}
+
+
+# --- whole runs as subprocesses -------------------------------------------------------------------
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        procs = [proc] + proc.children(recursive=True)
+    except psutil.Error:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str], env: dict | None = None, poll: float = 0.05) -> dict:
+    """Run ``cmd``; wall time, exit code, and the peak summed RSS of its process tree (psutil polling)."""
+    import psutil
+
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    ps = psutil.Process(p.pid)
+    peak = [0]
+    done = threading.Event()
+
+    def watch():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(ps))
+            done.wait(poll)
+
+    th = threading.Thread(target=watch, daemon=True)
+    th.start()
+    out, err = p.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    th.join()
+    return {"cmd": cmd, "rc": p.returncode, "seconds": wall, "peak_rss": peak[0],
+            "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}
+
+
+def newsfacts_run(corpus: Path, out: Path, workers: int, timing_file: Path | None = None) -> dict:
+    """``newsfacts run CORPUS --out OUT --workers W`` (through timed_run.py when timing assign_duplicates)."""
+    args = ["run", str(corpus), "--out", str(out), "--workers", str(workers), "--no-progress", "-q"]
+    env = dict(os.environ)
+    if timing_file is not None:
+        env["NEWSFACTS_BENCH_TIMING"] = str(timing_file)
+        cmd = [sys.executable, str(Path(__file__).with_name("timed_run.py")), *args]
+    else:
+        cmd = [str(BIN / "newsfacts"), *args]
+    res = run_measured(cmd, env)
+    if res["rc"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({res['rc']}):\n{res['stderr'][-3000:]}")
+    if timing_file is not None:
+        res["timing"] = json.loads(timing_file.read_text())
+    res["summary"] = [line for line in res["stderr"].splitlines() if line.startswith(("pages", "duplicates", "articles"))]
+    return res
+
+
+def csvs_identical(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.glob("*.csv"))
+    return bool(names) and names == sorted(p.name for p in b.glob("*.csv")) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def help_time(repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([str(BIN / "newsfacts"), "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, cwd=ROOT)
+        best = min(best, time.perf_counter() - t0)
+    return best
