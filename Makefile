@@ -4,12 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-newsfacts
 
-.PHONY: run test install clean bench
+.PHONY: run test install clean bench notebooks report
 
 $(STAMP): setup.cfg pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,notebooks]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,6 +23,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
+
+notebooks: $(STAMP)
+	test -f outputs/articles.parquet || $(BIN)/newsfacts run corpora/samples --out outputs
+	$(BIN)/jupyter lab notebooks/
+
+report: $(STAMP)
+	test -f outputs/articles.parquet || $(BIN)/newsfacts run corpora/samples --out outputs
+	$(BIN)/python notebooks/build_report.py --outputs outputs --report outputs/report
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
