@@ -109,64 +109,11 @@ def iter_units(paths: Iterable[str | os.PathLike]) -> Iterator[Unit | Skip]:
 
 
 def _walk_units(root: str) -> Iterator[tuple[str, str, str] | Skip]:
-    """(path, location, kind) of the files of a folder, as ``pipeline.ingest._walk`` reads them."""
-    from pipeline.ingest import _inside, classify, display_path
+    """(absolute path, location, kind) of the files of a folder, listed as the local reader lists them."""
+    from pipeline.ingest import walk_input_files
 
-    real_root = os.path.realpath(root)
-    stack: list[tuple[Iterator[os.DirEntry], str]] = []
-
-    def listing(path: str, prefix: str) -> Skip | None:
-        try:
-            with os.scandir(path) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
-        except OSError as exc:
-            return Skip("unreadable", display_path(prefix.rstrip("/") or "."),
-                        f"cannot list directory: {exc.strerror or exc}")
-        stack.append((iter(entries), prefix))
-        return None
-
-    problem = listing(root, "")
-    if problem is not None:
-        yield problem
-    while stack:
-        entries, prefix = stack[-1]
-        entry = next(entries, None)
-        if entry is None:
-            stack.pop()
-            continue
-        rel = prefix + entry.name
-        location = display_path(rel)
-        kind = classify(entry.name)
-        try:
-            if entry.is_symlink():
-                target = os.path.realpath(entry.path)
-                if not _inside(target, real_root):
-                    if kind is not None or os.path.isdir(entry.path):
-                        yield Skip("symlink_outside_root", location,
-                                   "symlink points outside the input folder; not followed")
-                    continue
-                if os.path.isdir(target):
-                    continue  # its target is inside the root and is walked there
-                if kind is not None and not os.path.exists(target):
-                    yield Skip("unreadable", location, "dangling symlink (its target does not exist)")
-                    continue
-                if kind is not None:
-                    yield os.path.abspath(entry.path), location, kind
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                problem = listing(entry.path, rel + "/")
-                if problem is not None:
-                    yield problem
-                continue
-            if kind is None:
-                continue
-            if not entry.is_file(follow_symlinks=False):
-                yield Skip("unreadable", location, "not a regular file (device, FIFO or socket)")
-                continue
-        except OSError as exc:
-            yield Skip("unreadable", location, f"cannot stat: {exc.strerror or exc}")
-            continue
-        yield os.path.abspath(entry.path), location, kind
+    for item in walk_input_files(root):
+        yield item if isinstance(item, Skip) else (os.path.abspath(item[0]), item[1], item[2])
 
 
 def plan(items: Iterable[Unit | Skip], partition_size: int,

@@ -651,7 +651,11 @@ def _read_any(path: str, rel: str, kind: str | None, max_bytes: int) -> Iterator
         yield read_html_file(path, rel, max_bytes)
 
 
-def _walk(root: str, max_bytes: int) -> Iterator[RawPage | Skip]:
+def walk_input_files(root: str) -> Iterator[tuple[str, str, str] | Skip]:
+    """(path, location, kind) of the input files under ``root``, sorted, depth first, or Skips.
+
+    Shared by the local reader and the Dask engine, so both list exactly the same files.
+    """
     real_root = os.path.realpath(root)
     # A stack of (sorted listing of one directory, its relative prefix); only the
     # listings of the directories on the current path are held at once.
@@ -693,7 +697,7 @@ def _walk(root: str, max_bytes: int) -> Iterator[RawPage | Skip]:
                     yield Skip("unreadable", location, "dangling symlink (its target does not exist)")
                     continue
                 if kind is not None:
-                    yield from _read_any(entry.path, location, kind, max_bytes)
+                    yield entry.path, location, kind
                 continue
             if entry.is_dir(follow_symlinks=False):
                 problem = listing(entry.path, rel + "/")
@@ -708,7 +712,15 @@ def _walk(root: str, max_bytes: int) -> Iterator[RawPage | Skip]:
         except OSError as exc:
             yield Skip("unreadable", location, f"cannot stat: {exc.strerror or exc}")
             continue
-        yield from _read_any(entry.path, location, kind, max_bytes)
+        yield entry.path, location, kind
+
+
+def _walk(root: str, max_bytes: int) -> Iterator[RawPage | Skip]:
+    for item in walk_input_files(root):
+        if isinstance(item, Skip):
+            yield item
+        else:
+            yield from _read_any(*item, max_bytes)
 
 
 def iter_raw_pages(paths: Iterable[str | os.PathLike],

@@ -27,6 +27,16 @@ def site():
     s.stop()
 
 
+def send_page(handler, body: bytes) -> int:
+    """Answer a fault-injection handler's request with the page after all."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+    return 200
+
+
 def crawl(site: NewsSite, tmp_path: Path, **kw):
     sources = tmp_path / "sources.toml"
     sources.write_text(site.sources_toml(**kw), encoding="utf-8")
@@ -233,13 +243,7 @@ def test_server_errors_are_retried_then_recorded(site, tmp_path):
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return 503
-        body = site.pages[flaky][0]
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-        return 200
+        return send_page(handler, site.pages[flaky][0])
 
     def always_500(handler):
         handler.send_response(500)
@@ -300,13 +304,7 @@ def test_short_retry_after_is_waited_for_that_host(site, tmp_path):
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return 429
-        body = site.pages[path][0]
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
-        return 200
+        return send_page(handler, site.pages[path][0])
 
     site.overrides[path] = busy_once
     summary = crawl(site, tmp_path, min_delay_s=0.05)
