@@ -137,6 +137,8 @@ class Crawler:
                             (url, source.name, kind, depth, "pending", run_id))
             return
         status, seen, not_before = row
+        if status == "gone":
+            return  # the server said 410 Gone: never asked again
         if seen == run_id and not force:
             return  # already queued (or done) in this run
         if status == "deferred" and not_before > self.wall():
@@ -255,8 +257,9 @@ class Crawler:
             log.info("retry %d of %s in %.1f s after %s", attempts, url, backoff, exc.reason)
             return
         summary.failed += 1
-        self.db.execute("UPDATE crawl_urls SET status='failed', attempts=?, last_error=? WHERE url=?",
-                        (attempts, f"{exc.reason}: {exc.detail}"[:500], url))
+        status = "gone" if exc.status == 410 else "failed"
+        self.db.execute("UPDATE crawl_urls SET status=?, attempts=?, last_error=? WHERE url=?",
+                        (status, attempts, f"{exc.reason}: {exc.detail}"[:500], url))
         log.warning("FAIL reason=%s url=%s: %s", exc.reason, url, exc.detail)
 
     def _set(self, url: str, status: str, error: str | None, run_id: str | None = None) -> None:

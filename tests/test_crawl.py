@@ -323,3 +323,18 @@ def test_damaged_state_database_is_refused_not_replaced(site, tmp_path):
     assert proc.returncode == 1 and "newsfacts.sqlite" in proc.stderr and "move it away" in proc.stderr
     assert db.read_bytes() == b"this is not a database" * 100
     assert site.hits == []
+
+
+def test_gone_pages_are_not_asked_for_again(site, tmp_path):
+    path = ARTICLES["hzrb/content_7051206.htm"]
+
+    def gone(handler):
+        handler.send_response(410)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+        return 410
+
+    site.overrides[path] = gone
+    crawl(site, tmp_path, min_delay_s=0.05)
+    crawl(site, tmp_path, min_delay_s=0.05)
+    assert len(site.article_hits(path)) == 1
