@@ -338,3 +338,12 @@ def test_gone_pages_are_not_asked_for_again(site, tmp_path):
     crawl(site, tmp_path, min_delay_s=0.05)
     crawl(site, tmp_path, min_delay_s=0.05)
     assert len(site.article_hits(path)) == 1
+
+
+def test_shipped_example_sources_file_loads():
+    spec = load_sources(REPO / "deploy" / "sources.example.toml")
+    cnnb = spec.sources[0]
+    assert cnnb.is_article("http://news.cnnb.com.cn/system/2017/05/15/008634125.shtml")
+    assert not cnnb.is_article("http://news.cnnb.com.cn/yinzhou/index_2.shtml")
+    assert cnnb.host_allowed("http://news.cnnb.com.cn/x") and not cnnb.host_allowed("http://evil.example/x")
+    assert not cnnb.allow_private_addresses and spec.user_agent.startswith("newsfacts/")
