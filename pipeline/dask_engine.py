@@ -192,7 +192,8 @@ def _prepare(config: dict, expected: dict) -> None:
         else:
             from pipeline.nlp import get_nlp
 
-            get_nlp(config.get("segment", {}).get("user_dicts", ()))
+            segment = config.get("segment", {})
+            get_nlp(segment.get("user_dicts", ()), bool(segment.get("fast", True)))
         _prepared[key] = problem
     init_worker(config)  # the config safe_process uses in this process
     if _prepared[key]:

@@ -99,11 +99,12 @@ def analyze(article, config: dict, found_url_is_clean: bool = True) -> PageResul
     from dataclasses import replace
 
     from pipeline.dedupe import signature, to_blob
-    from pipeline.nlp import get_nlp
+    from pipeline.nlp import get_nlp, token_texts
 
-    nlp = get_nlp(config.get("segment", {}).get("user_dicts", ()))
+    segment = config.get("segment", {})
+    nlp = get_nlp(segment.get("user_dicts", ()), bool(segment.get("fast", True)))
     doc = nlp(article.content, component_cfg={"newsfacts_facts": {"published_at": article.published_at}})
-    tokens = tuple(t.text for t in doc if t.text.strip())
+    tokens = tuple(t for t in token_texts(doc) if t.strip())
     dd = config.get("dedupe", {})
     sig = signature(article.content, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)))
     return PageResult(

@@ -25,7 +25,7 @@ from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: MinHash signatures computed with numpy (pipeline/dedupe.py), not datasketch
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
@@ -83,7 +83,10 @@ class Store:
             if exists:
                 version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
                 if version is None or int(version[0]) != SCHEMA_VERSION:
-                    raise StateError(f"{self.path} is a newsfacts state database of another version ({version})")
+                    found = version[0] if version else "none"
+                    raise StateError(
+                        f"{self.path} is a newsfacts state database of another version ({found}, this newsfacts "
+                        f"uses {SCHEMA_VERSION}); move it away and run again over the same inputs to rebuild it")
             else:
                 db.executescript(DDL)
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
