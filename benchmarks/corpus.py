@@ -384,14 +384,33 @@ SMALL_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><
 """
 
 
+def _shuffled_paragraph(rng: random.Random, words: list[str]) -> str:
+    """A paragraph of the same words, in runs of 2-8 words put in another order: text of the
+    corpus's vocabulary whose shingle overlap with other such paragraphs is like that of
+    distinct bundled stories (mean 5-gram Jaccard 0.007, 99th percentile 0.05)."""
+    runs, i = [], 0
+    while i < len(words):
+        step = rng.randint(2, 8)
+        runs.append("".join(words[i : i + step]))
+        i += step
+    rng.shuffle(runs)
+    return "".join(runs)
+
+
 def build_small_corpus(root: Path, n: int, seed: int = 0, sources: Sources | None = None) -> int:
     """``n`` small UTF-8 pages (~1-2 KB, bodies of 250-600 characters) with ~5% exact and ~5% near copies.
 
     Only for timing ``Store.assign_duplicates`` at 10k/100k articles: the bodies are long enough
-    (>= ``min_chars``) to enter the LSH index, and are varied like the large corpus.
+    (>= ``min_chars``) to enter the LSH index.  Originals are paragraphs of the bundled bodies
+    with their jieba words shuffled and numbers redrawn: the 36 bundled bodies have only ~180
+    paragraphs, and originals made of whole paragraphs would share text with a fixed share of
+    all earlier pages (a few thousand distinct stories, not an archive of 100,000).
     Written into 100 subfolders so that no folder holds 100,000 files.
     """
+    import jieba
+
     sources = sources or load_sources()
+    vocab = [jieba.lcut(p) for src in sources.bodies for p in src.paragraphs]
     rng = random.Random(seed * 7_919 + n)
     made = []
     total = 0
@@ -401,13 +420,12 @@ def build_small_corpus(root: Path, n: int, seed: int = 0, sources: Sources | Non
             title, paras = rng.choice(made)
         elif made and r < EXACT_SHARE + NEAR_SHARE:
             title, paras = rng.choice(made)
-            paras = [_redraw_numbers(rng, rng.choice(sources.bodies).paragraphs[0])] + paras[1:]
+            paras = [_redraw_numbers(rng, _shuffled_paragraph(rng, rng.choice(vocab)))] + paras[1:]
         else:
             paras, length = [], 0
             target = rng.randint(250, 600)
             while length < target:
-                src = rng.choice(sources.bodies)
-                para = _redraw_numbers(rng, rng.choice(src.paragraphs))
+                para = _redraw_numbers(rng, _shuffled_paragraph(rng, rng.choice(vocab)))
                 paras.append(para)
                 length += len(para)
             title = _headline(rng)
