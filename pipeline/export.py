@@ -43,11 +43,18 @@ def format_number(value: float | int | None) -> str:
 
 
 def csv_cell(value, kind: str) -> str:
-    if kind == "tokens":  # space-joined text, or a list
-        return value if isinstance(value, str) else " ".join(value or [])
-    if kind in ("int", "float"):
-        return format_number(value)
-    return excel_safe(value) if value else ""
+    return CSV_CELL[kind](value)
+
+
+def _tokens_cell(value) -> str:  # space-joined text, or a list
+    return value if isinstance(value, str) else " ".join(value or [])
+
+
+def _text_cell(value) -> str:
+    return ("'" + value if value.startswith(FORMULA_START) else value) if value else ""
+
+
+CSV_CELL = {"tokens": _tokens_cell, "int": format_number, "float": format_number, "str": _text_cell}
 
 
 def _sync_dir(path: Path) -> None:
@@ -84,10 +91,11 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
         with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c for c, _ in columns])
+            cells = [CSV_CELL[k] for _, k in columns]
             for batch in _batches(rows, BATCH_ROWS):
-                for row in batch:
-                    writer.writerow([csv_cell(row.get(c), k) for c, k in columns])
-                pw.write_table(_arrow_batch(batch, columns, schema))
+                values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
+                writer.writerows(zip(*[list(map(cell, col)) for cell, col in zip(cells, values)]))
+                pw.write_table(_arrow_batch(values, columns, schema))
                 count += len(batch)
             if count == 0:
                 pw.write_table(schema.empty_table())
@@ -102,14 +110,13 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
     return count
 
 
-def _arrow_batch(batch: list[dict], columns, schema):
-    """One Parquet row group; token lists are split by Arrow, not built as Python lists."""
+def _arrow_batch(columns_values: list[list], columns, schema):
+    """One Parquet row group from the values column by column; token lists are split by Arrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arrays = []
-    for (name, kind), field in zip(columns, schema):
-        values = [row.get(name) for row in batch]
+    for values, (name, kind), field in zip(columns_values, columns, schema):
         if kind == "tokens":
             joined = pa.array([v if isinstance(v, str) else " ".join(v or []) for v in values], pa.string())
             arrays.append(pc.split_pattern(joined, " ").cast(field.type))
