@@ -26,6 +26,19 @@ _lock = threading.Lock()
 _cache: dict[tuple[str, ...], Language] = {}
 
 
+# What a token does to sentence boundaries, by its text (cached by ORTH id: the same few
+# hundred punctuation and word types make up most tokens)
+_PLAIN, _ENDS, _SKIP, _SKIP_NEWLINE = 0, 1, 2, 3
+_kinds: dict[int, int] = {}
+
+
+def _kind(text: str) -> int:
+    if not text.strip() or all(ch in CLOSERS for ch in text):
+        # spaces and closing quotes stay with the sentence they end
+        return _SKIP_NEWLINE if "\n" in text else _SKIP
+    return _ENDS if text[-1] in SENT_END else _PLAIN
+
+
 @Language.component(
     "zh_sentences",
     assigns=["token.is_sent_start"],
@@ -33,26 +46,31 @@ _cache: dict[tuple[str, ...], Language] = {}
 def zh_sentences(doc):
     """Sentence starts after 。！？… (and their closing quotes) and after line breaks.
 
-    The starts are computed from the token texts in one pass and written with ``from_array``:
+    The starts are computed from the token ids in one pass and written with ``from_array``:
     setting ``is_sent_start`` token by token costs more than the segmentation itself.
     """
     if len(doc) == 0:
         return doc
+    if len(_kinds) > 500_000:  # numbers make new token types without end
+        _kinds.clear()
+    strings = doc.vocab.strings
     starts = numpy.zeros(len(doc), dtype="uint64")
     not_start = numpy.uint64(-1 & 0xFFFFFFFFFFFFFFFF)  # SENT_START -1 (not a start), as from_array stores it
     starts[:] = not_start
     starts[0] = 1
     start_next = False
-    for i, text in enumerate(token_texts(doc)):
-        if not text.strip() or all(ch in CLOSERS for ch in text):
-            # spaces and closing quotes stay with the sentence they end
-            if "\n" in text:
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        kind = _kinds.get(orth)
+        if kind is None:
+            kind = _kinds[orth] = _kind(strings[orth])
+        if kind >= _SKIP:
+            if kind == _SKIP_NEWLINE:
                 start_next = True
             continue
         if start_next and i:
             starts[i] = 1
             start_next = False
-        if text[-1] in SENT_END:
+        if kind == _ENDS:
             start_next = True
     doc.from_array([SENT_START], starts.reshape(-1, 1))
     return doc
