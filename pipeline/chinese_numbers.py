@@ -23,6 +23,7 @@ Design
 """
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -108,7 +109,10 @@ def has_big_unit(s: str) -> bool:
     >>> has_big_unit("1.2万亿"), has_big_unit("三千"), has_big_unit("两亿")
     (True, False, True)
     """
-    return any(ch in s for ch in "万萬亿億")
+    return not _BIG_UNITS.isdisjoint(s)  # one C-level scan instead of a generator per character
+
+
+_BIG_UNITS = frozenset("万萬亿億")
 
 
 def parse_number(s: str) -> float | None:
@@ -126,6 +130,7 @@ def parse_number(s: str) -> float | None:
     return parse_folded(to_halfwidth(s).strip())
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same few numbers (1, 10万, 2017) recur in every text
 def parse_folded(s: str) -> float | None:
     """:func:`parse_number` for text already folded by :func:`to_halfwidth` and stripped.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -41,32 +42,56 @@ class FactsComponent:
 
     def __call__(self, doc: Doc, published_at: str | None = None) -> Doc:
         # split_sentences draws the same boundaries as zh_sentences, without walking the tokens again
-        text = doc.text
+        columns = doc.to_array([ORTH, SPACY, IDX])
+        text = _doc_text(doc, columns[:, 0].tolist(), columns[:, 1])
         facts, projects = extract(text, published_at)
         doc._.facts = facts
         doc._.projects = projects
-        starts = doc.to_array("IDX").tolist()  # char offset of each token, for span lookups by bisection
-        spans = []
+        starts = columns[:, 2].tolist()  # char offset of each token, for span lookups by bisection
+        found = []
         for fact in facts:
-            span = _span(doc, starts, fact.char_start, fact.char_end, figure_label(fact))
-            if span is not None:
-                spans.append(span)
-        spans.extend(_mention_spans(doc, starts, facts, projects))
-        doc.spans["facts"] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
+            bounds = _token_bounds(starts, fact.char_start, fact.char_end)
+            if bounds is not None:
+                found.append((*bounds, figure_label(fact)))
+        found.extend(_mention_bounds(text, starts, facts, projects))
+        # Sort plain tuples and make each Span once: cheaper than sorting Spans by their label_.
+        found.sort()
+        doc.spans["facts"] = [Span(doc, a, b, label=label) for a, b, label in found]
         return doc
 
 
-def _span(doc: Doc, starts: list[int], a: int, b: int, label: str):
-    """The tokens covering characters a..b (expanded to whole tokens), as a labelled Span."""
+# Token text by ORTH id.  Doc.text makes a Token object for every token on every access; the
+# few thousand word types of news text are looked up once instead.
+_orth_text: dict[int, str] = {}
+
+
+def _doc_text(doc: Doc, orths: list[int], spaces) -> str:
+    """``doc.text``, joined from the tokens' ORTH ids and trailing-space flags."""
+    try:
+        words = list(map(_orth_text.__getitem__, orths))
+    except KeyError:  # a word type not seen yet
+        if len(_orth_text) > 500_000:  # numbers make new word types without end
+            _orth_text.clear()
+        strings = doc.vocab.strings
+        for orth in set(orths).difference(_orth_text):
+            _orth_text[orth] = strings[orth]
+        words = list(map(_orth_text.__getitem__, orths))
+    if spaces.any():
+        words = [w + " " if space else w for w, space in zip(words, spaces.tolist())]
+    return "".join(words)
+
+
+def _token_bounds(starts: list[int], a: int, b: int) -> tuple[int, int] | None:
+    """(first, end) of the tokens covering characters a..b (expanded to whole tokens), or None."""
     if a >= b or not starts:
         return None
     first = bisect.bisect_right(starts, a) - 1
     last = bisect.bisect_left(starts, b)
-    return Span(doc, max(first, 0), max(last, first + 1), label=label)
+    return max(first, 0), max(last, first + 1)
 
 
-def _mention_spans(doc: Doc, starts: list[int], facts, projects) -> list:
-    """PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
+def _mention_bounds(full: str, starts: list[int], facts, projects) -> list[tuple[int, int, str]]:
+    """(first, end, label) of PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
     wanted = {}
     for p in projects:
         wanted[p.name] = "ORG" if p.company == p.name else "PROJECT"
@@ -76,14 +101,15 @@ def _mention_spans(doc: Doc, starts: list[int], facts, projects) -> list:
         if f.region:
             wanted.setdefault(f.region, "GPE")
     out, seen = [], set()
-    full = doc.text  # Doc.text joins every token again on each access
     for text, label in wanted.items():
         start = full.find(text)
         while start >= 0:
-            span = _span(doc, starts, start, start + len(text), label)
-            if span is not None and (span.start, span.end, label) not in seen:
-                seen.add((span.start, span.end, label))
-                out.append(span)
+            bounds = _token_bounds(starts, start, start + len(text))
+            if bounds is not None:
+                found = (*bounds, label)
+                if found not in seen:
+                    seen.add(found)
+                    out.append(found)
             start = full.find(text, start + len(text))
     return out
 

@@ -8,6 +8,7 @@ without running the whole extractor.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline import mentions as mt
@@ -99,10 +100,42 @@ STATUS_RE = re.compile(
     r"已经?开工|开工建设|全面开工|正式开工|已经?投产|建成投产|正式投产|试生产|已经?竣工|已经?建成|已经?签约|正式签约|"
     r"已经?落户|[^，。；]{0,6}年底(?:前)?(?:投产|建成|竣工))"
 )
+# Every alternative of STATUS_RE holds one of these words.  Looking for them first is cheap, while
+# STATUS_RE's leading [^，。；、]{0,8} makes it try every position of a text without one.
+STATUS_WORD = re.compile(r"进入|预计|启动|开工|投产|试生产|竣工|建成|签约|落户|年底")
 PRODUCT_RE = re.compile(rf"^([{HAN}A-Za-z0-9（）()·\-]{{1,16}}?)(?=的|生产|产能|能力|项目|，|。|；|、|,|;|$|和|及|等)")
 NUMERAL = "一二三四五六七八九十"
+# Patterns of the readers below, compiled once: they run for every clause and figure.
+TIME_NP = re.compile(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期")
+WHOLE_REGION_LEAD = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)")
+HAN_OR_CAPITAL = re.compile(rf"[{HAN}A-Z]")
+LEVEL_END = re.compile(r"(完成|是|相当于)[^，。；]*的$")
+SHARE_OF_PLAN = re.compile(r"完成([^，。；]{2,12}?)的$")
+BASE_OF_MULTIPLE = re.compile(r"(?:是|相当于)[^，。；]*的$")
+COPULA_END = re.compile(r"(是|为)$")
+LIST_MARK = re.compile(r"[、和]")
+TIME_WORD = re.compile(r"(上年|去年|同期|上年同期|今年|一季度|上半年|\d+年)")
+DIGIT_OR_PERCENT = re.compile(r"[\d%％]")
+TOPIC_REGION_LEAD = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)")
+AMOUNT_WORD_END = re.compile(r"(规模|总量|水平)$")
+LIST_SPLIT = re.compile(r"[和与及、]")
+NUMBERED_LAST = re.compile(rf"^第?([{NUMERAL}])(.+)$")
+NUMBERED_FIRST = re.compile(rf"^.*?(第[{NUMERAL}])$")
+NUMBERED_ITEM = re.compile(rf"第?[{NUMERAL}]")
+AFTER_COMPLETION = re.compile(r"(达产后|投产后|建成后|全部达产|该项目|项目)")
+METRIC_VERB = re.compile(r"(实现|完成|达到|达)(?:了)?[^，。；]*$")
+NOT_PRODUCT = re.compile(r"^(以上|左右|的|和|及|等|生产|项目|规模|能力)")
+GAP_LEAD = re.compile(r"^(为|达|可|约|能力|每年|每月|每天|每日)+")
+PRODUCT_CHARS = re.compile(rf"[{HAN}A-Za-z0-9·\-]+")
+STATUS_LEAD = re.compile(r"^(目前|该项目|项目)+")
 
 
+# The readers of noun phrases and topics are pure and are asked about the same piece of text
+# more than once (classify and _fact both read the words before a figure): remember them.
+CACHE_SIZE = mt.CACHE_SIZE
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_filler(text: str) -> str:
     """The text before a figure without the verbs and approximations that lead to it.
 
@@ -112,6 +145,7 @@ def strip_filler(text: str) -> str:
     return FILLER.sub("", text.rstrip())
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def noun_before(left: str) -> str | None:
     """The noun phrase that ends ``left`` (an indicator name), read backwards to a stop word.
 
@@ -131,13 +165,13 @@ def noun_before(left: str) -> str | None:
             break
         i -= 1
     np = left[i:]
-    if re.fullmatch(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期", np):
+    if TIME_NP.fullmatch(np):
         return None
     for r in mt.regions_in(np):  # a leading place is the region, not the indicator
         if r.start == 0:
             np = np[r.end :]
-    np = re.sub(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)", "", np)
-    if len(np) < 2 or not re.search(rf"[{HAN}A-Z]", np) or NP_STOP.fullmatch(np):
+    np = WHOLE_REGION_LEAD.sub("", np)
+    if len(np) < 2 or not HAN_OR_CAPITAL.search(np) or NP_STOP.fullmatch(np):
         return None
     return np
 
@@ -216,9 +250,10 @@ def direction_of(metric: str | None) -> str | None:
 def is_level(local: str) -> bool:
     """A rate given as a level with no change word: 亏损面不到10%, 完成年度计划的15.3%, 是2012年的2.5倍."""
     bare = strip_filler(local)
-    return bool(re.search(r"(完成|是|相当于)[^，。；]*的$", bare)) or noun_before(bare) is not None
+    return bool(LEVEL_END.search(bare)) or noun_before(bare) is not None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def rate_subject_before(local: str) -> str | None:
     """What a rate is about when the clause names it before the rate word, else None.
 
@@ -232,10 +267,10 @@ def rate_subject_before(local: str) -> str | None:
     (None, '规上工业增加值')
     """
     pre = strip_filler(local)
-    m = re.search(r"完成([^，。；]{2,12}?)的$", pre)
+    m = SHARE_OF_PLAN.search(pre)
     if m:
         return noun_before(m.group(1))
-    if re.search(r"(?:是|相当于)[^，。；]*的$", pre):
+    if BASE_OF_MULTIPLE.search(pre):
         return None  # 是2012年的2.5倍: the base of a multiple, the subject is the topic
     triggers = list(RATE_TRIGGER.finditer(pre))
     if triggers:
@@ -249,11 +284,11 @@ def rate_subject_before(local: str) -> str | None:
     cmp_ = COMPARISON.search(pre)
     if cmp_:
         pre = pre[: cmp_.start()]
-    pre = ADVERBS.sub("", re.sub(r"(是|为)$", "", strip_filler(pre)))
-    if "分别" in local or re.search(r"[、和]", pre):
+    pre = ADVERBS.sub("", COPULA_END.sub("", strip_filler(pre)))
+    if "分别" in local or LIST_MARK.search(pre):
         return None  # a list: paired by position, not by the words before
     np = noun_before(pre)
-    if np is None or RATE_WORDS.match(np) or re.fullmatch(r"(上年|去年|同期|上年同期|今年|一季度|上半年|\d+年)", np):
+    if np is None or RATE_WORDS.match(np) or TIME_WORD.fullmatch(np):
         return None
     return np
 
@@ -268,30 +303,35 @@ def clause_topic(clause: str) -> list[str]:
     >>> clause_topic("数字经济核心产业、高新技术产业和战略性新兴产业增加值分别增长")
     ['数字经济核心产业增加值', '高新技术产业增加值', '战略性新兴产业增加值']
     """
+    return list(_clause_topic(clause))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _clause_topic(clause: str) -> tuple[str, ...]:
     body = CLAUSE_TOPIC_LEAD.sub("", clause.strip())
     m = TOPIC_VERB.search(body)
     if not m or m.start() < 2:
-        return []
+        return ()
     head = body[: m.start()]
-    if re.search(r"[\d%％]", head) or len(head) > 30:
-        return []
+    if DIGIT_OR_PERCENT.search(head) or len(head) > 30:
+        return ()
     for r in mt.regions_in(head):
         if r.start == 0:
             head = head[r.end :]
     if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
-        return []  # 比去年同期增长: a comparison base, not a topic
-    head = re.sub(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)", "", head)
-    head = ADVERBS.sub("", re.sub(r"(规模|总量|水平)$", "", head))
-    items = [p for p in re.split(r"[和与及、]", head) if p]
-    return _complete_list(items) if len(items) > 1 else ([head] if len(head) >= 2 else [])
+        return ()  # 比去年同期增长: a comparison base, not a topic
+    head = TOPIC_REGION_LEAD.sub("", head)
+    head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
+    items = [p for p in LIST_SPLIT.split(head) if p]
+    return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())
 
 
 def _complete_list(items: list[str]) -> list[str]:
     """Give every list item the words written only on the last one (第一、二、三产业增加值)."""
     last = items[-1]
-    m = re.match(rf"^第?([{NUMERAL}])(.+)$", last)
-    items = [re.sub(rf"^.*?(第[{NUMERAL}])$", r"\1", items[0])] + items[1:]  # 安吉第一、二、三产业
-    if m and all(re.fullmatch(rf"第?[{NUMERAL}]", it) for it in items[:-1]):
+    m = NUMBERED_LAST.match(last)
+    items = [NUMBERED_FIRST.sub(r"\1", items[0])] + items[1:]  # 安吉第一、二、三产业
+    if m and all(NUMBERED_ITEM.fullmatch(it) for it in items[:-1]):
         suffix = m.group(2)
         return [("第" + it.lstrip("第")) + suffix for it in items[:-1]] + ["第" + m.group(1) + suffix]
     head = INDICATOR_HEAD.search(last)
@@ -317,11 +357,11 @@ def is_project_indicator(noun: str, sentence: str) -> bool:
     """
     if not PROJECT_INDICATOR.search(noun):
         return False
-    return noun.startswith(("年", "上缴")) or bool(re.search(r"(达产后|投产后|建成后|全部达产|该项目|项目)", sentence))
+    return noun.startswith(("年", "上缴")) or bool(AFTER_COMPLETION.search(sentence))
 
 
 def indicator_metric(left: str, noun: str | None) -> str | None:
-    m = re.search(r"(实现|完成|达到|达)(?:了)?[^，。；]*$", left)
+    m = METRIC_VERB.search(left)
     return m.group(1) if m else noun
 
 
@@ -359,7 +399,7 @@ def product_after(after: str) -> str | None:
     if not m:
         return None
     product = m.group(1)
-    if len(product) < 2 or re.match(r"^(以上|左右|的|和|及|等|生产|项目|规模|能力)", product):
+    if len(product) < 2 or NOT_PRODUCT.match(product):
         return None
     return product
 
@@ -373,8 +413,8 @@ def product_between(local: str, metric: str | None) -> str | None:
     if not metric or metric not in local:
         return None
     gap = strip_filler(local[local.rindex(metric) + len(metric) :])
-    gap = re.sub(r"^(为|达|可|约|能力|每年|每月|每天|每日)+", "", gap)
-    return gap if 2 <= len(gap) <= 16 and re.fullmatch(rf"[{HAN}A-Za-z0-9·\-]+", gap) else None
+    gap = GAP_LEAD.sub("", gap)
+    return gap if 2 <= len(gap) <= 16 and PRODUCT_CHARS.fullmatch(gap) else None
 
 
 def list_item(local: str) -> str | None:
@@ -392,7 +432,9 @@ def status_near(sentence: str, start: int, project_starts: list[int]) -> str | N
     later = [p for p in project_starts if p > start]
     semicolon = sentence.find("；", start)
     end = min([len(sentence)] + later + ([semicolon] if semicolon >= 0 else []))
+    if not STATUS_WORD.search(sentence, start, end):
+        return None
     m = STATUS_RE.search(sentence, start, end)
     if not m:
         return None
-    return re.sub(r"^(目前|该项目|项目)+", "", m.group(1)) or None
+    return STATUS_LEAD.sub("", m.group(1)) or None

@@ -120,8 +120,8 @@ class _Sentence:
         if period:
             ctx.paragraph_period = period
         self.period = period or ctx.paragraph_period
-        self.regions = mt.regions_in(self.s)
         self.companies = mt.companies_in(self.s)
+        self.regions: list[mt.Mention] | None = None  # read by _region when a figure needs it: most sentences have none
         named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
         named += mt.quoted_after_company(self.s, self.companies)
         self.projects = sorted((self._describing(m) for m in named), key=lambda m: m.start)
@@ -146,8 +146,14 @@ class _Sentence:
     # -- the walk ----------------------------------------------------------------------------
     def facts(self, qs: list[Quantity]) -> list[Fact]:
         out: list[Fact] = []
+        # Clauses after the last figure (all of them, in a sentence without figures) give no
+        # facts; they would only move the running topic and rate word, which no figure reads
+        # any more, so they are not read at all.
+        last = qs[-1].start - self.a if qs else -1
         start = 0
         for m in CLAUSE_SPLIT.finditer(self.s + "，"):
+            if start > last:
+                break
             out.extend(self._clause(start, m.start(), [q for q in qs if start <= q.start - self.a < m.start()]))
             start = m.end()
         batches = [p for p in self.projects if p.generic and p.kind == "project"]
@@ -175,7 +181,8 @@ class _Sentence:
             joined = prev is not None and (
                 R.LIST_JOINER.fullmatch(local) or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
             prev_end = qb
-            in_view = any(p.end <= qa for p in self.projects if p.start >= self._segment(qa))
+            segment = self._segment(qa)
+            in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None:
                 continue
@@ -342,6 +349,8 @@ class _Sentence:
         return (self.topic[0] if self.topic else self.last_amount_subject), False
 
     def _region(self, qa: int) -> str | None:
+        if self.regions is None:
+            self.regions = mt.regions_in(self.s)
         before = [r for r in self.regions if r.end <= qa]
         return before[-1].text if before else self.ctx.article_region
 

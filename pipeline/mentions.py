@@ -7,11 +7,13 @@ word that cannot be part of a name (的, 在, a verb, punctuation).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 HAN = "\u3400-\u9fff"
 NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
+NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
 
 PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区")
 # 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
@@ -58,6 +60,13 @@ VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS
 QUOTED = re.compile(r"“([^”]{2,12})”")
 
 
+# The readers below are pure and run on every sentence, and again on the short phrases the
+# fact rules cut out; news repeats sentences (reposts, boilerplate, one phrase read twice by
+# two rules), so their results are remembered.  Mentions are frozen and every caller gets
+# its own list, so a cached result can never be changed.
+CACHE_SIZE = 2048
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     start: int
@@ -76,7 +85,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop
         i -= 2
     while i > floor and head_start - i < max_len:
         ch = text[i - 1]
-        if not re.match(NAME_CHARS, ch):
+        if not NAME_CHAR.match(ch):
             break
         if ch in "“" and i < head_start:
             # a name may start with an opening quote
@@ -100,8 +109,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop
 def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0, stop=None) -> list[Mention]:
     """Names ending with one of ``heads`` (longest head wins), extended to the left."""
     out: list[Mention] = []
-    pattern = re.compile("(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + ")" + HEAD_NOT_BEFORE)
-    for m in pattern.finditer(text, floor):
+    for m in _head_pattern(heads).finditer(text, floor):
         start = _extend_left(text, m.start(), floor, stop=stop or LEFT_STOP)
         if m.start() - start < 2:
             continue
@@ -116,6 +124,12 @@ def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0, sto
     return kept
 
 
+@functools.lru_cache(maxsize=None)
+def _head_pattern(heads: tuple[str, ...]) -> re.Pattern:
+    """The regex of a head list, built once per list (escaping and sorting cost more than the search)."""
+    return re.compile("(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + ")" + HEAD_NOT_BEFORE)
+
+
 def projects_in(text: str, generic: bool = False) -> list[Mention]:
     """Named projects; generic phrases like 重点招商项目 only with ``generic=True``, flagged.
 
@@ -126,6 +140,11 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
     >>> [m.text for m in projects_in("一条条投资上百万元的真空泵装配流水线相继投入使用")]
     ['真空泵装配流水线']
     """
+    return list(_projects_in(text, generic))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
     out = []
     for m in find_heads(text, PROJECT_HEADS, "project"):
         core = m.text
@@ -133,7 +152,7 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
             if core.endswith(head):
                 core = core[: -len(head)]
                 break
-        core = re.sub(r"^(?:19|20)\d{2}年度?", "", core.strip("“”"))  # 2020年重大项目 is a class
+        core = YEAR_PREFIX.sub("", core.strip("“”"))  # 2020年重大项目 is a class
         if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or _is_generic(core):
             if generic and core not in ("该", "此", "这", "这个", "这些") and not PHASE.fullmatch(core):
                 out.append(Mention(m.start, m.end, m.text, m.kind, True))
@@ -148,18 +167,21 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
             if not any(a <= g.start() < b for a, b in covered):
                 out.append(Mention(g.start(), g.end(), g.group(), "project", True))
         out.sort(key=lambda m: m.start)
-    return out
+    return tuple(out)
 
 
+YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
 PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
 LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
 GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
 
+GENERIC_TAIL = re.compile(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$")
+PROPER_MARK = re.compile(r"[A-Za-z0-9]|公司|集团")
+
 
 def _is_generic(core: str) -> bool:
     """亿元以上在建产业, 新材料产业招商推介会签约 … name a class of projects, not one project."""
-    return bool(re.search(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$", core)) and not re.search(
-        r"[A-Za-z0-9]|公司|集团", core)
+    return bool(GENERIC_TAIL.search(core)) and not PROPER_MARK.search(core)
 
 
 def companies_in(text: str) -> list[Mention]:
@@ -170,8 +192,13 @@ def companies_in(text: str) -> list[Mention]:
     >>> [m.text for m in companies_in("浙东建材集团进军建筑工业化PC构件领域")]
     ['浙东建材集团']
     """
+    return list(_companies_in(text))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _companies_in(text: str) -> tuple[Mention, ...]:
     found = find_heads(text, COMPANY_HEADS, "company", stop=COMPANY_LEFT_STOP)
-    return [m for m in found if len(m.text) >= 4 and not m.text.startswith("该")]
+    return tuple(m for m in found if len(m.text) >= 4 and not m.text.startswith("该"))
 
 
 def ventures_in(text: str) -> list[Mention]:
@@ -205,10 +232,19 @@ def regions_in(text: str) -> list[Mention]:
     >>> [m.text for m in regions_in("由宁波市和慈溪市联合举办，浙江省委")]
     ['宁波市', '慈溪市']
     """
+    return list(_remembered_regions(text))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _remembered_regions(text: str) -> tuple[Mention, ...]:
+    return tuple(_scan_regions(text))
+
+
+def _scan_regions(text: str) -> list[Mention]:
     out = []
     for m in REGION_SUFFIX.finditer(text):
         suffix_start, end = m.start(), m.end()
-        if text[end : end + 1] and REGION_NOT_AFTER.match(text[end:]):
+        if text[end : end + 1] and REGION_NOT_AFTER.match(text, end):  # (no slice: text may be a whole article)
             continue
         longest = 4 if m.group() in ("镇", "乡", "街道") else 3
         best = None
@@ -238,7 +274,7 @@ def main_region(text: str) -> str | None:
     '鄞州区'
     """
     counts: dict[str, int] = {}
-    for m in regions_in(text):
+    for m in _scan_regions(text):  # a whole article is read once: not worth remembering
         counts[m.text] = counts.get(m.text, 0) + 1
     if not counts:
         return None
@@ -248,11 +284,14 @@ def main_region(text: str) -> str | None:
 # --- periods -----------------------------------------------------------------------------------
 CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 CN_M = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+# The leading lookahead lists every character a period can start with, so that the engine
+# skips the other positions without trying each alternative there.
 PERIOD_RE = re.compile(
+    r"(?=[\d今去上前明当下第一二三四五六七八九十全])(?:"
     r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日)|(?P<rel>今年|去年|上年|前年|明年|当年)|"
     r"(?P<h1>上半年)|(?P<h2>下半年)|(?P<q3>前三季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|"
     r"(?P<mr>(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})[-—–至到~](?P<m2>\d{1,2}|[一二三四五六七八九十]{1,2})月(?!\d{1,2}日))|"
-    r"(?P<mo>(?<![\d年-])(?P<mn>\d{1,2})月份?(?![\d份]?\d{0,2}日))|(?P<full>全年)"
+    r"(?P<mo>(?<![\d年-])(?P<mn>\d{1,2})月份?(?![\d份]?\d{0,2}日))|(?P<full>全年))"
 )
 
 
@@ -261,6 +300,7 @@ def _month(s: str) -> int | None:
     return n if n and 1 <= n <= 12 else None
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def period_in(text: str, pub_year: int | None) -> str | None:
     """The reporting period a sentence names, as ISO-like text (2017, 2017-Q1, 2017-01/2017-04).
 
