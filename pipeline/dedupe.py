@@ -126,8 +126,9 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def to_blob(sig: np.ndarray) -> bytes:
-    return sig.astype("<u8").tobytes()
+    """A signature as stored: 4 little-endian bytes per value (the values are 32-bit)."""
+    return sig.astype("<u4").tobytes()
 
 
 def from_blob(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<u8")
+    return np.frombuffer(blob, dtype="<u4")

@@ -135,5 +135,5 @@ class PageResult:
     article: Article
     facts: tuple[Fact, ...] = ()
     projects: tuple[Project, ...] = ()
-    signature: bytes | None = None  # MinHash signature (little-endian uint64s) of the body
+    signature: bytes | None = None  # MinHash signature (little-endian uint32s) of the body
     found_url_is_clean: bool = True  # the URL the page was found under had no tracking parameters

@@ -25,14 +25,14 @@ from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: MinHash signatures computed with numpy (pipeline/dedupe.py), not datasketch
+SCHEMA_VERSION = 2  # 2: numpy MinHash signatures (pipeline/dedupe.py) in their own table; narrow dedupe table
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     location TEXT PRIMARY KEY, id_key TEXT NOT NULL, clean_url INTEGER NOT NULL,
     url TEXT, site TEXT, title TEXT, original_title TEXT, published_at TEXT, source_name TEXT,
     authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
-    content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT, signature BLOB,
+    content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT,
     run_id TEXT, updated_at TEXT);
 CREATE INDEX IF NOT EXISTS articles_id_key ON articles(id_key);
 CREATE INDEX IF NOT EXISTS articles_sha1 ON articles(content_sha1);
@@ -44,13 +44,15 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE TABLE IF NOT EXISTS projects (
     location TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
     PRIMARY KEY (location, ordinal));
-CREATE TABLE IF NOT EXISTS lsh (band_key INTEGER NOT NULL, location TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS lsh_key ON lsh(band_key);
-CREATE INDEX IF NOT EXISTS lsh_location ON lsh(location);
+-- Signatures and the dedupe table are kept apart from the wide article rows: deciding duplicates
+-- looks up thousands of them, and an article row with its body spans several database pages.
+CREATE TABLE IF NOT EXISTS signatures (location TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsh (
+    band_key INTEGER NOT NULL, location TEXT NOT NULL, PRIMARY KEY (band_key, location)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lsh_location ON lsh(location);  -- covers band_key (a WITHOUT ROWID index does)
 CREATE TABLE IF NOT EXISTS dedupe (
     location TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
-    duplicate_of TEXT, method TEXT, similarity REAL);
-CREATE INDEX IF NOT EXISTS dedupe_rank ON dedupe(rank);
+    duplicate_of TEXT, method TEXT, similarity REAL, id_key TEXT, content_sha1 TEXT, n_chars INTEGER);
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, inputs TEXT, summary TEXT);
 """
@@ -132,15 +134,15 @@ class Store:
         assert db is not None
         a = result.article
         loc = a.location
-        for table in ("facts", "projects", "lsh"):
+        for table in ("facts", "projects", "lsh", "signatures"):
             db.execute(f"DELETE FROM {table} WHERE location=?", (loc,))
         db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), a.url, a.site, a.title,
                 a.original_title, a.published_at, a.source_name, ";".join(a.authors), a.editor, a.content,
                 " ".join(a.tokens), a.n_chars, a.content_sha1, a.fetched_at, a.encoding, ";".join(a.flags),
-                result.signature, run_id, _now(),
+                run_id, _now(),
             ),
         )
         db.executemany(
@@ -152,8 +154,9 @@ class Store:
             [(loc, p.ordinal, p.name, p.company, p.region, p.status) for p in result.projects],
         )
         if result.signature is not None and a.n_chars >= self.min_chars:
+            db.execute("INSERT INTO signatures VALUES (?,?)", (loc, result.signature))
             keys = band_keys(from_blob(result.signature), self.bands, self.rows)
-            db.executemany("INSERT INTO lsh VALUES (?,?)", [(k, loc) for k in keys])
+            db.executemany("INSERT OR IGNORE INTO lsh VALUES (?,?)", [(k, loc) for k in keys])
         self._pending += 1
         if self._pending >= 500:
             self.commit()
@@ -180,20 +183,24 @@ class Store:
         db = self.db
         assert db is not None
         self.commit()
+        # Rebuilt each time with its indexes (bulk insert first, indexes after: faster).
+        db.execute("DROP INDEX IF EXISTS dedupe_id_key")
+        db.execute("DROP INDEX IF EXISTS dedupe_sha1")
+        db.execute("DROP INDEX IF EXISTS dedupe_rank")
         db.execute("DELETE FROM dedupe")
         db.execute(
-            """INSERT INTO dedupe (location, article_id, rank)
+            """INSERT INTO dedupe (location, article_id, rank, id_key, content_sha1, n_chars)
                SELECT location, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
-                                                      clean_url DESC, location)
+                                                      clean_url DESC, location), id_key, content_sha1, n_chars
                FROM articles"""
         )
+        db.execute("CREATE INDEX dedupe_rank ON dedupe(rank)")
+        db.execute("CREATE INDEX dedupe_id_key ON dedupe(id_key, rank)")
+        db.execute("CREATE INDEX dedupe_sha1 ON dedupe(content_sha1, rank)")
         counts = {"url": 0, "exact": 0, "near": 0}
-        cur = db.execute(
-            "SELECT d.location, d.rank, a.id_key, a.content_sha1, a.signature, a.n_chars "
-            "FROM dedupe d JOIN articles a USING (location) ORDER BY d.rank"
-        )
-        for location, rank, id_key, sha1, sig_blob, n_chars in _iter(cur):
-            original, method, sim = self._find_original(location, rank, id_key, sha1, sig_blob, n_chars)
+        cur = db.execute("SELECT location, rank, id_key, content_sha1, n_chars FROM dedupe ORDER BY rank")
+        for location, rank, id_key, sha1, n_chars in _iter(cur):
+            original, method, sim = self._find_original(location, rank, id_key, sha1, n_chars)
             # A URL duplicate cannot share the id of its original: its id comes from its location.
             own_id = short_sha1(location) if method == "url" else _id_from_key(id_key)
             # Written at once: later pages look up the roots decided here.
@@ -206,26 +213,29 @@ class Store:
         self.commit()
         return counts
 
-    def _find_original(self, location, rank, id_key, sha1, sig_blob, n_chars):
+    def _find_original(self, location, rank, id_key, sha1, n_chars):
         db = self.db
         row = db.execute(
-            "SELECT d.location FROM articles a JOIN dedupe d USING (location) "
-            "WHERE a.id_key=? AND d.rank<? ORDER BY d.rank LIMIT 1", (id_key, rank)).fetchone()
+            "SELECT location FROM dedupe WHERE id_key=? AND rank<? ORDER BY rank LIMIT 1", (id_key, rank)).fetchone()
         if row:
             return row[0], "url", 1.0
         row = db.execute(
-            "SELECT d.location FROM articles a JOIN dedupe d USING (location) "
-            "WHERE a.content_sha1=? AND d.rank<? ORDER BY d.rank LIMIT 1", (sha1, rank)).fetchone()
+            "SELECT location FROM dedupe WHERE content_sha1=? AND rank<? ORDER BY rank LIMIT 1", (sha1, rank)).fetchone()
         if row:
             return self._root(row[0]), "exact", 1.0
-        if sig_blob is None or n_chars < self.min_chars:
+        if n_chars < self.min_chars:
             return None, None, None
-        sig = from_blob(sig_blob)
+        row = db.execute("SELECT signature FROM signatures WHERE location=?", (location,)).fetchone()
+        if row is None:
+            return None, None, None
+        sig = from_blob(row[0])
+        # Earlier pages sharing a band, in rank order; signatures are read only until one matches.
         candidates = db.execute(
-            "SELECT DISTINCT d.location, d.rank, a.signature FROM lsh l JOIN dedupe d USING (location) "
-            "JOIN articles a USING (location) WHERE l.band_key IN (SELECT band_key FROM lsh WHERE location=?) "
-            "AND d.rank<? ORDER BY d.rank", (location, rank)).fetchall()
-        for cand_loc, _, cand_sig in candidates:
+            "SELECT DISTINCT d.rank, d.location FROM lsh l JOIN dedupe d USING (location) "
+            "WHERE l.band_key IN (SELECT band_key FROM lsh WHERE location=?) AND d.rank<? "
+            "ORDER BY d.rank", (location, rank)).fetchall()
+        for _, cand_loc in candidates:
+            cand_sig = db.execute("SELECT signature FROM signatures WHERE location=?", (cand_loc,)).fetchone()[0]
             sim = similarity(sig, from_blob(cand_sig))
             if sim >= self.threshold:
                 return self._root(cand_loc), "near", round(sim, 4)
