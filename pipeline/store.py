@@ -79,17 +79,18 @@ class Store:
         exists = self.path.exists() and self.path.stat().st_size > 0
         try:
             db = sqlite3.connect(self.path, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=10000")
-            if exists:
+            if exists:  # checked before anything is written to it
                 version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
                 if version is None or int(version[0]) != SCHEMA_VERSION:
+                    db.close()
                     found = version[0] if version else "none"
                     raise StateError(
                         f"{self.path} is a newsfacts state database of another version ({found}, this newsfacts "
                         f"uses {SCHEMA_VERSION}); move it away and run again over the same inputs to rebuild it")
-            else:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if not exists:
                 db.executescript(DDL)
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as exc:

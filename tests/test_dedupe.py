@@ -114,3 +114,29 @@ def test_similarity_estimate_tracks_exact_jaccard(n):
     sa, sb = shingles(a), shingles(b)
     exact = len(sa & sb) / len(sa | sb)
     assert abs(similarity(signature(a), signature(b)) - exact) < 0.15
+
+
+def test_state_database_of_another_version_is_refused_with_what_to_do(tmp_path):
+    import sqlite3
+
+    from pipeline.errors import StateError
+    from pipeline.store import Store
+
+    path = tmp_path / "newsfacts.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('schema_version', '1')")  # signatures of the datasketch era
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StateError, match=r"another version \(1, this newsfacts uses \d+\); move it away"):
+        Store(path, {}).open()
+    assert path.read_bytes() == before
+
+
+def test_signatures_are_32_bit_and_round_trip_through_the_store_format():
+    from pipeline.dedupe import from_blob, to_blob
+
+    sig = signature("鄞州区实现进出口总额297亿元，增长27.3%。" * 5)
+    assert int(sig.max()) <= 0xFFFFFFFF and len(to_blob(sig)) == 4 * len(sig)
+    assert (from_blob(to_blob(sig)) == sig).all()
