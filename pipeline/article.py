@@ -52,7 +52,7 @@ def extract_article(
     if not text.strip():
         raise Skip("empty_page", location, "the page has no content; check the file or the fetch")
     earliest = ((config or {}).get("extract") or {}).get("earliest_date", "1995-01-01")
-    doc = hb.parse_html(text)
+    doc = hb.parse_page(text)
     head = _head_metadata(doc, earliest)
     hb.strip_tags(doc)
 
@@ -60,13 +60,14 @@ def extract_article(
     site_rules = _site_rules(config, page_url)
     overrides = _apply_site_rules(text, site_rules) if site_rules else {}
 
-    root = doc.body if doc.body is not None else doc
-    page_lines = hb.block_lines(root)
-    line_texts = [t for t, _ in page_lines]
+    # One walk over the page gives its lines, the body votes and the lines of any block.
+    page = hb.PageText(doc)
+    body = hb.body_of(doc)
+    line_texts = page.line_texts(body if body is not None else doc)
 
     site = head.get("site_name")
     title_text, suffixes = meta.split_title(head.get("title") or "", site)
-    title, title_index = _find_headline(doc, line_texts, title_text, head.get("og_title"))
+    title, title_index = _find_headline(doc, page, line_texts, title_text, head.get("og_title"))
     title = overrides.get("title") or title
     if not site:
         site = suffixes[-1] if suffixes else _site_from_breadcrumb(line_texts) or host_of(page_url)
@@ -74,10 +75,10 @@ def extract_article(
     if "body" in overrides:
         body_lines = overrides["body"]
     else:
-        body_el = hb.find_body(doc)
+        body_el = hb.find_body(doc, page)
         if body_el is None:
             _raise_no_body(line_texts, location)
-        body_lines = hb.block_lines(body_el)
+        body_lines = page.lines(body_el)
     paragraphs, repeated = hb.body_paragraphs(body_lines, title)
     if repeated:
         flags.append("repeated_block_collapsed")
@@ -90,11 +91,9 @@ def extract_article(
     info = info[:15]
     if paragraphs:
         # the info block ends where the body begins
-        first = hb._norm(paragraphs[0])
-        for i, line in enumerate(info):
-            if hb._norm(line) == first:
-                info = info[:i]
-                break
+        end = _index_of_line(info, hb._norm(paragraphs[0]))
+        if end is not None:
+            info = info[:end]
     info_text = "\n".join(info)
     all_text = "\n".join(line_texts)
 
@@ -140,8 +139,9 @@ def _head_metadata(doc, earliest: str) -> dict[str, Any]:
     """Title, site name, URLs, publish time and author from <head>."""
     out: dict[str, Any] = {}
     title_el = doc.find(".//title")
-    if title_el is not None and title_el.text_content():
-        out["title"] = hb.clean_text(title_el.text_content())
+    title = hb.text_content(title_el) if title_el is not None else ""
+    if title:
+        out["title"] = hb.clean_text(title)
     for el in doc.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         value = (el.get("content") or "").strip()
@@ -176,15 +176,14 @@ def _choose_url(head: dict, url: str | None) -> str | None:
     return url
 
 
-def _find_headline(doc, line_texts: list[str], title_text: str, og_title: str | None) -> tuple[str, int | None]:
+def _find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str,
+                   og_title: str | None) -> tuple[str, int | None]:
     """The visible headline matching <title>, and its index in the page lines."""
     wanted = [hb._norm(t) for t in (title_text, og_title) if t]
     best: tuple[int, str] | None = None
-    for el in doc.iter("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p"):
-        text = hb.clean_text(el.text_content())
-        if not (4 <= len(text) <= 100):
-            continue
-        norm = hb._norm(text)
+    candidates = list(doc.iter("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p"))
+    for el, text in page.short_clean_texts(candidates, 4, 100):
+        norm = hb.norm_clean(text)
         rank = None
         for w in wanted:
             if norm == w:
@@ -200,13 +199,22 @@ def _find_headline(doc, line_texts: list[str], title_text: str, og_title: str | 
         if rank is not None and (best is None or rank < best[0]):
             best = (rank, text)
     title = best[1] if best else title_text
-    index = None
-    norm_title = hb._norm(title)
-    for i, line in enumerate(line_texts):
-        if hb._norm(line) == norm_title:
-            index = i
-            break
-    return title, index
+    return title, _index_of_line(line_texts, hb._norm(title))
+
+
+def _index_of_line(lines: list[str], norm: str) -> int | None:
+    """Index of the first (cleaned) line that is ``norm`` once white space is removed.
+
+    >>> _index_of_line(["首页", "鄞州 项目开工", "鄞州项目开工"], "鄞州项目开工")
+    1
+    """
+    if not norm:
+        return None
+    for i, line in enumerate(lines):
+        # a cleaned line starts with its first non-space character and only loses characters
+        if line[0] == norm[0] and len(line) >= len(norm) and hb.norm_clean(line) == norm:
+            return i
+    return None
 
 
 def _site_from_breadcrumb(line_texts: list[str]) -> str | None:
@@ -267,7 +275,8 @@ def _apply_site_rules(text: str, rules: dict) -> dict[str, Any]:
     if rules.get("body"):
         el = soup.select_one(rules["body"])
         if el is not None:
-            body = hb.parse_html(str(el))
-            hb.strip_tags(body)
-            out["body"] = hb.block_lines(body.body if body.body is not None else body)
+            doc = hb.parse_page(str(el))
+            hb.strip_tags(doc)
+            body = hb.body_of(doc)
+            out["body"] = hb.block_lines(body if body is not None else doc)
     return out

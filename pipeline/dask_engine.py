@@ -278,7 +278,7 @@ def write_dataset_part(dataset_dir: Path, first_index: int, results: list[PageRe
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pipeline.export import _arrow_batch, _arrow_type
+    from pipeline.export import _arrow_type, arrow_table
 
     rows: dict[str, list[dict]] = {t: [] for t in DATASET_TABLES}
     for result in results:
@@ -293,7 +293,7 @@ def write_dataset_part(dataset_dir: Path, first_index: int, results: list[PageRe
         final = folder / f"part-{first_index:08d}.parquet"
         tmp = folder / f".part-{first_index:08d}.parquet.tmp-{os.getpid()}"
         try:
-            pq.write_table(_arrow_batch(rows[table], columns, schema), tmp)
+            pq.write_table(arrow_table(rows[table], columns, schema), tmp)
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -92,7 +93,6 @@ def _build_common_chars() -> frozenset[str]:
 
 
 _COMMON_CHARS = _build_common_chars()
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -210,14 +210,9 @@ def uncommon_count(text: str) -> int:
     >>> uncommon_count("中国经济增长，投资项目。"), uncommon_count("涓浗缁忔祹澧為暱")
     (0, 8)
     """
-    n = 0
-    for i, match in enumerate(_NON_ASCII_RE.finditer(text)):
-        if i >= _SCORE_SAMPLE:
-            break
-        ch = match.group()
-        if ch not in _COMMON_CHARS and ch != "\ufffd":
-            n += 1
-    return n
+    classes = _char_classes(text)
+    non_ascii = classes[(classes & _NON_ASCII) != 0][:_SCORE_SAMPLE]
+    return int(np.count_nonzero(non_ascii & _UNCOMMON))
 
 
 def _score(text: str, errors: int) -> int:
@@ -252,6 +247,43 @@ _LATIN_RUN_RE = re.compile(
     "[\u0080-\u00ff" + "".join(chr(c) for c in _CP1252_TO_LATIN1) + "]{2,}"
 )
 _GARBAGE_MARKERS = ("锟斤拷", "烫烫烫", "屯屯屯")
+#: The check for UTF-8 read as GBK looks at this many characters.
+_MOJIBAKE_SAMPLE = 200000
+
+# --------------------------------------------------------------------------- character classes
+# The heuristics above count characters of a few kinds over whole pages; a per-character
+# table lookup on the code points (numpy) does it at C speed instead of a regex or a
+# Python loop per character.  Bits of a character's class:
+_NON_ASCII = 1
+_UNCOMMON = 2  # non-ASCII, not in _COMMON_CHARS, not U+FFFD (what uncommon_count counts)
+_CJK = 4  # matches _CJK_RE
+_RARE_CJK = 8  # CJK and not in _COMMON_CHARS
+_LATIN = 16  # a character of _LATIN_RUN_RE
+_MARKER_START = 32  # the first character of one of _GARBAGE_MARKERS
+
+
+def _build_class_table() -> np.ndarray:
+    """Class of every BMP character; the last entry is the class of all astral characters."""
+    table = np.zeros(0x10001, dtype=np.uint8)
+    table[0x80:] = _NON_ASCII | _UNCOMMON
+    table[0xFFFD] = _NON_ASCII
+    for first, last in ((0x3400, 0x9FFF), (0xF900, 0xFAFF)):
+        table[first:last + 1] |= _CJK | _RARE_CJK
+    common = [ord(ch) for ch in _COMMON_CHARS]
+    table[common] &= ~np.uint8(_UNCOMMON | _RARE_CJK)
+    table[0x80:0x100] |= _LATIN
+    table[list(_CP1252_TO_LATIN1)] |= _LATIN
+    table[[ord(marker[0]) for marker in _GARBAGE_MARKERS]] |= _MARKER_START
+    return table
+
+
+_CLASS_TABLE = _build_class_table()
+
+
+def _char_classes(text: str) -> np.ndarray:
+    """The class bits of every character of ``text`` (one entry per character)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _CLASS_TABLE.take(codes, mode="clip")
 
 
 def _latin1_bytes(text: str) -> bytes:
@@ -290,28 +322,45 @@ def mojibake_signs(text: str) -> list[str]:
     >>> mojibake_signs("中国经济增长，投资项目开工。")
     []
     """
-    signs = [f"marker:{m}" for m in _GARBAGE_MARKERS if m in text]
+    classes = _char_classes(text)
+    signs = []
+    if np.count_nonzero(classes & _MARKER_START):  # else no marker can be there
+        signs = [f"marker:{m}" for m in _GARBAGE_MARKERS if m in text]
     recovered = 0
-    for match in _LATIN_RUN_RE.finditer(text):
+    for run in _latin_runs(text, classes):
         try:
-            piece = _latin1_bytes(match.group()).decode("utf-8")
+            piece = _latin1_bytes(run).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
             continue
         recovered += len(_CJK_RE.findall(piece))
         if recovered >= 2:
             signs.append("utf8_as_latin1")
             break
-    sample = text[:200000]
-    cjk = _CJK_RE.findall(sample)
-    if len(cjk) >= 8:
-        rare = sum(1 for ch in cjk if ch not in _COMMON_CHARS)
+    sample = classes[:_MOJIBAKE_SAMPLE]
+    cjk = int(np.count_nonzero(sample & _CJK))
+    if cjk >= 8:
+        rare = int(np.count_nonzero(sample & _RARE_CJK))
         # Many rare characters (traditional or classical text has some too) and
         # the bytes behind them read back as UTF-8 Chinese: UTF-8 read as GBK.
-        if rare / len(cjk) >= 0.35:
-            recovered, failed = _gbk_roundtrip(sample)
+        if rare / cjk >= 0.35:
+            recovered, failed = _gbk_roundtrip(text[:_MOJIBAKE_SAMPLE])
             if recovered >= 4 and recovered >= 2 * failed:
                 signs.append("utf8_as_gbk")
     return signs
+
+
+def _latin_runs(text: str, classes: np.ndarray) -> list[str]:
+    """The runs of 2+ characters that Latin-1 mojibake is made of (``_LATIN_RUN_RE`` matches).
+
+    >>> _latin_runs("中文 ä¸­æ–‡ a\xa0\xa0b é", _char_classes("中文 ä¸­æ–‡ a\xa0\xa0b é"))
+    ['ä¸\xadæ–‡', '\xa0\xa0']
+    """
+    latin = (classes & _LATIN) != 0
+    if np.count_nonzero(latin[1:] & latin[:-1]) == 0:
+        return []  # the usual case: no two such characters in a row
+    # Where runs of Latin characters start and end: the edges of the mask.
+    edges = np.flatnonzero(np.diff(latin.astype(np.int8), prepend=0, append=0)).tolist()
+    return [text[start:end] for start, end in zip(edges[0::2], edges[1::2]) if end - start >= 2]
 
 
 _NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f\ufffd]+")
@@ -347,25 +396,47 @@ def choose_codec(body: bytes, declared: list[str]) -> str:
     >>> choose_codec(b"plain ascii", [])
     'utf-8'
     """
+    return _choose(body, declared)[0]
+
+
+def _choose(body: bytes, declared: list[str]) -> tuple[str, tuple[str, int, bool] | None]:
+    """:func:`choose_codec`, with ``decode_counting(body, codec)`` when it was had on the way
+    (so that the page is not decoded once more)."""
     if body.isascii():
-        return declared[0] if declared else "utf-8"
-    if is_strict(body, "utf-8"):
-        return "utf-8"  # has high bytes, so multibyte UTF-8 sequences
+        return (declared[0] if declared else "utf-8"), None
+    text = _strict_text(body, "utf-8")
+    if text is not None:
+        return "utf-8", (text, 0, False)  # has high bytes, so multibyte UTF-8 sequences
     primary = declared[0] if declared else None
     if primary is not None and primary not in _WESTERN_SINGLE_BYTE and primary != "utf-8":
-        if is_strict(body, primary):
-            return primary
+        text = _strict_text(body, primary)
+        if text is not None:
+            return primary, ((text, 0, False) if primary in _STRICT_IS_COUNTING else None)
     candidates: list[str] = []
     for enc in [*declared, "gb18030", "utf-8"]:
         if enc not in candidates:
             candidates.append(enc)
-    best, best_score = candidates[0], None
+    best, best_score, best_decoded = candidates[0], None, None
     for enc in candidates:
-        text, errors, _cut = decode_counting(body, enc)
-        score = _score(text, errors)
+        decoded = decode_counting(body, enc)
+        score = _score(decoded[0], decoded[1])
         if best_score is None or score < best_score:
-            best, best_score = enc, score
-    return best
+            best, best_score, best_decoded = enc, score, decoded
+    return best, best_decoded
+
+
+# Codecs for which a strict decode that succeeds is what decode_counting gives too: no
+# replacement, nothing cut, and U+FFFD has a single byte sequence (for utf-16, say,
+# decode_counting counts literal U+FFFD differently).
+_STRICT_IS_COUNTING = frozenset({"utf-8", "gb18030"})
+
+
+def _strict_text(data: bytes, codec: str) -> str | None:
+    """``data`` decoded in ``codec``, or None when it does not decode without error."""
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def decode_html(body: bytes, content_type: str | None = None, location: str = "") -> Decoded:
@@ -382,6 +453,7 @@ def decode_html(body: bytes, content_type: str | None = None, location: str = ""
     flags: list[str] = []
     bom_enc, bom = read_bom(body)
     header = _usable_declaration(header_charset(content_type), body, from_meta=False)
+    decoded = None  # decode_counting(data, used), when already done
     if bom_enc is not None and bom is not None:
         meta = None
         declared = bom_enc
@@ -398,7 +470,7 @@ def decode_html(body: bytes, content_type: str | None = None, location: str = ""
         declarations = [enc for enc in (header, meta) if enc is not None]
         declared = declarations[0] if declarations else None
         data = body
-        used = choose_codec(body, declarations)
+        used, decoded = _choose(body, declarations)
         if declared is not None and used != declared and not body.isascii():
             flags.append("charset_mismatch")
             logger.info(
@@ -406,7 +478,7 @@ def decode_html(body: bytes, content_type: str | None = None, location: str = ""
                 declared, used, "header" if header is not None else "meta", location,
             )
 
-    text, errors, cut = decode_counting(data, used)
+    text, errors, cut = decoded if decoded is not None else decode_counting(data, used)
     if cut:
         flags.append("truncated_html")
     if errors > _limit(len(text)):

@@ -110,6 +110,11 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
     return count
 
 
+def arrow_table(rows: list[dict], columns, schema):
+    """An Arrow table of these rows (dicts) with the columns and schema of an output table."""
+    return _arrow_batch([[row.get(c) for row in rows] for c, _ in columns], columns, schema)
+
+
 def _arrow_batch(columns_values: list[list], columns, schema):
     """One Parquet row group from the values column by column; token lists are split by Arrow."""
     import pyarrow as pa

@@ -6,11 +6,18 @@ block that holds it (a ``<div>`` of ``<p>``, or a 2005-style ``<td>`` of
 block with the most votes is the body.  Its lines are then cleaned of the
 chrome that sits inside body blocks on Chinese news sites (bylines lines,
 编辑/原标题 lines, share bars, 相关新闻 lists) and of repeated paragraphs.
+
+For speed, a page is parsed into plain lxml elements (:func:`parse_page`) and walked once
+(:class:`PageText`): its lines, the body votes and the text of any element come from that walk.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate, chain
+
+import numpy as np
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -44,6 +51,18 @@ BYLINE_ONLY = re.compile(
 )
 
 
+_NON_HAN_RE = re.compile(r"[^\u3400-\u9fff]+")
+
+
+def count_han(text: str) -> int:
+    """``len(HAN_RE.findall(text))``, without making a string per character.
+
+    >>> count_han("2018年，鄞州区GDP增长8%")
+    6
+    """
+    return len(_NON_HAN_RE.sub("", text))
+
+
 def clean_text(text: str) -> str:
     """Collapse whitespace (including full-width and no-break spaces) and trim.
 
@@ -53,28 +72,309 @@ def clean_text(text: str) -> str:
     return WS_RE.sub(" ", text).strip()
 
 
-def parse_html(text: str):
-    """lxml document for a decoded page (never bytes: the codec is chosen before)."""
+# The page parser: plain lxml elements.  lxml.html's element classes are looked up by a Python
+# callback for every element proxy, which costs about as much as the parse itself.
+_PAGE_PARSER = etree.HTMLParser()
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _parseable(text: str) -> str:
     # lxml refuses str input that carries an XML encoding declaration.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
-    if not text.strip():
-        text = "<html></html>"
-    doc = lxml_html.document_fromstring(text)
-    # drop_tree keeps the tail text, so text after a comment survives.
-    for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction)):
-        if el.getparent() is not None:
-            el.drop_tree()
+    text = _XML_DECLARATION.sub("", text)
+    return text if text.strip() else "<html></html>"
+
+
+def parse_html(text: str):
+    """lxml.html document for a decoded page (never bytes: the codec is chosen before)."""
+    doc = lxml_html.document_fromstring(_parseable(text))
+    _drop_comments(doc)
     return doc
+
+
+def parse_page(text: str):
+    """Like :func:`parse_html` but with plain ``lxml.etree`` elements, which are much cheaper
+    to walk; use :func:`body_of` and :func:`text_content` on it.
+
+    >>> doc = parse_page("<p>联镇村<!-- 注释 -->促发展</p>")
+    >>> text_content(body_of(doc))
+    '联镇村促发展'
+    """
+    doc = etree.fromstring(_parseable(text), _PAGE_PARSER)
+    if doc is None:
+        raise etree.ParserError("Document is empty")
+    _drop_comments(doc)
+    return doc
+
+
+def _drop_comments(doc) -> None:
+    # Removing the nodes keeps the text around them (text after a comment survives).
+    etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
+
+
+def body_of(doc):
+    """The <body> element of a parsed page, or None (lxml.html's ``doc.body``)."""
+    return next(doc.getroottree().iter("body", "{http://www.w3.org/1999/xhtml}body"), None)
+
+
+_STRING_VALUE = etree.XPath("string()", smart_strings=False)
+
+
+def text_content(el) -> str:
+    """All the text in ``el`` (lxml.html's ``text_content`` for plain elements)."""
+    return _STRING_VALUE(el)
+
+
+def drop_tree(el) -> None:
+    """Remove ``el`` and its children; its tail text stays (lxml.html's ``drop_tree``)."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
 
 
 def strip_tags(doc) -> None:
     """Remove elements that are never article text (scripts, forms, hidden blocks)."""
-    for el in list(doc.iter(*DROP_TAGS)):
+    # C-level removal; the tails of the removed elements stay in place.
+    etree.strip_elements(doc, *DROP_TAGS, with_tail=False)
+    for el in hidden_elements(doc):
         if el.getparent() is not None:
-            el.drop_tree()
-    for el in list(doc.xpath("//*[@hidden or contains(translate(@style,' ',''),'display:none')]")):
-        if el.getparent() is not None:
-            el.drop_tree()
+            drop_tree(el)
+
+
+# Finding the attributes is much cheaper than testing every element in XPath.
+_HIDING_ATTRIBUTES = etree.XPath("//@hidden | //@style")
+
+
+def hidden_elements(doc) -> list:
+    """Elements with a ``hidden`` attribute or an inline ``display: none``, in document order.
+
+    >>> [el.get("id") for el in hidden_elements(parse_page(
+    ...     '<p id=a hidden>x</p><p id=b style="color:red">y</p><p id=c style="display: none">z</p>'))]
+    ['a', 'c']
+    """
+    found: list = []
+    for attribute in _HIDING_ATTRIBUTES(doc):
+        el = attribute.getparent()
+        if found and found[-1] is el:
+            continue  # it has both attributes
+        if el.get("hidden") is not None or "display:none" in (el.get("style") or "").replace(" ", ""):
+            found.append(el)
+    return found
+
+
+# 1 for the characters WS_RE matches (all in the BMP) and for BREAK; the last entry stands for
+# astral characters.
+_IS_SPACE = np.zeros(0x10001, dtype=np.uint8)
+for _run in WS_RE.finditer("".join(map(chr, range(0x10000)))):
+    _IS_SPACE[_run.start():_run.end()] = 1
+_IS_SPACE[0] = 1  # BREAK: not text either
+
+# How the walk treats a tag (comments and the like have a function as their tag).
+_INLINE, _BLOCK, _BREAK, _LINK, _NOT_ELEMENT = 0, 1, 2, 3, 4
+_TAG_KIND = {
+    **dict.fromkeys(BLOCK_TAGS, _BLOCK), "br": _BREAK, "a": _LINK,
+    **dict.fromkeys((etree.Comment, etree.ProcessingInstruction, etree.Entity), _NOT_ELEMENT),
+}
+# Stands for a line break among the text pieces (lxml text never holds a NUL).
+BREAK = "\x00"
+
+
+class PageText:
+    """The text of a parsed page, from a single walk over the tree.
+
+    The walk records every piece of text (element text and tails) in document order, with a
+    :data:`BREAK` piece wherever a block tag or <br> starts a new line, the <a> elements around
+    each piece, the pieces each element spans and the text each block owns.  :meth:`lines`,
+    :attr:`scores` and :meth:`text_content` then answer for any element without walking again.
+    """
+
+    def __init__(self, root):
+        self.root = root
+        self.pieces: list[str] = []
+        self._link_depth: dict[int, int] = {}  # piece index -> <a> elements around it, if any
+        self._spans: dict = {}  # element -> (first piece, end piece, <a> elements around it)
+        self._units: list = []  # (block element, indexes of the pieces it owns), in tree order
+        self._walk(root)
+        self._linked = list(self._link_depth)  # indexes of link pieces, ascending
+        self._joined: str | None = None
+        self._offsets: list[int] | None = None
+        self._nonspace_before = None
+        self._scores: dict | None = None
+
+    def _walk(self, root) -> None:
+        # root.iter() is much cheaper than iterwalk's start/end events; an element ends where
+        # the next element in document order is not its child, so a stack of open elements
+        # tells where the tails and the closing line breaks go.
+        pieces, link_depth, spans, units = self.pieces, self._link_depth, self._spans, self._units
+        kinds = _TAG_KIND
+        opened: list = []  # (element, kind, first piece, <a> around) of the open elements
+        owners: list = []  # piece lists of the open blocks, innermost last: it owns the text
+        in_link = 0
+        for node in chain(root.iter(), (None,)):  # None closes everything at the end
+            parent = node.getparent() if node is not None else None
+            while opened and opened[-1][0] is not parent:
+                done, kind, first, around = opened.pop()
+                if kind == _BLOCK:
+                    pieces.append(BREAK)
+                    owners.pop()
+                elif kind == _LINK:
+                    in_link -= 1
+                spans[done] = (first, len(pieces), around)
+                text = done.tail  # text of the parent, after this element
+                if text and done is not root:
+                    if in_link:
+                        link_depth[len(pieces)] = in_link
+                    if owners:
+                        owners[-1].append(len(pieces))
+                    pieces.append(text)
+            if node is None:
+                break
+            kind = kinds.get(node.tag, _INLINE)
+            opened.append((node, kind, len(pieces), in_link))
+            if kind == _BLOCK:
+                pieces.append(BREAK)
+                owned: list[int] = []
+                owners.append(owned)
+                units.append((node, owned))
+            elif kind == _BREAK:
+                pieces.append(BREAK)
+            elif kind == _LINK:
+                in_link += 1
+            elif kind == _NOT_ELEMENT:
+                continue  # a comment's text is no text
+            text = node.text
+            if text:
+                if in_link:
+                    link_depth[len(pieces)] = in_link
+                if owners:
+                    owners[-1].append(len(pieces))
+                pieces.append(text)
+
+    def lines(self, el) -> list[tuple[str, float]]:
+        """``block_lines(el)`` for an element of the walked tree."""
+        first, end, around = self._spans[el]
+        link_chars = self._link_chars(first, end, around)
+        lines: list[tuple[str, float]] = []
+        for k, text in self._numbered_lines(first, end):
+            lines.append((text, min(1.0, link_chars.get(k, 0) / max(1, len(text)))))
+        return lines
+
+    def line_texts(self, el) -> list[str]:
+        """The texts of ``lines(el)``, without working out the link shares."""
+        first, end, _ = self._spans[el]
+        return [line for line in self._all_lines(first, end) if line]
+
+    def _numbered_lines(self, first: int, end: int) -> list[tuple[int, str]]:
+        """The non-empty lines of the pieces first..end, numbered among all their lines."""
+        return [(k, line) for k, line in enumerate(self._all_lines(first, end)) if line]
+
+    def _all_lines(self, first: int, end: int):
+        """``clean_text`` of every line of the pieces first..end, empty ones included."""
+        # One substitution for all the lines: no run of white space crosses a BREAK.
+        collapsed = WS_RE.sub(" ", self.joined[self.offsets[first]:self.offsets[end]])
+        return map(str.strip, collapsed.split(BREAK))
+
+    def _link_chars(self, first: int, end: int, around: int) -> dict[int, int]:
+        """Cleaned link text length per line (numbered from 0) of the pieces first..end, counting
+        only the links inside the element (more <a> than the ``around`` ones)."""
+        chars: dict[int, int] = {}
+        pieces, depth = self.pieces, self._link_depth
+        line, counted_to = 0, first
+        for i in self._linked[bisect_left(self._linked, first):bisect_left(self._linked, end)]:
+            if depth[i] > around:
+                line += pieces[counted_to:i].count(BREAK)
+                counted_to = i
+                chars[line] = chars.get(line, 0) + len(clean_text(pieces[i]))
+        return chars
+
+    def text_content(self, el) -> str:
+        """All the text in ``el``, like :func:`text_content`."""
+        first, end, _ = self._spans[el]
+        return self.joined[self.offsets[first]:self.offsets[end]].replace(BREAK, "")
+
+    def short_clean_texts(self, elements: list, shortest: int, longest: int) -> list[tuple[object, str]]:
+        """``(el, clean_text(text_content(el)))`` for the elements whose cleaned text has
+        shortest..longest characters, in the order given.
+
+        Cheap for the big blocks: cleaning never adds characters and keeps every one that is
+        not white space, so the raw length and the count of non-space characters rule them out
+        without building their text.
+        """
+        offsets, spans = self.offsets, self._spans
+        starts = [offsets[spans[el][0]] for el in elements]
+        stops = [offsets[spans[el][1]] for el in elements]
+        sizes = np.array(stops, dtype=np.int64) - starts  # BREAKs included: at least the raw length
+        nonspace = self.nonspace_before[stops] - self.nonspace_before[starts]
+        maybe = (sizes >= shortest) & (nonspace <= longest)
+        out = []
+        for i in np.flatnonzero(maybe).tolist():
+            text = clean_text(self.joined[starts[i]:stops[i]].replace(BREAK, ""))
+            if shortest <= len(text) <= longest:
+                out.append((elements[i], text))
+        return out
+
+    @property
+    def joined(self) -> str:
+        """All the pieces in one string (BREAKs included)."""
+        if self._joined is None:
+            self._joined = "".join(self.pieces)
+        return self._joined
+
+    @property
+    def offsets(self) -> list[int]:
+        """Where each piece starts in :attr:`joined` (one more entry for the end)."""
+        if self._offsets is None:
+            self._offsets = [0, *accumulate(map(len, self.pieces))]
+        return self._offsets
+
+    @property
+    def nonspace_before(self) -> np.ndarray:
+        """For every offset in :attr:`joined`, how many characters before it are text that is
+        not white space (BREAKs are not text)."""
+        if self._nonspace_before is None:
+            codes = np.frombuffer(self.joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            nonspace = 1 - _IS_SPACE.take(codes, mode="clip")  # astral characters are no space
+            self._nonspace_before = np.concatenate(([0], np.cumsum(nonspace, dtype=np.int64)))
+        return self._nonspace_before
+
+    @property
+    def scores(self) -> dict:
+        """``score_holders`` of the walked tree."""
+        if self._scores is None:
+            self._scores = self._score()
+        return self._scores
+
+    def _score(self) -> dict:
+        scores: dict = defaultdict(float)
+        pieces, depth = self.pieces, self._link_depth
+        # Blocks in the order of their first piece of text.
+        units = sorted((owned[0], unit, owned) for unit, owned in self._units if owned)
+        for _, unit, owned in units:
+            # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens
+            # the text, so the raw text rules most blocks out before it is cleaned.
+            raw = "".join(map(pieces.__getitem__, owned))
+            if len(raw) < 10:
+                continue
+            link = sum(len(pieces[i]) for i in owned if i in depth)
+            if link > 0.5 * len(raw):
+                continue
+            han = count_han(raw)
+            if han < 10:
+                continue
+            text = clean_text(raw)
+            if link > 0.5 * len(text):
+                continue
+            # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
+            holder = unit
+            while _tag(holder) in CLIMB_TAGS and holder.getparent() is not None:
+                holder = holder.getparent()
+            punctuation = text.count("，") + text.count("。") + text.count(",")
+            scores[holder] += han + 3 * punctuation
+        return scores
 
 
 def _tag(el) -> str:
@@ -84,62 +384,27 @@ def _tag(el) -> str:
 def score_holders(doc) -> dict:
     """Votes per holder element: paragraph text length, with links and fragments not counted.
 
-    One walk over the tree: every piece of text belongs to its nearest block element (inline
-    tags such as <a>, <span>, <font> pass their text up), text inside <a> counts as link text.
+    Every piece of text belongs to its nearest block element (inline tags such as <a>, <span>,
+    <font> pass their text up), text inside <a> counts as link text.
     """
-    pieces: dict = defaultdict(list)
-    link: dict = defaultdict(int)
-    stack: list = []
-    in_link = 0
-    for event, node in etree.iterwalk(doc, events=("start", "end")):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if event == "start":
-            if tag in BLOCK_TAGS:
-                stack.append(node)
-            elif tag == "a":
-                in_link += 1
-            if tag and node.text and stack:
-                pieces[stack[-1]].append(node.text)
-                if in_link:
-                    link[stack[-1]] += len(node.text)
-            continue
-        if tag in BLOCK_TAGS:
-            stack.pop()
-        elif tag == "a":
-            in_link -= 1
-        if node.tail and stack and node is not doc:
-            pieces[stack[-1]].append(node.tail)
-            if in_link:
-                link[stack[-1]] += len(node.tail)
-    scores: dict = defaultdict(float)
-    for unit, parts in pieces.items():
-        text = clean_text("".join(parts))
-        han = len(HAN_RE.findall(text))
-        if han < 10 or link[unit] > 0.5 * len(text):
-            continue
-        # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
-        holder = unit
-        while _tag(holder) in CLIMB_TAGS and holder.getparent() is not None:
-            holder = holder.getparent()
-        punctuation = text.count("，") + text.count("。") + text.count(",")
-        scores[holder] += han + 3 * punctuation
-    return scores
+    return PageText(doc).scores
 
 
-def find_body(doc):
+def find_body(doc, page: PageText | None = None):
     """The element holding the article body, or None when the page has no paragraph text.
 
     The block with the most paragraph votes wins.  When that block holds a single paragraph and
     its siblings hold others (a CMS that puts every paragraph in its own <div>), the parent
-    holding them all is the body.
+    holding them all is the body.  ``page`` is the :class:`PageText` of ``doc`` if already made.
     """
-    scores = score_holders(doc)
+    page = page if page is not None else PageText(doc)
+    scores = page.scores
     if not scores:
         return None
     best = max(scores.items(), key=lambda kv: kv[1])[0]
     for _ in range(3):
         parent = best.getparent()
-        if parent is None or len([t for t, _ in block_lines(best) if len(t) >= 10]) > 1:
+        if parent is None or len([t for t in page.line_texts(best) if len(t) >= 10]) > 1:
             break
         voting_children = [ch for ch in parent if scores.get(ch, 0) > 0]
         if len(voting_children) < 2:
@@ -149,42 +414,12 @@ def find_body(doc):
 
 
 def block_lines(el) -> list[tuple[str, float]]:
-    """Lines of text in ``el`` split at block tags and <br>, with the share of link text in each."""
-    lines: list[tuple[str, float]] = []
-    buf: list[str] = []
-    link_chars = 0
-    in_link = 0
+    """Lines of text in ``el`` split at block tags and <br>, with the share of link text in each.
 
-    def flush() -> None:
-        nonlocal buf, link_chars
-        text = clean_text("".join(buf))
-        if text:
-            lines.append((text, min(1.0, link_chars / max(1, len(text)))))
-        buf = []
-        link_chars = 0
-
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if event == "start":
-            if tag in BLOCK_TAGS or tag == "br":
-                flush()
-            if tag == "a":
-                in_link += 1
-            if tag and node.text:
-                buf.append(node.text)
-                if in_link:
-                    link_chars += len(clean_text(node.text))
-            continue
-        if tag in BLOCK_TAGS:
-            flush()
-        if tag == "a":
-            in_link -= 1
-        if node.tail and node is not el:  # the tail is text of the parent, after this element
-            buf.append(node.tail)
-            if in_link:
-                link_chars += len(clean_text(node.tail))
-    flush()
-    return lines
+    >>> block_lines(parse_page("<div>联镇村<br>促发展<p><a href=x>链接</a>文字</p></div>"))
+    [('联镇村', 0.0), ('促发展', 0.0), ('链接文字', 0.5)]
+    """
+    return PageText(el).lines(el)
 
 
 def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) -> tuple[list[str], bool]:
@@ -219,3 +454,12 @@ def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) ->
 
 def _norm(text: str) -> str:
     return WS_RE.sub("", text)
+
+
+def norm_clean(text: str) -> str:
+    """``_norm`` of a text that went through :func:`clean_text` (its only spaces are " ").
+
+    >>> norm_clean(clean_text("\u3000联镇村 促发展\xa0")) == _norm("\u3000联镇村 促发展\xa0")
+    True
+    """
+    return text.replace(" ", "")
