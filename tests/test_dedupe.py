@@ -140,3 +140,39 @@ def test_signatures_are_32_bit_and_round_trip_through_the_store_format():
     sig = signature("鄞州区实现进出口总额297亿元，增长27.3%。" * 5)
     assert int(sig.max()) <= 0xFFFFFFFF and len(to_blob(sig)) == 4 * len(sig)
     assert (from_blob(to_blob(sig)) == sig).all()
+
+
+@pytest.mark.parametrize("num_perm", [64, 128, 256])
+def test_band_layout_is_the_one_datasketch_chooses(num_perm):
+    from datasketch import MinHashLSH
+
+    from pipeline.dedupe import band_layout
+
+    for threshold in (0.1, 0.3, 0.45, 0.5, 0.6, 0.75, 0.9):
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        assert band_layout(threshold, num_perm) == (lsh.b, lsh.r)
+
+
+def test_signatures_estimate_jaccard_as_well_as_datasketch():
+    # pairs of stories sharing more or less text: our numpy MinHash against datasketch's
+    import random
+
+    import numpy as np
+    from datasketch import MinHash
+
+    rng = random.Random(5)
+    words = list(STORY * 3)
+    err_ours, err_theirs = [], []
+    for _ in range(40):
+        a = "".join(rng.sample(words, len(words)))
+        keep = rng.random()
+        b = "".join(ch if rng.random() < keep else rng.choice("增长投资项目亿元万吨") for ch in a)
+        sa, sb = shingles(a), shingles(b)
+        exact = len(sa & sb) / len(sa | sb)
+        ma, mb = MinHash(num_perm=128, seed=1), MinHash(num_perm=128, seed=1)
+        ma.update_batch(list(sa))
+        mb.update_batch(list(sb))
+        err_ours.append(abs(similarity(signature(a), signature(b)) - exact))
+        err_theirs.append(abs(ma.jaccard(mb) - exact))
+    assert np.mean(err_ours) < 1.5 * np.mean(err_theirs) + 0.005
+    assert np.mean(err_ours) < 0.05
