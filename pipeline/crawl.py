@@ -280,7 +280,7 @@ class Crawler:
             raws.append(_raw(more, page))
         page = process_pages(raws, self.config)
         old = self.store.content_sha1_of(page.article.location)
-        if old == page.article.content_sha1:
+        if old == page.sha1:
             summary.unchanged += 1
             return  # same text as last time: nothing is rewritten
         self.store.put(page, run_id)

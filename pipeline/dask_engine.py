@@ -251,7 +251,7 @@ def dataset_rows(result: PageResult) -> dict[str, list[dict]]:
         "article_id": aid, "location": a.location, "url": a.url, "site": a.site, "title": a.title,
         "original_title": a.original_title, "published_at": a.published_at, "source_name": a.source_name,
         "authors": ";".join(a.authors), "editor": a.editor, "content": a.content, "tokens": " ".join(a.tokens),
-        "n_chars": a.n_chars, "content_sha1": a.content_sha1, "fetched_at": a.fetched_at,
+        "n_chars": a.n_chars, "content_sha1": result.sha1, "fetched_at": a.fetched_at,
     }
     facts = []
     for ordinal, f in enumerate(result.facts, 1):

@@ -40,7 +40,7 @@ _POLY = np.uint64(0x100000001B3)
 _CHUNK = 4096  # shingles permuted at once: bounds the temporary (chunk x num_perm x 8 bytes)
 
 
-def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
+def shingle_hashes(text: str, k: int = 5, normalized: bool = False) -> np.ndarray:
     """Distinct 64-bit hashes of the character k-grams of the normalized text (sorted).
 
     The same shingles as ``shingles``: a k-gram's hash is a polynomial in its code points,
@@ -49,7 +49,7 @@ def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
     >>> len(shingle_hashes("一二三四五六")), len(shingle_hashes("增长 12.9%")) == len(shingles("增长 12.9%"))
     (2, True)
     """
-    norm = normalize_for_hash(text)
+    norm = text if normalized else normalize_for_hash(text)
     if not norm:
         return np.zeros(0, dtype=np.uint64)
     points = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
@@ -75,8 +75,10 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def signature(text: str, num_perm: int = 128, k: int = 5) -> np.ndarray:
+def signature(text: str, num_perm: int = 128, k: int = 5, normalized: bool = False) -> np.ndarray:
     """MinHash signature (uint64 array of ``num_perm`` 32-bit values) of the text's shingles.
+
+    ``normalized``: the text has been through ``normalize_for_hash`` already.
 
     >>> a = signature("鄞州区实现进出口总额297亿元，增长27.3%。")
     >>> b = signature("鄞州区实现进出口总额297亿元，增长27.3%！")
@@ -85,7 +87,7 @@ def signature(text: str, num_perm: int = 128, k: int = 5) -> np.ndarray:
     """
     a, b = _permutations(num_perm)
     out = np.full(num_perm, np.uint64(0xFFFFFFFF), dtype=np.uint64)  # an empty text's signature
-    hashes = shingle_hashes(text, k)
+    hashes = shingle_hashes(text, k, normalized)
     for start in range(0, len(hashes), _CHUNK):
         chunk = hashes[start : start + _CHUNK, None]
         with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point

@@ -137,3 +137,8 @@ class PageResult:
     projects: tuple[Project, ...] = ()
     signature: bytes | None = None  # MinHash signature (little-endian uint32s) of the body
     found_url_is_clean: bool = True  # the URL the page was found under had no tracking parameters
+    content_sha1: str | None = None  # article.content_sha1, computed by the worker (the main process has enough to do)
+
+    @property
+    def sha1(self) -> str:
+        return self.content_sha1 or self.article.content_sha1

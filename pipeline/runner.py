@@ -98,21 +98,26 @@ def analyze(article, config: dict, found_url_is_clean: bool = True) -> PageResul
     """Segment an article with the spaCy pipeline, read its facts, sign it for near-duplicates."""
     from dataclasses import replace
 
+    import hashlib
+
     from pipeline.dedupe import signature, to_blob
     from pipeline.nlp import get_nlp, token_texts
+    from pipeline.records import normalize_for_hash
 
     segment = config.get("segment", {})
     nlp = get_nlp(segment.get("user_dicts", ()), bool(segment.get("fast", True)))
     doc = nlp(article.content, component_cfg={"newsfacts_facts": {"published_at": article.published_at}})
     tokens = tuple(t for t in token_texts(doc) if t.strip())
     dd = config.get("dedupe", {})
-    sig = signature(article.content, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)))
+    norm = normalize_for_hash(article.content)  # once, for the exact-duplicate hash and the shingles
+    sig = signature(norm, int(dd.get("num_perm", 128)), int(dd.get("shingle_size", 5)), normalized=True)
     return PageResult(
         article=replace(article, tokens=tokens),
         facts=tuple(doc._.facts),
         projects=tuple(doc._.projects),
         signature=to_blob(sig),
         found_url_is_clean=found_url_is_clean,
+        content_sha1=hashlib.sha1(norm.encode("utf-8")).hexdigest(),
     )
 
 

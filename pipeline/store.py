@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import operator
 import os
 import sqlite3
 from pathlib import Path
@@ -58,6 +59,7 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 FACT_COLUMNS = ("fact_type", "subject", "project", "metric", "value", "value_max", "unit", "per", "product",
                 "direction", "approx", "region", "period", "raw_text", "sentence", "char_start", "char_end")
+_fact_row = operator.attrgetter(*FACT_COLUMNS)  # a Fact's column values as one tuple, in C
 
 
 class Store:
@@ -142,13 +144,13 @@ class Store:
             (
                 loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), a.url, a.site, a.title,
                 a.original_title, a.published_at, a.source_name, ";".join(a.authors), a.editor, a.content,
-                " ".join(a.tokens), a.n_chars, a.content_sha1, a.fetched_at, a.encoding, ";".join(a.flags),
+                " ".join(a.tokens), a.n_chars, result.sha1, a.fetched_at, a.encoding, ";".join(a.flags),
                 run_id, _now(),
             ),
         )
         db.executemany(
             f"INSERT INTO facts VALUES (?,?,{','.join('?' * len(FACT_COLUMNS))})",
-            [(loc, i, *(getattr(f, c) for c in FACT_COLUMNS)) for i, f in enumerate(result.facts, 1)],
+            [(loc, i, *_fact_row(f)) for i, f in enumerate(result.facts, 1)],
         )
         db.executemany(
             "INSERT INTO projects VALUES (?,?,?,?,?,?)",
