@@ -196,25 +196,63 @@ def run(
             items.close()  # stops the worker pool or the Dask cluster at once, also on an error
             bar.close()
         summary.duplicates = store.assign_duplicates()
-        export_tables(store, out_dir, summary)
+        export_tables(store, out_dir, summary, workers=workers or os.cpu_count() or 1)
         store.record_run(summary.run_id, started, [str(p) for p in inputs], summary.as_dict())
     return summary
 
 
-def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: str | None = None) -> dict:
-    """Write the four tables from the store: the full snapshot, or the rows of one run."""
+def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: str | None = None,
+                  workers: int = 1) -> dict:
+    """Write the four tables from the store: the full snapshot, or the rows of one run.
+
+    With ``workers`` > 1 the facts table (the largest) is written by a second process reading
+    the same database while this one writes the others: the export is the longest part of a
+    run that no worker shares.
+    """
     from pipeline.export import write_table
 
     counts = {}
-    for name in TABLE_ORDER:
-        rows = getattr(store, f"iter_{name}")(run_id)
-        if name == "facts" and summary is not None:
-            rows = _counting(rows, summary.facts)
-        counts[name] = write_table(out_dir, name, rows)
-        log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
+    fact_types: Counter = Counter()
+    facts_job = None
+    if workers > 1:
+        import concurrent.futures
+        import multiprocessing as mp
+
+        ctx = mp.get_context("spawn" if sys.platform == "darwin" else "forkserver")
+        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx)
+        facts_job = pool.submit(_export_facts, str(store.path), str(out_dir), run_id)
+    try:
+        for name in TABLE_ORDER:
+            if name == "facts" and facts_job is not None:
+                continue
+            rows = getattr(store, f"iter_{name}")(run_id)
+            if name == "facts":
+                rows = _counting(rows, fact_types)
+            counts[name] = write_table(out_dir, name, rows)
+            log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
+        if facts_job is not None:
+            counts["facts"], types = facts_job.result()
+            fact_types.update(types)
+            log.info("wrote %s/facts.csv and .parquet (%d rows)", out_dir, counts["facts"])
+    finally:
+        if facts_job is not None:
+            pool.shutdown(cancel_futures=True)
+    counts = {name: counts[name] for name in TABLE_ORDER}
     if summary is not None:
         summary.tables = counts
+        summary.facts.update(fact_types)
     return counts
+
+
+def _export_facts(db_path: str, out_dir: str, run_id: str | None) -> tuple[int, dict]:
+    """The facts table, written in a process of its own (see export_tables)."""
+    from pipeline.export import write_table
+    from pipeline.store import Store
+
+    types: Counter = Counter()
+    with Store(db_path, {}) as store:
+        n = write_table(Path(out_dir), "facts", _counting(store.iter_facts(run_id), types))
+    return n, dict(types)
 
 
 def _counting(rows: Iterable[dict], counter: Counter) -> Iterator[dict]:
