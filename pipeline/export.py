@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 from pipeline.tables import TABLES
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMULA_PATTERN = "^[=+\\-@\t\r\x00]"  # the same, as an Arrow (RE2) pattern
 BATCH_ROWS = 500  # rows held in memory at once while writing
 
 
@@ -57,6 +58,24 @@ def _text_cell(value) -> str:
 CSV_CELL = {"tokens": _tokens_cell, "int": format_number, "float": format_number, "str": _text_cell}
 
 
+def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
+    """The CSV cells of one column of a batch (``csv_cell`` for each value, done column-wise)."""
+    if kind == "str":
+        import pyarrow.compute as pc
+
+        # Arrow finds the (rare) cells that need defusing; the others are copied as they are
+        risky = pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()
+        if not any(risky):
+            return [v or "" for v in values]
+        return [_text_cell(v) for v in values]
+    if kind == "float":  # format_number, inlined for the common types
+        return ["" if v is None else format_number(v) if type(v) is not float else "" if v != v
+                else str(int(v)) if v.is_integer() and abs(v) < 1e17 else repr(v) for v in values]
+    if kind == "int":
+        return ["" if v is None else str(v) if type(v) is int else format_number(v) for v in values]
+    return list(map(CSV_CELL[kind], values))
+
+
 def _sync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -91,11 +110,15 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
         with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c for c, _ in columns])
-            cells = [CSV_CELL[k] for _, k in columns]
             for batch in _batches(rows, BATCH_ROWS):
-                values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
-                writer.writerows(zip(*[list(map(cell, col)) for cell, col in zip(cells, values)]))
-                pw.write_table(_arrow_batch(values, columns, schema))
+                if isinstance(batch[0], dict):
+                    values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
+                else:  # tuples in column order
+                    values = [list(col) for col in zip(*batch)]
+                table = _arrow_batch(values, columns, schema)
+                writer.writerows(zip(*[_csv_column(col, kind, arr) for col, (_, kind), arr
+                                       in zip(values, columns, table.columns)]))
+                pw.write_table(table)
                 count += len(batch)
             if count == 0:
                 pw.write_table(schema.empty_table())

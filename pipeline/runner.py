@@ -20,6 +20,7 @@ from typing import Iterable, Iterator
 
 from pipeline.errors import Skip
 from pipeline.records import PageResult, RawPage
+from pipeline.tables import FACTS
 
 log = logging.getLogger(__name__)
 
@@ -225,9 +226,10 @@ def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: 
         for name in TABLE_ORDER:
             if name == "facts" and facts_job is not None:
                 continue
-            rows = getattr(store, f"iter_{name}")(run_id)
             if name == "facts":
-                rows = _counting(rows, fact_types)
+                rows = _counting(store.iter_facts(run_id, as_tuples=True), fact_types)
+            else:
+                rows = getattr(store, f"iter_{name}")(run_id)
             counts[name] = write_table(out_dir, name, rows)
             log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
         if facts_job is not None:
@@ -251,13 +253,15 @@ def _export_facts(db_path: str, out_dir: str, run_id: str | None) -> tuple[int, 
 
     types: Counter = Counter()
     with Store(db_path, {}) as store:
-        n = write_table(Path(out_dir), "facts", _counting(store.iter_facts(run_id), types))
+        n = write_table(Path(out_dir), "facts", _counting(store.iter_facts(run_id, as_tuples=True), types))
     return n, dict(types)
 
 
-def _counting(rows: Iterable[dict], counter: Counter) -> Iterator[dict]:
+def _counting(rows: Iterable, counter: Counter) -> Iterator:
+    """Fact rows (dicts, or tuples in table order) passed through, counted by fact type."""
+    type_at = [c for c, _ in FACTS].index("fact_type")
     for row in rows:
-        counter[row["fact_type"]] += 1
+        counter[row["fact_type"] if isinstance(row, dict) else row[type_at]] += 1
         yield row
 
 

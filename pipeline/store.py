@@ -21,7 +21,7 @@ from typing import Iterator
 from pipeline.dedupe import band_keys, band_layout, from_blob, similarity
 from pipeline.errors import StateError
 from pipeline.records import PageResult, short_sha1
-from pipeline.tables import ARTICLES
+from pipeline.tables import ARTICLES, FACTS
 from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
@@ -267,20 +267,21 @@ class Store:
                 rec["dup_similarity"] = None
             yield rec
 
-    def iter_facts(self, run_id: str | None = None) -> Iterator[dict]:
+    def iter_facts(self, run_id: str | None = None, as_tuples: bool = False) -> Iterator:
+        """Facts of original articles as dicts, or (``as_tuples``) as tuples in the order of tables.FACTS."""
+        values = ", ".join("f." + c for c in FACT_COLUMNS if c not in ("fact_type", "subject", "project"))
         cur = self.db.execute(
-            f"""SELECT d.article_id, f.ordinal, {', '.join('f.' + c for c in FACT_COLUMNS)}
+            f"""SELECT d.article_id || '-' || f.ordinal, d.article_id, f.fact_type, f.subject,
+                       CASE WHEN f.project THEN d.article_id || '-p' || f.project END, {values}
                 FROM facts f JOIN dedupe d USING (location) JOIN articles a USING (location)
                 WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
                 ORDER BY d.article_id, f.ordinal""", (run_id,))
+        if as_tuples:
+            yield from _iter(cur)
+            return
+        names = [c for c, _ in FACTS]
         for row in _iter(cur):
-            article_id, ordinal, *values = row
-            rec = dict(zip(FACT_COLUMNS, values))
-            project = rec.pop("project")
-            yield {
-                "fact_id": f"{article_id}-{ordinal}", "article_id": article_id,
-                "project_id": f"{article_id}-p{project}" if project else None, **rec,
-            }
+            yield dict(zip(names, row))
 
     def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
