@@ -19,9 +19,22 @@ def short_sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _reduce_by_fields(self):
+    """Pickle as the class and its field values: rebuilding through ``__init__`` is several times
+    cheaper than the per-field ``__setstate__`` of frozen slotted dataclasses, and the main
+    process unpickles every result its workers send."""
+    return type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def _article(fields: dict, tokens: str) -> "Article":
+    return Article(**fields, tokens=tuple(tokens.split(" ")))
+
+
 @dataclass(frozen=True, slots=True)
 class RawPage:
     """Bytes of one page as read from a file, a WARC record or the network."""
+
+    __reduce__ = _reduce_by_fields
 
     location: str  # relative path, ``file.warc.gz#offset`` or fetched URL
     body: bytes  # already gunzipped / de-chunked
@@ -55,6 +68,14 @@ class Article:
             from pipeline.urls import identity_url
 
             object.__setattr__(self, "article_id", short_sha1(identity_url(self.url) or self.location))
+
+    def __reduce__(self):
+        # The ~1,500 tokens travel as one string when that is lossless (no token empty or with a space).
+        joined = " ".join(self.tokens)
+        if not self.tokens or "" in self.tokens or joined.count(" ") != len(self.tokens) - 1:
+            return _reduce_by_fields(self)
+        fields = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "tokens"}
+        return _article, (fields, joined)
 
     @property
     def n_chars(self) -> int:
@@ -98,6 +119,8 @@ _DROP_FOR_HASH = _DropTable()
 class Project:
     """A project named in an article (SCHEMA projects table, before totals)."""
 
+    __reduce__ = _reduce_by_fields
+
     ordinal: int  # 1-based within the article
     name: str
     company: str | None = None
@@ -108,6 +131,8 @@ class Project:
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One extracted figure with its evidence (SCHEMA facts table)."""
+
+    __reduce__ = _reduce_by_fields
 
     fact_type: str  # investment | capacity | indicator | percentage
     value: float
@@ -131,6 +156,8 @@ class Fact:
 @dataclass(frozen=True, slots=True)
 class PageResult:
     """Everything the per-page function learns about one page, ready for the store."""
+
+    __reduce__ = _reduce_by_fields
 
     article: Article
     facts: tuple[Fact, ...] = ()
