@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.facts import extract
+from pipeline.nlp import token_texts
 
 for _name in ("facts", "projects"):
     if not Doc.has_extension(_name):
@@ -42,12 +43,12 @@ class FactsComponent:
 
     def __call__(self, doc: Doc, published_at: str | None = None) -> Doc:
         # split_sentences draws the same boundaries as zh_sentences, without walking the tokens again
-        columns = doc.to_array([ORTH, SPACY, IDX])
-        text = _doc_text(doc, columns[:, 0].tolist(), columns[:, 1])
+        columns = doc.to_array([SPACY, IDX])
+        text = _doc_text(doc, columns[:, 0])
         facts, projects = extract(text, published_at)
         doc._.facts = facts
         doc._.projects = projects
-        starts = columns[:, 2].tolist()  # char offset of each token, for span lookups by bisection
+        starts = columns[:, 1].tolist()  # char offset of each token, for span lookups by bisection
         found = []
         for fact in facts:
             bounds = _token_bounds(starts, fact.char_start, fact.char_end)
@@ -60,22 +61,10 @@ class FactsComponent:
         return doc
 
 
-# Token text by ORTH id.  Doc.text makes a Token object for every token on every access; the
-# few thousand word types of news text are looked up once instead.
-_orth_text: dict[int, str] = {}
-
-
-def _doc_text(doc: Doc, orths: list[int], spaces) -> str:
-    """``doc.text``, joined from the tokens' ORTH ids and trailing-space flags."""
-    try:
-        words = list(map(_orth_text.__getitem__, orths))
-    except KeyError:  # a word type not seen yet
-        if len(_orth_text) > 500_000:  # numbers make new word types without end
-            _orth_text.clear()
-        strings = doc.vocab.strings
-        for orth in set(orths).difference(_orth_text):
-            _orth_text[orth] = strings[orth]
-        words = list(map(_orth_text.__getitem__, orths))
+def _doc_text(doc: Doc, spaces) -> str:
+    """``doc.text``, joined from the token texts and trailing-space flags (Doc.text makes a Token
+    object for every token on every access)."""
+    words = token_texts(doc)
     if spaces.any():
         words = [w + " " if space else w for w, space in zip(words, spaces.tolist())]
     return "".join(words)

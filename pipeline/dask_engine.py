@@ -24,7 +24,6 @@ import hashlib
 import json
 import logging
 import os
-import stat
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,33 +78,23 @@ def iter_units(paths: Iterable[str | os.PathLike]) -> Iterator[Unit | Skip]:
     >>> [(u.location, u.kind) for u in iter_units([d, d / "b.html"])]
     [('0.htm.gz', 'html'), ('a/c.warc.gz', 'archive'), ('b.html', 'html'), ('b.html', 'html')]
     """
-    from pipeline.ingest import classify, display_path
+    from pipeline.ingest import classify, given_inputs
 
     index = 0
-    for given in paths:
-        path = os.fspath(given)
-        try:
-            info = os.stat(path)
-        except FileNotFoundError:
-            yield Skip("unreadable", path, "no such file or directory")
-            continue
-        except OSError as exc:
-            yield Skip("unreadable", path, f"cannot stat: {exc.strerror or exc}")
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            for item in _walk_units(path):
-                if isinstance(item, Skip):
-                    yield item
+    for item in given_inputs(paths):
+        if isinstance(item, Skip):
+            yield item
+        elif item[1] is None:
+            for unit in _walk_units(item[0]):
+                if isinstance(unit, Skip):
+                    yield unit
                 else:
-                    yield Unit(index, *item)
+                    yield Unit(index, *unit)
                     index += 1
-            continue
-        name = display_path(os.path.basename(path.rstrip(os.sep)) or path)
-        if not stat.S_ISREG(info.st_mode):
-            yield Skip("unreadable", name, "not a regular file (device, FIFO or socket)")
-            continue
-        yield Unit(index, os.path.abspath(path), name, classify(name) or "html")
-        index += 1
+        else:
+            path, name = item
+            yield Unit(index, os.path.abspath(path), name, classify(name) or "html")
+            index += 1
 
 
 def _walk_units(root: str) -> Iterator[tuple[str, str, str] | Skip]:

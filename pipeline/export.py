@@ -43,37 +43,28 @@ def format_number(value: float | int | None) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def csv_cell(value, kind: str) -> str:
-    return CSV_CELL[kind](value)
-
-
 def _tokens_cell(value) -> str:  # space-joined text, or a list
     return value if isinstance(value, str) else " ".join(value or [])
 
 
 def _text_cell(value) -> str:
-    return ("'" + value if value.startswith(FORMULA_START) else value) if value else ""
+    return excel_safe(value) if value else ""
 
 
-CSV_CELL = {"tokens": _tokens_cell, "int": format_number, "float": format_number, "str": _text_cell}
+def _number_cell(value) -> str:
+    return "" if value is None else format_number(value)
 
 
 def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
-    """The CSV cells of one column of a batch (``csv_cell`` for each value, done column-wise)."""
+    """The CSV cells of one column of a batch."""
     if kind == "str":
         import pyarrow.compute as pc
 
-        # Arrow finds the (rare) cells that need defusing; the others are copied as they are
-        risky = pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()
-        if not any(risky):
+        # Arrow finds the (rare) cells that need defusing; without any, the values are the cells
+        if not any(pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()):
             return [v or "" for v in values]
         return [_text_cell(v) for v in values]
-    if kind == "float":  # format_number, inlined for the common types
-        return ["" if v is None else format_number(v) if type(v) is not float else "" if v != v
-                else str(int(v)) if v.is_integer() and abs(v) < 1e17 else repr(v) for v in values]
-    if kind == "int":
-        return ["" if v is None else str(v) if type(v) is int else format_number(v) for v in values]
-    return list(map(CSV_CELL[kind], values))
+    return list(map(_tokens_cell if kind == "tokens" else _number_cell, values))
 
 
 def _sync_dir(path: Path) -> None:

@@ -731,6 +731,17 @@ def iter_raw_pages(paths: Iterable[str | os.PathLike],
     folder, i.e. the file name), with ``/`` separators; WARC records add
     ``#offset``.
     """
+    for item in given_inputs(paths):
+        if isinstance(item, Skip):
+            yield item
+        elif item[1] is None:
+            yield from _walk(item[0], max_bytes)
+        else:
+            yield from _read_any(item[0], item[1], classify(item[1]) or "html", max_bytes)
+
+
+def given_inputs(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str | None] | Skip]:
+    """The paths a user gave, checked: (folder, None), (file, its location = file name) or a Skip."""
     for given in paths:
         path = os.fspath(given)
         try:
@@ -742,10 +753,10 @@ def iter_raw_pages(paths: Iterable[str | os.PathLike],
             yield Skip("unreadable", path, f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, max_bytes)
+            yield path, None
             continue
         name = display_path(os.path.basename(path.rstrip(os.sep)) or path)
         if not stat.S_ISREG(info.st_mode):
             yield Skip("unreadable", name, "not a regular file (device, FIFO or socket)")
             continue
-        yield from _read_any(path, name, classify(name) or "html", max_bytes)
+        yield path, name

@@ -224,13 +224,13 @@ def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: 
         facts_job = pool.submit(_export_facts, str(store.path), str(out_dir), run_id)
     try:
         for name in TABLE_ORDER:
-            if name == "facts" and facts_job is not None:
-                continue
-            if name == "facts":
-                rows = _counting(store.iter_facts(run_id, as_tuples=True), fact_types)
+            if name != "facts":
+                counts[name] = write_table(out_dir, name, getattr(store, f"iter_{name}")(run_id))
+            elif facts_job is None:
+                counts[name], types = _write_facts(store, out_dir, run_id)
+                fact_types.update(types)
             else:
-                rows = getattr(store, f"iter_{name}")(run_id)
-            counts[name] = write_table(out_dir, name, rows)
+                continue
             log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
         if facts_job is not None:
             counts["facts"], types = facts_job.result()
@@ -246,23 +246,27 @@ def export_tables(store, out_dir: Path, summary: Summary | None = None, run_id: 
     return counts
 
 
-def _export_facts(db_path: str, out_dir: str, run_id: str | None) -> tuple[int, dict]:
-    """The facts table, written in a process of its own (see export_tables)."""
+def _write_facts(store, out_dir: Path, run_id: str | None) -> tuple[int, Counter]:
+    """Write the facts table; returns its row count and the count of each fact type."""
     from pipeline.export import write_table
+
+    type_at = [c for c, _ in FACTS].index("fact_type")
+    types: Counter = Counter()
+
+    def counted(rows):
+        for row in rows:  # tuples in table order
+            types[row[type_at]] += 1
+            yield row
+
+    return write_table(Path(out_dir), "facts", counted(store.iter_facts(run_id, as_tuples=True))), types
+
+
+def _export_facts(db_path: str, out_dir: str, run_id: str | None) -> tuple[int, Counter]:
+    """``_write_facts`` in a process of its own, on its own connection (see export_tables)."""
     from pipeline.store import Store
 
-    types: Counter = Counter()
     with Store(db_path, {}) as store:
-        n = write_table(Path(out_dir), "facts", _counting(store.iter_facts(run_id, as_tuples=True), types))
-    return n, dict(types)
-
-
-def _counting(rows: Iterable, counter: Counter) -> Iterator:
-    """Fact rows (dicts, or tuples in table order) passed through, counted by fact type."""
-    type_at = [c for c, _ in FACTS].index("fact_type")
-    for row in rows:
-        counter[row["fact_type"] if isinstance(row, dict) else row[type_at]] += 1
-        yield row
+        return _write_facts(store, Path(out_dir), run_id)
 
 
 def _process_all(raw_items: Iterable, config: dict, workers: int, summary: Summary) -> Iterator[PageResult | Skip]:

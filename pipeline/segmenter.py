@@ -2,7 +2,7 @@
 
 jieba stays the reference.  jieba first splits a text into blocks (runs of Chinese
 characters, ASCII letters, digits and ``+#&._%-``); everything between blocks becomes one
-token per character, or one per whitespace run.  Each block is then cut on its own, so a
+token per character (a CR LF pair is one).  Each block is then cut on its own, so a
 block can be cut by either implementation without changing the rest.
 
 Measured on the benchmark corpus, rjieba cuts Chinese blocks exactly as jieba does; it
@@ -16,11 +16,8 @@ it on the bundled corpus.
 """
 from __future__ import annotations
 
-import logging
 import re
 import threading
-
-log = logging.getLogger(__name__)
 
 # a run of non-Chinese block characters, and the forms of such runs both segmenters keep whole
 _ASCII_RUN = re.compile(r"[A-Za-z0-9+#&._%\-]+")

@@ -35,8 +35,6 @@ CREATE TABLE IF NOT EXISTS articles (
     authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
     content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT,
     run_id TEXT, updated_at TEXT);
-CREATE INDEX IF NOT EXISTS articles_id_key ON articles(id_key);
-CREATE INDEX IF NOT EXISTS articles_sha1 ON articles(content_sha1);
 CREATE TABLE IF NOT EXISTS facts (
     location TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
     metric TEXT, value REAL, value_max REAL, unit TEXT, per TEXT, product TEXT, direction TEXT,

@@ -37,6 +37,16 @@ def send_page(handler, body: bytes) -> int:
     return 200
 
 
+def send_status(handler, code: int, retry_after: str | None = None) -> int:
+    """Answer a fault-injection handler's request with an empty response of this status."""
+    handler.send_response(code)
+    if retry_after is not None:
+        handler.send_header("Retry-After", retry_after)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+    return code
+
+
 def crawl(site: NewsSite, tmp_path: Path, **kw):
     sources = tmp_path / "sources.toml"
     sources.write_text(site.sources_toml(**kw), encoding="utf-8")
@@ -118,11 +128,7 @@ def test_retry_after_beyond_the_cap_defers_to_the_next_run(site, tmp_path):
     path = ARTICLES["cnnb/beilun-20160920.html"]
 
     def busy(handler):
-        handler.send_response(429)
-        handler.send_header("Retry-After", "86400")
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-        return 429
+        return send_status(handler, 429, retry_after="86400")
 
     site.overrides[path] = busy
     summary = crawl(site, tmp_path)
@@ -218,10 +224,7 @@ def test_unavailable_robots_means_nothing_is_fetched(tmp_path):
     site = NewsSite().start()
     try:
         def down(handler):
-            handler.send_response(503)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return 503
+            return send_status(handler, 503)
 
         site.overrides["/robots.txt"] = down
         summary = crawl(site, tmp_path)
@@ -239,17 +242,11 @@ def test_server_errors_are_retried_then_recorded(site, tmp_path):
     def once_then_ok(handler):
         calls["n"] += 1
         if calls["n"] == 1:
-            handler.send_response(503)
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return 503
+            return send_status(handler, 503)
         return send_page(handler, site.pages[flaky][0])
 
     def always_500(handler):
-        handler.send_response(500)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-        return 500
+        return send_status(handler, 500)
 
     site.overrides[flaky] = once_then_ok
     site.overrides[broken] = always_500
@@ -279,10 +276,7 @@ def test_entity_bomb_sitemap_is_refused_and_the_crawl_goes_on(site, tmp_path):
 
 def test_failure_share_above_the_threshold_exits_non_zero(site, tmp_path):
     def gone(handler):
-        handler.send_response(404)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-        return 404
+        return send_status(handler, 404)
 
     for path in ARTICLES.values():
         site.overrides[path] = gone
@@ -299,11 +293,7 @@ def test_short_retry_after_is_waited_for_that_host(site, tmp_path):
     def busy_once(handler):
         calls["n"] += 1
         if calls["n"] == 1:
-            handler.send_response(429)
-            handler.send_header("Retry-After", "1")
-            handler.send_header("Content-Length", "0")
-            handler.end_headers()
-            return 429
+            return send_status(handler, 429, retry_after="1")
         return send_page(handler, site.pages[path][0])
 
     site.overrides[path] = busy_once
@@ -329,10 +319,7 @@ def test_gone_pages_are_not_asked_for_again(site, tmp_path):
     path = ARTICLES["hzrb/content_7051206.htm"]
 
     def gone(handler):
-        handler.send_response(410)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-        return 410
+        return send_status(handler, 410)
 
     site.overrides[path] = gone
     crawl(site, tmp_path, min_delay_s=0.05)

@@ -7,7 +7,7 @@ import jieba
 import pytest
 import spacy
 
-from pipeline.nlp import get_nlp, load_user_dicts, words_and_spaces
+from pipeline.nlp import get_nlp, words_and_spaces
 from pipeline.segmenter import FastJieba, block_is_safe
 
 ROOT = Path(__file__).resolve().parents[1]
