@@ -92,11 +92,11 @@ def load_sources(samples: Path = SAMPLES) -> Sources:
     """Read the bundled pages once: templates with their body slot, and the bodies' paragraphs."""
     from collections import Counter
 
-    from pipeline.article import extract_article
-    from pipeline.decode import decode_html
-    from pipeline.dedupe import shingles
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.decode import decode_html
+    from pipeline.store.minhash import shingles
     from pipeline.errors import Skip
-    from pipeline.ingest import iter_raw_pages
+    from pipeline.read.files import iter_raw_pages
 
     templates, bodies, dropped = [], [], []
     seen_shingles: list[set] = []
@@ -292,7 +292,7 @@ def page_url(t: Template, i: int) -> str | None:
 
 def validate_templates(sources: Sources, seed: int = 0) -> list[tuple[Template, float]]:
     """Keep the templates in which the project's extractor finds the inserted body (char F1 >= 0.9)."""
-    from pipeline.article import extract_article
+    from pipeline.extract.article import extract_article
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
 

@@ -13,9 +13,9 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.article import extract_article
-from pipeline.dedupe import shingles, signature, similarity
-from pipeline.ingest import iter_raw_pages
+from pipeline.extract.article import extract_article
+from pipeline.store.minhash import shingles, signature, similarity
+from pipeline.read.files import iter_raw_pages
 
 
 def main(root: str = "corpora/samples", gold_path: str = "corpora/gold/samples.jsonl") -> None:

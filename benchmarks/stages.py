@@ -34,8 +34,8 @@ def html_stage(pages: list[tuple[bytes, str | None, str]]) -> dict:
     """``pages``: (raw bytes, url, intended body).  pipeline.extract_article vs trafilatura.extract."""
     import trafilatura
 
-    from pipeline.article import extract_article
-    from pipeline.decode import decode_html
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.decode import decode_html
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
 
@@ -67,8 +67,8 @@ def gold_f1() -> dict:
     """Mean body character F1 of both extractors on the hand-annotated bundled pages."""
     import trafilatura
 
-    from pipeline.article import extract_article
-    from pipeline.decode import decode_html
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.decode import decode_html
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
 
@@ -102,8 +102,8 @@ def segmentation_stage(bodies: list[str], corpus_bodies: list[str] | None = None
     import jieba
 
     from pipeline.config import load_config, resolve_path
-    from pipeline.nlp import get_nlp
-    from pipeline.segmenter import FastJieba
+    from pipeline.nlp.language import get_nlp
+    from pipeline.nlp.segmenter import FastJieba
 
     nlp = get_nlp()  # also loads the user dictionaries into jieba's default dictionary
     nbytes = sum(len(b.encode("utf-8")) for b in bodies)
@@ -162,7 +162,7 @@ def _spans(tokens: list[str]) -> set[tuple[int, int]]:
 
 # --- MinHash signatures ---------------------------------------------------------------------------
 def minhash_stage(bodies: list[str]) -> dict:
-    """pipeline.dedupe.signature vs datasketch.MinHash with one ``update`` per shingle (same shingles).
+    """pipeline.store.minhash.signature vs datasketch.MinHash with one ``update`` per shingle (same shingles).
 
     Speed on the bodies, and accuracy: the mean absolute error of the estimated Jaccard similarity
     against the exact one (on the shingle sets) over pairs of bodies: each body with the next one
@@ -171,7 +171,7 @@ def minhash_stage(bodies: list[str]) -> dict:
     import numpy as np
     from datasketch import MinHash
 
-    from pipeline.dedupe import shingles, signature, similarity
+    from pipeline.store.minhash import shingles, signature, similarity
 
     nbytes = sum(len(b.encode("utf-8")) for b in bodies)
 

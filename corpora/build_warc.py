@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from pipeline.warcs import WarcEntry, entries_from_table, write_warc  # noqa: E402
+from pipeline.read.warc_writer import WarcEntry, entries_from_table, write_warc  # noqa: E402
 
 SAMPLES = HERE / "samples"
 DEFAULT_OUT = HERE / "warc" / "ningbo-pages.warc.gz"  # outside samples/: its pages are copies of those

@@ -51,11 +51,11 @@ import pandas as pd
 
 import nbsupport
 import pipeline
-import pipeline.nlp
+import pipeline.nlp.language
 from pipeline.config import load_config
-from pipeline.dedupe import shingles
+from pipeline.store.minhash import shingles
 from pipeline.records import RawPage
-from pipeline.runner import process_page
+from pipeline.page import process_page
 
 pd.set_option("display.max_colwidth", 120)
 out_dir = nbsupport.outputs_dir(OUTPUTS)
@@ -78,19 +78,19 @@ print(f"tables {out_dir}\npage {location} ({len(raw):,} bytes), url {url}\nscrat
 #
 # Company short names and place names that jieba does not know are cut into pieces
 # (大江东 → 大 / 江东), and a fact's subject or a search over `tokens` then misses them. A user
-# dictionary fixes that. `pipeline.nlp.load_user_dicts` adds dictionaries to jieba in this
+# dictionary fixes that. `pipeline.nlp.language.load_user_dicts` adds dictionaries to jieba in this
 # process; in a run they come from `[segment] user_dicts` in the config.
 
 # %%
 sentences = [p for p in row["content"].split("\n") if any(w.split()[0] in p for w in NEW_WORDS)][:3]
 assert sentences, "none of NEW_WORDS occurs in the page: choose words of this page"
-seg_before = [pipeline.nlp.segment(s) for s in sentences]
+seg_before = [pipeline.nlp.language.segment(s) for s in sentences]
 
 user_dict = work / "my-terms.txt"
 user_dict.write_text("\n".join(NEW_WORDS) + "\n", encoding="utf-8")
-loaded = pipeline.nlp.load_user_dicts([user_dict])
+loaded = pipeline.nlp.language.load_user_dicts([user_dict])
 assert loaded == [user_dict]
-seg_after = [pipeline.nlp.segment(s) for s in sentences]
+seg_after = [pipeline.nlp.language.segment(s) for s in sentences]
 
 segmentation = pd.DataFrame({"before": [" / ".join(t) for t in seg_before], "after": [" / ".join(t) for t in seg_after]})
 assert (segmentation["before"] != segmentation["after"]).any(), "the dictionary changed nothing"
@@ -146,7 +146,7 @@ pd.DataFrame({"paragraph": removed + added, "": ["removed"] * len(removed) + ["a
 # %% [markdown]
 # ## 3 · The page run again
 #
-# `pipeline.runner.process_page` is the whole per-page pipeline of a run (decode, extract,
+# `pipeline.page.process_page` is the whole per-page pipeline of a run (decode, extract,
 # segment, facts, near-duplicate signature). Run with the new config, it gives what
 # `newsfacts run --config my-config.toml` would now store for this page; run with the shipped
 # defaults, what the run stored. (The facts table keeps the facts of an original article only,

@@ -1,12 +1,27 @@
-"""The ``newsfacts`` command line (typer).  Heavy modules are imported inside commands."""
+"""The ``newsfacts`` command line (typer): ``run``, ``crawl`` and ``evaluate``.
+
+Every command builds the :class:`~pipeline.config.Settings` once (shipped defaults, ``--config``
+file, flags) and hands them to the stages.  Exit codes: 0 success, 2 usage or configuration
+errors, 1 when the run could not do its work, 75 when another crawl holds the lock.
+
+The CLI is the one module that imports parts of the pipeline inside functions: each command
+loads what it runs when it runs, so ``newsfacts --help`` or a mistyped option answers in 0.2 s
+instead of loading every stage (0.6 s).  Nothing imports this module.
+"""
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+from pipeline.config import load_settings
+from pipeline.errors import PipelineError, UsageError
+
+ENGINES = ("local", "dask")  # pipeline.engines.run.ENGINES (checked equal by the tests)
 
 app = typer.Typer(
     add_completion=False,
@@ -58,15 +73,13 @@ def run(
 ) -> None:
     """Extract articles and facts from PATHS into tables in OUT (CSV and Parquet)."""
     _setup_logging(verbose, quiet)
-    from pipeline.config import load_config
-    from pipeline.errors import PipelineError
-    from pipeline.runner import run as run_pipeline
+    from pipeline.engines.run import run as run_pipeline  # loaded when the command runs (module docstring)
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         typer.echo(f"error: input path(s) not found: {', '.join(missing)}; check the spelling", err=True)
         raise typer.Exit(2)
-    if engine not in ("local", "dask"):
+    if engine not in ENGINES:
         typer.echo(f"error: --engine must be local or dask, not {engine!r}", err=True)
         raise typer.Exit(2)
     if engine == "local" and (scheduler or partition_size or dataset or dataset_dir):
@@ -76,13 +89,13 @@ def run(
         dataset_dir = out / "dataset"
     overrides = {"dedupe": {"threshold": threshold}} if threshold is not None else None
     try:
-        cfg = load_config(config, overrides)
-        summary = run_pipeline([str(p) for p in paths], out, cfg, state_dir=state, workers=workers, progress=progress,
-                               engine=engine, scheduler=scheduler, partition_size=partition_size,
-                               dataset_dir=dataset_dir)
+        settings = load_settings(config, overrides)
+        summary = run_pipeline([str(p) for p in paths], out, settings, state_dir=state, workers=workers,
+                               progress=progress, engine=engine, scheduler=scheduler,
+                               partition_size=partition_size, dataset_dir=dataset_dir)
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2 if exc.__class__.__name__ in ("UsageError", "ConfigError") else 1)
+        raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
     for line in summary.lines():
         typer.echo(line, err=True)
     if summary.articles == 0:
@@ -101,20 +114,18 @@ def crawl(
 ) -> None:
     """Fetch what is new or changed on the configured sites, archive it, and update the tables."""
     _setup_logging(verbose, quiet)
-    from pipeline.config import load_config
-    from pipeline.crawl import Crawler
-    from pipeline.errors import ConfigError, PipelineError
-    from pipeline.runlock import LockHeld
-    from pipeline.sources import load_sources
+    from pipeline.crawl.crawler import Crawler  # loaded when the command runs (module docstring)
+    from pipeline.crawl.lock import LockHeld
+    from pipeline.crawl.sources import load_sources
 
     try:
-        cfg = load_config(config)
+        settings = load_settings(config)
         spec = load_sources(sources)
-        summary = Crawler(spec, out, state, cfg).run()
+        summary = Crawler(spec, out, state, settings).run()
     except LockHeld as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(LockHeld.exit_code)
-    except ConfigError as exc:
+    except UsageError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     except PipelineError as exc:
@@ -134,10 +145,9 @@ def evaluate(
     details: bool = typer.Option(True, "--details/--no-details", help="List misses, false facts and errors."),
 ) -> None:
     """Score the tables in PRED against hand-written GOLD (precision, recall, F1, accuracy)."""
-    import json
-
-    from pipeline.evaluate import evaluate as score, format_report, load_gold
-    from pipeline.export import load_outputs
+    from pipeline.evaluate import evaluate as score  # loaded when the command runs
+    from pipeline.evaluate import format_report, load_gold
+    from pipeline.store.export import load_outputs
 
     try:
         records = load_gold(gold)

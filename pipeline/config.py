@@ -1,8 +1,21 @@
-"""Configuration: shipped defaults, overlaid by a user TOML file, overlaid by CLI flags."""
+"""Settings: the shipped defaults, overlaid by a user TOML file, overlaid by command-line flags.
+
+Built once per run by :func:`load_settings` into :class:`Settings`, a frozen dataclass with one
+frozen section per table of ``defaults.toml``, and passed to the stages.  ``defaults.toml`` is
+the only place a default value is written; a section or key that it does not have is refused
+with the nearest valid name, and a value of the wrong type names its key.
+
+>>> settings = load_settings(overrides={"dedupe": {"threshold": 0.6}})
+>>> settings.dedupe.threshold, settings.input.max_page_bytes
+(0.6, 20971520)
+"""
 from __future__ import annotations
 
-import copy
+import dataclasses
+import difflib
+import functools
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +25,117 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.toml")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def merge(base: dict, overlay: dict) -> dict:
-    """Overlay ``overlay`` on ``base`` key by key, recursing into tables.
+@dataclass(frozen=True)
+class InputSettings:
+    max_page_bytes: int  # pages larger than this after decompression are skipped as too_large
 
-    >>> merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}})
-    {'a': {'x': 1, 'y': 3}, 'b': 1}
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    user_dicts: tuple[str, ...]  # jieba user dictionaries, relative to the repository or absolute
+    fast: bool  # rjieba where it gives jieba's tokens (pipeline.nlp.segmenter)
+
+    def dictionary_paths(self) -> tuple[Path, ...]:
+        return tuple(resolve_path(p) for p in self.user_dicts)
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    shingle_size: int
+    num_perm: int
+    threshold: float  # Jaccard similarity of a near duplicate
+    min_chars: int  # shorter bodies are never near-duplicate candidates
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    earliest_date: str  # dates before this are not publication dates
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    deadline_s: float
+    connect_timeout_s: float
+    read_timeout_s: float
+    max_bytes: int
+    max_crawl_delay_s: float
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    """CSS selectors for one site where the generic extractor gets it wrong (``[sites."host"]``).
+
+    A selector that is not given is None: the generic extractor decides that field.
     """
-    out = copy.deepcopy(base)
-    for key, value in overlay.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+
+    title: str | None = None
+    body: str | None = None
+    published_at: str | None = None
+    source_name: str | None = None
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Settings:
+    input: InputSettings
+    segment: SegmentSettings
+    dedupe: DedupeSettings
+    extract: ExtractSettings
+    crawl: CrawlSettings
+    sites: tuple[tuple[str, SiteRules], ...] = ()  # (host, rules), sorted by host
+
+    def site_rules(self, host: str | None) -> SiteRules | None:
+        """The rules for ``host`` (a host without ``www.``), also when written with ``www.``."""
+        if not host:
+            return None
+        rules = dict(self.sites)
+        return rules.get(host) or rules.get("www." + host)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data (for logs, fingerprints and comparing settings across processes)."""
+        out = {f.name: dataclasses.asdict(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "sites"}
+        out["sites"] = {host: dataclasses.asdict(rules) for host, rules in self.sites}
+        return out
+
+
+SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings)}
+_SECTION_CLASSES = {
+    "input": InputSettings, "segment": SegmentSettings, "dedupe": DedupeSettings,
+    "extract": ExtractSettings, "crawl": CrawlSettings,
+}
+_SITE_KEYS = [f.name for f in dataclasses.fields(SiteRules)]
+
+
+def load_settings(user_file: str | Path | None = None, overrides: dict | None = None) -> Settings:
+    """The shipped defaults, then ``user_file``, then ``overrides`` (from the command line)."""
+    data = _read_toml(DEFAULTS_PATH)
+    layers = []
+    if user_file is not None:
+        layers.append((str(user_file), _read_toml(Path(user_file))))
+    if overrides:
+        layers.append(("the command line", overrides))
+    for origin, layer in layers:
+        _check_names(layer, data, origin)
+        data = _merge(data, layer)
+    return _build(data, layers[-1][0] if layers else str(DEFAULTS_PATH))
+
+
+@functools.cache
+def default_settings() -> Settings:
+    """The shipped defaults, read once per process."""
+    return load_settings()
+
+
+def resolve_path(path: str | Path) -> Path:
+    """A configured path: absolute as given, else relative to the repository root, else to the cwd."""
+    p = Path(path)
+    if p.is_absolute():
+        return p
+    in_repo = REPO_ROOT / p
+    return in_repo if in_repo.exists() else Path.cwd() / p
+
+
+# --------------------------------------------------------------------------- reading and checking
 
 
 def _read_toml(path: Path) -> dict:
@@ -37,27 +148,89 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}): fix the line named") from None
 
 
-def load_config(user_file: str | Path | None = None, overrides: dict | None = None) -> dict[str, Any]:
-    """Defaults, then ``user_file``, then ``overrides`` (from the command line)."""
-    config = _read_toml(DEFAULTS_PATH)
-    if user_file is not None:
-        user = _read_toml(Path(user_file))
-        unknown = set(user) - set(config)
-        if unknown:
-            raise ConfigError(
-                f"config file {user_file}: unknown section(s) {sorted(unknown)}; "
-                f"known sections are {sorted(config)}"
-            )
-        config = merge(config, user)
-    if overrides:
-        config = merge(config, overrides)
-    return config
+def _nearest(name: str, valid: list[str]) -> str:
+    """' (did you mean X?)' for the closest valid name, or the list of valid names."""
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "valid: " + ", ".join(repr(v) for v in sorted(valid))
 
 
-def resolve_path(path: str | Path) -> Path:
-    """A config path: absolute as given, else relative to the repository root, else to the cwd."""
-    p = Path(path)
-    if p.is_absolute():
-        return p
-    in_repo = REPO_ROOT / p
-    return in_repo if in_repo.exists() else Path.cwd() / p
+def _check_names(layer: dict, defaults: dict, origin: str) -> None:
+    """Refuse a section or key that the shipped defaults do not have, naming the nearest one."""
+    for section, table in layer.items():
+        if section not in SECTIONS:
+            raise ConfigError(f"{origin}: unknown section [{section}]; {_nearest(section, list(SECTIONS))}")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{origin}: [{section}] must be a table of settings, not {table!r}")
+        if section == "sites":
+            for host, rules in table.items():
+                if not isinstance(rules, dict):
+                    raise ConfigError(f'{origin}: [sites."{host}"] must be a table of CSS selectors')
+                for key in rules:
+                    if key not in _SITE_KEYS:
+                        raise ConfigError(f'{origin}: unknown key {key!r} in [sites."{host}"]; '
+                                          f"{_nearest(key, _SITE_KEYS)}")
+            continue
+        for key in table:
+            if key not in defaults[section]:
+                raise ConfigError(f"{origin}: unknown key {section}.{key}; "
+                                  f"{_nearest(key, list(defaults[section]))}")
+
+
+def _merge(base: dict, overlay: dict) -> dict:
+    """Overlay ``overlay`` on ``base`` key by key, recursing into tables.
+
+    >>> _merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}})
+    {'a': {'x': 1, 'y': 3}, 'b': 1}
+    """
+    out = dict(base)
+    for key, value in overlay.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _build(data: dict, origin: str) -> Settings:
+    sections = {name: _section(cls, data.get(name, {}), name, origin) for name, cls in _SECTION_CLASSES.items()}
+    sites = tuple(sorted((str(host), _section(SiteRules, rules, f'sites."{host}"', origin))
+                         for host, rules in (data.get("sites") or {}).items()))
+    return Settings(**sections, sites=sites)
+
+
+def _section(cls, values: dict, name: str, origin: str):
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in values:
+            if f.default is dataclasses.MISSING:
+                raise ConfigError(f"{origin}: {name}.{f.name} is missing (the shipped defaults.toml is damaged?)")
+            continue
+        kwargs[f.name] = _typed(values[f.name], f.type, f"{name}.{f.name}", origin)
+    return cls(**kwargs)
+
+
+def _typed(value: Any, kind: str, key: str, origin: str) -> Any:
+    """``value`` checked against a field's annotation (``from __future__`` keeps them as text)."""
+    def wrong(expected: str) -> ConfigError:
+        return ConfigError(f"{origin}: {key} must be {expected}, not {value!r}")
+
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong("a whole number")
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise wrong("a number")
+        return float(value)
+    if kind in ("str", "str | None"):
+        if not isinstance(value, str):
+            raise wrong("text")
+        return value
+    if kind == "tuple[str, ...]":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise wrong("a list of texts")
+        return tuple(value)
+    raise TypeError(f"no reader for settings of type {kind}")  # a new field type: add it here

@@ -7,7 +7,10 @@ earlier stage produced; a later stage makes a new record with
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
+
+from pipeline.urls import identity_url
 
 
 def short_sha1(text: str) -> str:
@@ -65,8 +68,6 @@ class Article:
 
     def __post_init__(self) -> None:
         if not self.article_id:
-            from pipeline.urls import identity_url
-
             object.__setattr__(self, "article_id", short_sha1(identity_url(self.url) or self.location))
 
     def __reduce__(self):
@@ -92,8 +93,6 @@ def normalize_for_hash(text: str) -> str:
     >>> normalize_for_hash("增长 12.9%，\\n 好。") == normalize_for_hash("增长12.9%,好.")
     True
     """
-    import unicodedata
-
     return unicodedata.normalize("NFKC", text).translate(_DROP_FOR_HASH)
 
 
@@ -104,8 +103,6 @@ class _DropTable(dict):
     """
 
     def __missing__(self, point: int):
-        import unicodedata
-
         ch = chr(point)
         value = None if ch.isspace() or unicodedata.category(ch).startswith("P") else point
         self[point] = value

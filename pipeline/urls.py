@@ -7,7 +7,8 @@ serve the same page.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -79,6 +80,16 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
+def host_port(url: str) -> str:
+    """``host`` or ``host:port`` (when the URL names a port) of a URL, lower case: the key of
+    per-host politeness and of a sources file's ``allowed_hosts``.
+
+    >>> host_port("http://News.Example.cn:8080/a.html"), host_port("https://example.cn/")
+    ('news.example.cn:8080', 'example.cn')
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def has_tracking(url: str | None) -> bool:
@@ -93,3 +104,41 @@ def has_tracking(url: str | None) -> bool:
     return bool(parts.fragment) or any(
         TRACKING_PARAMS.match(pair.split("=", 1)[0]) for pair in parts.query.split("&") if pair
     )
+
+
+def absolute_http_url(href: str | None, base_url: str) -> str | None:
+    """``href`` made absolute against ``base_url`` without its fragment, or None unless http(s).
+
+    Chinese CMS templates often leave spaces and newlines inside ``href``.
+
+    >>> absolute_http_url(" ../2024/0305/a.shtml#p2\\n", "http://x.gov.cn/xwzx/gzdt/index.shtml")
+    'http://x.gov.cn/xwzx/2024/0305/a.shtml'
+    >>> [absolute_http_url(h, "http://x.cn/") for h in ("javascript:void(0)", "mailto:a@x.cn", "#top", "")]
+    [None, None, None, None]
+    >>> absolute_http_url("//cdn.x.cn/a.html", "https://x.cn/")
+    'https://cdn.x.cn/a.html'
+    """
+    if not href:
+        return None
+    href = "".join(href.split())  # whitespace inside a URL is never meant (and "java\nscript:" is a trick)
+    if not href or href.startswith("#"):
+        return None
+    try:
+        parts = urlsplit(urljoin(base_url, href))
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def unique_urls(urls: Iterable[str | None]) -> list[str]:
+    """The URLs in their order, without repeats and empty ones."""
+    seen: set[str] = set()
+    out = []
+    for url in urls:
+        if url and url not in seen:
+            seen.add(url)
+            out.append(url)
+    return out

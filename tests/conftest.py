@@ -1,8 +1,14 @@
-"""Shared fixtures: paths of the bundled corpus, the reference page, one CLI run of the corpus."""
+"""Shared fixtures: paths of the bundled corpus, one CLI run of the corpus, and the loopback guard.
+
+The guard is on for every test: a connect to anything but a loopback address fails (and is
+recorded), so no test reaches beyond 127.0.0.1 even when the code under test is asked to.
+"""
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +46,43 @@ def corpus_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 @pytest.fixture(scope="session")
 def corpus_tables(corpus_run) -> dict:
-    from pipeline.export import load_outputs
+    from pipeline.store.export import load_outputs
 
     return load_outputs(corpus_run[0])
+
+
+def _loopback(host: object) -> bool:
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@pytest.fixture(autouse=True)
+def connect_guard(monkeypatch) -> list[str]:
+    """Refuse (and record) any connect to a non-loopback address; returns the refused hosts."""
+    refused: list[str] = []
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_create = socket.create_connection
+
+    def check(family, address) -> None:
+        if family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+            refused.append(str(address[0]))
+            raise ConnectionRefusedError(f"test guard: refused non-loopback connect to {address[0]}")
+
+    def connect(self, address):
+        check(self.family, address)
+        return real_connect(self, address)
+
+    def connect_ex(self, address):
+        check(self.family, address)
+        return real_connect_ex(self, address)
+
+    def create_connection(address, *args, **kwargs):
+        check(socket.AF_INET, address)
+        return real_create(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return refused

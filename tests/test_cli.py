@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pipeline.export import load_outputs
+from pipeline.store.export import load_outputs
 from tests.conftest import SAMPLES, run_cli
 
 GOOD = SAMPLES / "zjol" / "t20180926_8348721.shtml.html"

@@ -133,7 +133,7 @@ def test_bundled_warc_gives_the_same_articles_as_the_saved_pages(corpus_tables, 
     proc = run_cli("run", str(warc), "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert "pages read: 8" in proc.stderr and "http_status_404 1" in proc.stderr
-    from pipeline.export import load_outputs
+    from pipeline.store.export import load_outputs
 
     from_warc = load_outputs(tmp_path)["articles"].set_index("article_id")
     from_files = corpus_tables["articles"].set_index("article_id")
@@ -156,7 +156,7 @@ def test_damaged_warc_keeps_the_good_records(tmp_path):
     proc = run_cli("run", str(damaged.parent), "--out", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     assert "reason=warc_error" in proc.stderr and "night.warc.gz#" in proc.stderr
-    from pipeline.export import load_outputs
+    from pipeline.store.export import load_outputs
 
     arts = load_outputs(tmp_path / "out")["articles"]
     assert 2 <= len(arts) < 7 and arts["article_id"].is_unique

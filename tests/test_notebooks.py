@@ -12,13 +12,12 @@ import time
 import warnings
 from pathlib import Path
 
-import pytest
-
 import ipykernel  # noqa: F401,E402  (the kernel the notebooks run in)
 import jupytext  # noqa: E402
 import nbclient  # noqa: F401,E402
 import nbformat  # noqa: E402
 import noto_cjk_sans_otc  # noqa: F401,E402  (the CJK font the charts use)
+import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NAMES = ["01_overview", "02_evidence", "03_extend"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.article import extract_article
-from pipeline.facts import extract
-from pipeline.nlp import get_nlp
+from pipeline.extract.article import extract_article
+from pipeline.facts.reader import extract
+from pipeline.nlp.language import get_nlp
 from tests.seed_page import SEED_URL, seed_available, seed_gold, seed_page_bytes
 
 pytestmark = pytest.mark.skipif(not seed_available(), reason="../shared/seed is not beside the repository")

@@ -25,8 +25,9 @@ def test_no_eval_exec_or_pickle_in_the_package():
 
 
 def test_state_folder_is_private(tmp_path):
-    from pipeline.store import Store
+    from pipeline.config import default_settings
+    from pipeline.store.state import Store
 
-    with Store(tmp_path / "state" / "newsfacts.sqlite", {}):
+    with Store(tmp_path / "state" / "newsfacts.sqlite", default_settings().dedupe):
         pass
     assert (tmp_path / "state").stat().st_mode & 0o777 == 0o700

@@ -1,0 +1,131 @@
+"""One batch run: inputs -> an engine running the per-page function -> state store -> tables.
+
+``newsfacts run`` calls :func:`run`.  The engine (``local``: this machine, ``dask``: a Dask
+cluster) turns the inputs into :class:`~pipeline.records.PageResult` records and Skips in input
+order; everything with state stays here: the results go into the state store, duplicates are
+decided over all stored pages, the tables are exported and the run is recorded.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pipeline.config import Settings
+from pipeline.engines import dask as dask_engine
+from pipeline.engines import local
+from pipeline.errors import Skip, UsageError
+from pipeline.read.files import iter_raw_pages
+from pipeline.store.export import clean_stale_temp, export_tables
+from pipeline.store.state import Store, new_run_id
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class Summary:
+    """What a run did, for the operator and for the runs table."""
+
+    run_id: str
+    pages_read: int = 0
+    articles: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    duplicates: dict = field(default_factory=dict)
+    facts: Counter = field(default_factory=Counter)
+    tables: dict = field(default_factory=dict)
+
+    def count_page(self) -> None:
+        self.pages_read += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "run_id": self.run_id, "pages_read": self.pages_read, "articles": self.articles,
+            "skipped": dict(sorted(self.skipped.items())), "duplicates": self.duplicates,
+            "facts": dict(sorted(self.facts.items())), "tables": self.tables,
+        }
+
+    def lines(self) -> list[str]:
+        skipped = sum(self.skipped.values())
+        return [
+            f"pages read: {self.pages_read}",
+            f"articles extracted this run: {self.articles}",
+            f"pages skipped: {skipped}" + (
+                " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) + ")" if skipped else ""),
+            "duplicates: " + ", ".join(f"{k} {v}" for k, v in self.duplicates.items()),
+            "facts: " + (", ".join(f"{k} {v}" for k, v in sorted(self.facts.items())) or "none"),
+            "tables: " + ", ".join(f"{k} {v} rows" for k, v in self.tables.items()),
+        ]
+
+
+def run(
+    inputs: list[str],
+    out_dir: str | Path,
+    settings: Settings,
+    state_dir: str | Path | None = None,
+    workers: int | None = 1,
+    progress: bool | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    partition_size: int | None = None,
+    dataset_dir: str | Path | None = None,
+) -> Summary:
+    """Process ``inputs`` into the state database of ``out_dir`` and export all tables.
+
+    ``engine="local"`` runs the per-page function here or in ``workers`` processes (default one
+    per core); ``engine="dask"`` runs it on a Dask cluster (``pipeline.engines.dask``: a
+    LocalCluster of ``workers`` processes, or the cluster of ``scheduler``), with
+    ``partition_size`` saved pages per partition and, with ``dataset_dir``, a partitioned
+    Parquet dataset written by the workers.  Both give the same tables.
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}: use local or dask")
+    if engine == "local" and (scheduler or partition_size or dataset_dir):
+        raise UsageError("--scheduler, --partition-size and --dataset need --engine dask")
+    out_dir = Path(out_dir)
+    state_dir = Path(state_dir) if state_dir else out_dir / ".state"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale_temp(out_dir)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    summary = Summary(run_id=new_run_id(now))
+    cores = workers or os.cpu_count() or 1
+
+    log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
+    with Store(state_dir / "newsfacts.sqlite", settings.dedupe) as store:
+        if engine == "dask":
+            items = dask_engine.process_all(inputs, settings, summary.count_page, workers=workers,
+                                            scheduler=scheduler, partition_size=partition_size,
+                                            dataset_dir=dataset_dir)
+        else:
+            raw_items = iter_raw_pages(inputs, settings.input.max_page_bytes)
+            items = local.process_all(raw_items, settings, cores, summary.count_page)
+        bar = _progress_bar(progress)
+        try:
+            for item in items:
+                bar.update(1)
+                if isinstance(item, Skip):
+                    summary.skipped[item.reason] += 1
+                    log.warning("%s", item)
+                    continue
+                store.put(item, summary.run_id)
+                summary.articles += 1
+        finally:
+            items.close()  # stops the worker pool or the Dask cluster at once, also on an error
+            bar.close()
+        summary.duplicates = store.assign_duplicates()
+        summary.tables, fact_types = export_tables(store, out_dir, workers=cores)
+        summary.facts.update(fact_types)
+        store.record_run(summary.run_id, now.isoformat(), [str(p) for p in inputs], summary.as_dict())
+    return summary
+
+
+def _progress_bar(progress: bool | None) -> tqdm:
+    enabled = sys.stderr.isatty() if progress is None else progress
+    return tqdm(desc="pages", unit="page", disable=not enabled, file=sys.stderr, dynamic_ncols=True)

@@ -1,0 +1,278 @@
+"""HTML page -> Article: metadata from the chrome, body from the best text block.
+
+``extract_article`` is the public entry point; it is pure (bytes or text in,
+record out) so it runs the same in a worker process, on Dask or in a notebook.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.config import Settings, SiteRules, default_settings
+from pipeline.errors import Skip
+from pipeline.extract import body as hb
+from pipeline.extract import metadata as meta
+from pipeline.extract.decode import decode_html
+from pipeline.records import Article
+from pipeline.text import count_han
+from pipeline.urls import canonical_url, host_of
+
+SOFT_404 = re.compile(r"(页面不存在|页面未找到|找不到该页面|404 Not Found|文章已删除|该文章不存在|信息已过期)")
+ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*(.+)")
+INFO_ROLE_RE = re.compile(r"(作者|本报记者|记者|通讯员|实习生|文/|文／)")
+INFO_CUT_RE = re.compile(r"(来源|稿源|发布|时间|日期|责任编辑|编辑|浏览|点击|审核|字号|(?:19|20)\d\d[-/.年])")
+HEADLINE_HINT = re.compile(r"(title|headline|biaoti|bt|tit|hd)", re.I)
+BREADCRUMB_RE = re.compile(r"(?:当前位置|您的位置|您当前的位置|所在位置)\s*[:：]?\s*(.+)")
+
+
+def extract_article(
+    raw: bytes | str,
+    url: str | None = None,
+    *,
+    location: str | None = None,
+    content_type: str | None = None,
+    fetched_at: str | None = None,
+    settings: Settings | None = None,
+) -> Article:
+    """Extract title, metadata and body of one news page.
+
+    ``raw`` is the page as bytes (the codec is chosen here: BOM, ``content_type``,
+    meta charset, detection) or as already-decoded text.  ``url`` is where the
+    page came from, if known.  ``settings`` gives the earliest plausible date and the per-site
+    selectors (default: the shipped settings).  Raises :class:`Skip` for pages without an
+    article (empty, soft 404, no body text).
+    """
+    settings = settings or default_settings()
+    location = location or url or "<page>"
+    flags: list[str] = []
+    encoding = None
+    if isinstance(raw, bytes):
+        decoded = decode_html(raw, content_type, location)
+        text, encoding = decoded.text, decoded.encoding
+        flags.extend(decoded.flags)
+    else:
+        text = raw
+    if not text.strip():
+        raise Skip("empty_page", location, "the page has no content; check the file or the fetch")
+    earliest = settings.extract.earliest_date
+    doc = hb.parse_page(text)
+    head = _head_metadata(doc, earliest)
+    hb.strip_tags(doc)
+
+    page_url = _choose_url(head, url)
+    site_rules = settings.site_rules(host_of(page_url))
+    overrides = _apply_site_rules(text, site_rules) if site_rules else {}
+
+    # One walk over the page gives its lines, the body votes and the lines of any block.
+    page = hb.PageText(doc)
+    body = hb.body_of(doc)
+    line_texts = page.line_texts(body if body is not None else doc)
+
+    site = head.get("site_name")
+    title_text, suffixes = meta.split_title(head.get("title") or "", site)
+    title, title_index = _find_headline(doc, page, line_texts, title_text, head.get("og_title"))
+    title = overrides.get("title") or title
+    if not site:
+        site = suffixes[-1] if suffixes else _site_from_breadcrumb(line_texts) or host_of(page_url)
+
+    if "body" in overrides:
+        body_lines = overrides["body"]
+    else:
+        body_el = hb.find_body(doc, page)
+        if body_el is None:
+            _raise_no_body(line_texts, location)
+        body_lines = page.lines(body_el)
+    paragraphs, repeated = hb.body_paragraphs(body_lines, title)
+    if repeated:
+        flags.append("repeated_block_collapsed")
+    content = "\n".join(paragraphs)
+    if count_han(content) < 20:
+        _raise_no_body(line_texts, location)
+
+    # Metadata lines sit between the headline and the body; search there first.
+    info = line_texts[title_index:] if title_index is not None else line_texts
+    info = info[:15]
+    if paragraphs:
+        # the info block ends where the body begins
+        end = _index_of_line(info, hb.no_space(paragraphs[0]))
+        if end is not None:
+            info = info[:end]
+    info_text = "\n".join(info)
+    all_text = "\n".join(line_texts)
+
+    published = overrides.get("published_at")
+    published = (meta.parse_date(published, earliest) if published else None) or head.get("published")
+    shown = meta.parse_date(info_text, earliest)
+    if not published or (len(published) == 10 and shown and shown.startswith(published)):
+        published = shown or published  # the info line may add the time a meta tag leaves out
+    published = published or meta.parse_date(all_text, earliest)
+    source = overrides.get("source_name")
+    source = (meta.parse_source(source) or source.strip()) if source else None
+    source = source or meta.parse_source(info_text) or meta.parse_source(all_text)
+
+    authors = _authors(info, paragraphs, content) or head.get("authors", [])
+    editor = meta.parse_editor(all_text)
+    m = ORIGINAL_TITLE_RE.search(all_text)
+    original_title = hb.clean_text(m.group(1)) if m else None
+
+    return Article(
+        location=location,
+        url=canonical_url(page_url),
+        site=site,
+        title=title or None,
+        original_title=original_title,
+        published_at=published,
+        source_name=source,
+        authors=tuple(authors),
+        editor=editor,
+        content=content,
+        fetched_at=fetched_at,
+        encoding=encoding,
+        flags=tuple(flags),
+    )
+
+
+def _raise_no_body(line_texts: list[str], location: str) -> None:
+    if any(SOFT_404.search(t) for t in line_texts[:40]):
+        raise Skip("soft_404", location, "the page says it does not exist (a 'not found' page served with 200)")
+    raise Skip("empty_body", location, "no article text was found; if the site hides it, add a body selector under [sites] in the config")
+
+
+def _head_metadata(doc, earliest: str) -> dict[str, Any]:
+    """Title, site name, URLs, publish time and author from <head>."""
+    out: dict[str, Any] = {}
+    title_el = doc.find(".//title")
+    title = hb.text_content(title_el) if title_el is not None else ""
+    if title:
+        out["title"] = hb.clean_text(title)
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if not key or not value:
+            continue
+        if key == "og:site_name":
+            out.setdefault("site_name", value)
+        elif key == "og:title":
+            out.setdefault("og_title", hb.clean_text(value))
+        elif key == "og:url":
+            out.setdefault("og_url", value)
+        elif key in ("article:published_time", "publishdate", "pubdate", "publish_date", "publishtime",
+                     "og:release_date", "datepublished", "releasedate", "firstpublishedtime"):
+            published = meta.parse_iso_meta_date(value, earliest)
+            if published:
+                out.setdefault("published", published)
+        elif key in ("author", "article:author"):
+            out.setdefault("authors", meta.parse_byline(value))
+    for el in doc.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+            out.setdefault("canonical", el.get("href").strip())
+    return out
+
+
+def _choose_url(head: dict, url: str | None) -> str | None:
+    """rel=canonical, og:url, else the fetched URL; a canonical on another host is not trusted."""
+    for candidate in (head.get("canonical"), head.get("og_url")):
+        if candidate and canonical_url(candidate):
+            if url and host_of(url) and host_of(candidate) != host_of(url):
+                continue
+            return candidate
+    return url
+
+
+def _find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str,
+                   og_title: str | None) -> tuple[str, int | None]:
+    """The visible headline matching <title>, and its index in the page lines."""
+    wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
+    best: tuple[int, str] | None = None
+    candidates = list(doc.iter("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p"))
+    for el, text in page.short_clean_texts(candidates, 4, 100):
+        norm = hb.norm_clean(text)
+        rank = None
+        for w in wanted:
+            if norm == w:
+                rank = 0
+            elif w and (w.startswith(norm) or norm.startswith(w)) and len(norm) >= 0.6 * len(w):
+                rank = 1 if rank is None else rank
+        if rank is None and el.tag == "h1":
+            rank = 2
+        elif rank is not None and el.tag not in ("h1", "h2", "h3") and not HEADLINE_HINT.search(
+            (el.get("class") or "") + (el.get("id") or "")
+        ):
+            rank += 1  # a heading tag or a title class makes a match more certain
+        if rank is not None and (best is None or rank < best[0]):
+            best = (rank, text)
+    title = best[1] if best else title_text
+    return title, _index_of_line(line_texts, hb.no_space(title))
+
+
+def _index_of_line(lines: list[str], norm: str) -> int | None:
+    """Index of the first (cleaned) line that is ``norm`` once white space is removed.
+
+    >>> _index_of_line(["首页", "鄞州 项目开工", "鄞州项目开工"], "鄞州项目开工")
+    1
+    """
+    if not norm:
+        return None
+    for i, line in enumerate(lines):
+        # a cleaned line starts with its first non-space character and only loses characters
+        if line[0] == norm[0] and len(line) >= len(norm) and hb.norm_clean(line) == norm:
+            return i
+    return None
+
+
+def _site_from_breadcrumb(line_texts: list[str]) -> str | None:
+    for line in line_texts[:60]:
+        m = BREADCRUMB_RE.search(line)
+        if m:
+            first = re.split(r"\s*(?:>|＞|»|›|/|→)\s*", m.group(1).strip())[0]
+            if first and first not in ("首页", "网站首页") and len(first) <= 16:
+                return first
+    return None
+
+
+def _authors(info_lines: list[str], paragraphs: list[str], content: str) -> list[str]:
+    """Bylined people: info line first, then the lead and closing bylines of the body."""
+    names: list[str] = []
+    for line in info_lines:
+        m = INFO_ROLE_RE.search(line)
+        if not m or len(line) > 120:
+            continue
+        rest = line[m.start():]
+        cut = INFO_CUT_RE.search(rest, len(m.group(1)))
+        fragment = rest[: cut.start()] if cut else rest
+        for name in meta.parse_byline(fragment):
+            if name not in names:
+                names.append(name)
+        if names:
+            break
+    for paragraph in paragraphs[:2] + paragraphs[-2:]:
+        for fragment in meta.bylines_in(paragraph[:200] if paragraph in paragraphs[:2] else paragraph[-120:]):
+            for name in meta.parse_byline(fragment):
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _apply_site_rules(text: str, rules: SiteRules) -> dict[str, Any]:
+    """Fields picked by the CSS selectors of a per-site override (BeautifulSoup select)."""
+    from bs4 import BeautifulSoup  # 0.1 s to import, and only pages of a site with rules need it
+
+    soup = BeautifulSoup(text, "lxml")
+    for selector in rules.remove:
+        for el in soup.select(selector):
+            el.decompose()
+    out: dict[str, Any] = {}
+    for field in ("title", "published_at", "source_name"):
+        selector = getattr(rules, field)
+        if selector:
+            el = soup.select_one(selector)
+            if el is not None:
+                out[field] = hb.clean_text(el.get_text(" "))
+    if rules.body:
+        el = soup.select_one(rules.body)
+        if el is not None:
+            doc = hb.parse_page(str(el))
+            hb.strip_tags(doc)
+            body = hb.body_of(doc)
+            out["body"] = hb.block_lines(body if body is not None else doc)
+    return out

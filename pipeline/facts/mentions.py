@@ -1,0 +1,349 @@
+"""Mentions of projects, companies, regions and periods in Chinese economic news.
+
+Small pure functions over text, each returning spans (start, end, text) so the
+fact stage can link a figure to the nearest mention before it.  Names are
+found from their head word (…项目, …集团, …区) by extending to the left until a
+word that cannot be part of a name (的, 在, a verb, punctuation).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pipeline.text import HAN, is_han
+
+NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
+NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
+
+PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区")
+# 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
+HEAD_NOT_BEFORE = r"(?![塑师机部院队处局学车款费量包组址])"
+# Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
+NAME_MODIFIERS = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
+COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+# Words at which a name stops when we extend it to the left.
+LEFT_STOP = re.compile(
+    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
+    r"举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
+    r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
+    r"年产|达到|达|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
+    r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
+    r"一批|一个|一条|一家|一项|一座|首个|首家)$"
+)
+# Company names hold words that end project names (香港瑞丰投资有限公司, 宁波建设集团).
+COMPANY_LEFT_STOP = re.compile(
+    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|则|也|还|并|而|"
+    r"联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头)$"
+)
+NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
+GENERIC_PROJECT = re.compile(
+    r"^(?:重大|重点|省|市|区|县|镇|级|该|此|这些?|各类?|所有|全部|一批|新|大|小|产业|建设|招商|签约|续建|新建|"
+    r"在建|开工|竣工|投产|征迁|攻坚|民生|基础设施|工业|服务业|实体|优质|好|大好高|亿元|千万元|以上|"
+    r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关|"
+    r"扩建|改建|新建|续建|技改|改造|建设|提升|整治|迁建)*$"
+)
+REGION_SUFFIX = re.compile(r"自治区|街道|省|市|区|县|镇|乡")
+REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
+# 区委, 市长, 县级, 市场, 区域 … are not the place itself.
+REGION_NOT_AFTER = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
+# Characters a place name never contains: verbs and function words.
+NOT_IN_PLACE = re.compile(r"[的是在和与及了对把将由向从为到让使给于全本我该各保持实现完成达增这那个们]")
+NOT_REGION = re.compile(
+    r"^(?:全|本|我|该|各|城|市|社|园|景|片|开发|经济开发|高新|新|老|中心|主城|城|郊|商|校|厂|矿|林|"
+    r"[一二三四五六七八九十]|其中|同时|这个|那个|\d)"
+)
+LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到让使给至于、，")
+# Zones and quarters are places, but not the administrative region a figure is reported for.
+AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
+VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
+QUOTED = re.compile(r"“([^”]{2,12})”")
+
+
+# The readers below are pure and run on every sentence, and again on the short phrases the
+# fact rules cut out; news repeats sentences (reposts, boilerplate, one phrase read twice by
+# two rules), so their results are remembered.  Mentions are frozen and every caller gets
+# its own list, so a cached result can never be changed.
+CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: str  # project | company | venture | quoted | region
+    generic: bool = False  # a class of projects (签约项目, 重大产业项目), not one named project
+
+
+def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop=None) -> int:
+    """Start of the name ending at ``head_start``: go left over name characters until a stop word."""
+    i = head_start
+    if i > floor and text[i - 1] == "“":
+        return head_start  # “项目建设年”: the head word opens a quoted phrase, it ends no name
+    if text[max(floor, i - 2) : i] in NAME_MODIFIERS:
+        i -= 2
+    while i > floor and head_start - i < max_len:
+        ch = text[i - 1]
+        if not NAME_CHAR.match(ch):
+            break
+        if ch in "“" and i < head_start:
+            # a name may start with an opening quote
+            i -= 1
+            break
+        # 年产10万吨…项目 and 在建…项目 keep the word that opens them, and stop there
+        if text[max(floor, i - 2) : i] in NAME_OPENERS:
+            i -= 2
+            break
+        # stop if the text up to i ends with a stop word that is not part of the name
+        m = (stop or LEFT_STOP).search(text[max(floor, i - 6) : i])
+        if m:
+            break
+        i -= 1
+    # an unbalanced closing bracket or quote at the start belongs to the text before
+    while i < head_start and text[i] in "）)”-":
+        i += 1
+    return i
+
+
+def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0, stop=None) -> list[Mention]:
+    """Names ending with one of ``heads`` (longest head wins), extended to the left."""
+    out: list[Mention] = []
+    for m in _head_pattern(heads).finditer(text, floor):
+        start = _extend_left(text, m.start(), floor, stop=stop or LEFT_STOP)
+        if m.start() - start < 2:
+            continue
+        out.append(Mention(start, m.end(), text[start : m.end()], kind))
+    # a shorter head inside a longer name (…集团 inside …集团有限公司) is the same mention
+    out.sort(key=lambda x: (x.start, -x.end))
+    kept: list[Mention] = []
+    for mention in out:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+@functools.lru_cache(maxsize=None)
+def _head_pattern(heads: tuple[str, ...]) -> re.Pattern:
+    """The regex of a head list, built once per list (escaping and sorting cost more than the search)."""
+    return re.compile("(?:" + "|".join(sorted(map(re.escape, heads), key=len, reverse=True)) + ")" + HEAD_NOT_BEFORE)
+
+
+def projects_in(text: str, generic: bool = False) -> list[Mention]:
+    """Named projects; generic phrases like 重点招商项目 only with ``generic=True``, flagged.
+
+    >>> [m.text for m in projects_in("由鄞州区委主要领导联系的奥克斯智能空调项目传来好消息")]
+    ['奥克斯智能空调项目']
+    >>> [m.text for m in projects_in("重大项目建设、重点招商项目、重点征迁攻坚项目")]
+    []
+    >>> [m.text for m in projects_in("一条条投资上百万元的真空泵装配流水线相继投入使用")]
+    ['真空泵装配流水线']
+    """
+    return list(_projects_in(text, generic))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
+    out = []
+    for m in find_heads(text, PROJECT_HEADS, "project"):
+        core = m.text
+        for head in PROJECT_HEADS:
+            if core.endswith(head):
+                core = core[: -len(head)]
+                break
+        core = YEAR_PREFIX.sub("", core.strip("“”"))  # 2020年重大项目 is a class
+        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or _is_generic(core):
+            if generic and core not in ("该", "此", "这", "这个", "这些") and not PHASE.fullmatch(core):
+                out.append(Mention(m.start, m.end, m.text, m.kind, True))
+            continue
+        lead = LEADING_COUNT.match(m.text)
+        if lead:  # 8条锂离子电池生产线: the count is not part of the name
+            m = Mention(m.start + lead.end(), m.end, m.text[lead.end():], m.kind)
+        out.append(m)
+    if generic:
+        covered = [(m.start, m.end) for m in out]
+        for g in GENERIC_BATCH.finditer(text):
+            if not any(a <= g.start() < b for a, b in covered):
+                out.append(Mention(g.start(), g.end(), g.group(), "project", True))
+        out.sort(key=lambda m: m.start)
+    return tuple(out)
+
+
+YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
+LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
+GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
+
+GENERIC_TAIL = re.compile(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$")
+PROPER_MARK = re.compile(r"[A-Za-z0-9]|公司|集团")
+
+
+def _is_generic(core: str) -> bool:
+    """亿元以上在建产业, 新材料产业招商推介会签约 … name a class of projects, not one project."""
+    return bool(GENERIC_TAIL.search(core)) and not PROPER_MARK.search(core)
+
+
+def companies_in(text: str) -> list[Mention]:
+    """Company names (…集团, …有限公司, …股份有限公司).
+
+    >>> [m.text for m in companies_in("在鄞州投资创业中心，宁波圣龙汽车动力系统股份有限公司“机器换人”正在进行")]
+    ['宁波圣龙汽车动力系统股份有限公司']
+    >>> [m.text for m in companies_in("浙东建材集团进军建筑工业化PC构件领域")]
+    ['浙东建材集团']
+    """
+    return list(_companies_in(text))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _companies_in(text: str) -> tuple[Mention, ...]:
+    found = find_heads(text, COMPANY_HEADS, "company", stop=COMPANY_LEFT_STOP)
+    return tuple(m for m in found if len(m.text) >= 4 and not m.text.startswith("该"))
+
+
+def ventures_in(text: str) -> list[Mention]:
+    """What a company moves into (进军X领域): a project described without a 项目 word.
+
+    >>> [m.text for m in ventures_in("浙东建材集团进军建筑工业化PC(混凝土预制件)构件领域，该项目已经正式启动")]
+    ['建筑工业化PC(混凝土预制件)构件']
+    """
+    return [Mention(m.start(1), m.end(1), m.group(1), "venture") for m in VENTURE.finditer(text)]
+
+
+def quoted_after_company(text: str, companies: list[Mention]) -> list[Mention]:
+    """A quoted name right after a company (公司“机器换人”) is a project of that company."""
+    out = []
+    for c in companies:
+        m = QUOTED.match(text, c.end)
+        if m:
+            out.append(Mention(m.start(1), m.end(1), m.group(1), "quoted"))
+    return out
+
+
+def regions_in(text: str) -> list[Mention]:
+    """Administrative places named with their level (鄞州区, 宁波市, 浙江省, 姜山镇).
+
+    A place name is two or three characters before its level word (four before 镇/乡/街道), and
+    must start at a word boundary: after punctuation, a non-Chinese character or a function
+    word (在鄞州区), so that 保持全市 or 地区 do not read as places.
+
+    >>> [m.text for m in regions_in("鄞州区实现进出口总额297亿元，继续保持全市第一，在鄞州经济开发区")]
+    ['鄞州区']
+    >>> [m.text for m in regions_in("由宁波市和慈溪市联合举办，浙江省委")]
+    ['宁波市', '慈溪市']
+    """
+    return list(_remembered_regions(text))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _remembered_regions(text: str) -> tuple[Mention, ...]:
+    return tuple(_scan_regions(text))
+
+
+def _scan_regions(text: str) -> list[Mention]:
+    out = []
+    for m in REGION_SUFFIX.finditer(text):
+        suffix_start, end = m.start(), m.end()
+        if text[end : end + 1] and REGION_NOT_AFTER.match(text, end):  # (no slice: text may be a whole article)
+            continue
+        longest = 4 if m.group() in ("镇", "乡", "街道") else 3
+        best = None
+        for length in range(2, longest + 1):
+            start = suffix_start - length
+            if start < 0:
+                break
+            name = text[start:suffix_start]
+            if not is_han(name) or NOT_IN_PLACE.search(name):
+                break
+            before = text[start - 1] if start > 0 else ""
+            if not before or not is_han(before) or before in LEADING_FUNCTION_CHARS:
+                best = start
+        if best is None:
+            continue
+        full = text[best:end]
+        if NOT_REGION.match(full) or AREA_SUFFIX.search(full):
+            continue
+        out.append(Mention(best, end, full, "region"))
+    return out
+
+
+def main_region(text: str) -> str | None:
+    """The place an article is mostly about: the most often named region (ties: first named).
+
+    >>> main_region("鄞州区铺开活动。宁波市……鄞州区实现进出口总额297亿元")
+    '鄞州区'
+    """
+    counts: dict[str, int] = {}
+    for m in _scan_regions(text):  # a whole article is read once: not worth remembering
+        counts[m.text] = counts.get(m.text, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda name: (counts[name], -text.find(name)))
+
+
+# --- periods -----------------------------------------------------------------------------------
+CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+CN_M = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+# The leading lookahead lists every character a period can start with, so that the engine
+# skips the other positions without trying each alternative there.
+PERIOD_RE = re.compile(
+    r"(?=[\d今去上前明当下第一二三四五六七八九十全])(?:"
+    r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日)|(?P<rel>今年|去年|上年|前年|明年|当年)|"
+    r"(?P<h1>上半年)|(?P<h2>下半年)|(?P<q3>前三季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|"
+    r"(?P<mr>(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})[-—–至到~](?P<m2>\d{1,2}|[一二三四五六七八九十]{1,2})月(?!\d{1,2}日))|"
+    r"(?P<mo>(?<![\d年-])(?P<mn>\d{1,2})月份?(?![\d份]?\d{0,2}日))|(?P<full>全年))"
+)
+
+
+def _month(s: str) -> int | None:
+    n = int(s) if s.isdigit() else CN_M.get(s)
+    return n if n and 1 <= n <= 12 else None
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def period_in(text: str, pub_year: int | None) -> str | None:
+    """The reporting period a sentence names, as ISO-like text (2017, 2017-Q1, 2017-01/2017-04).
+
+    >>> period_in("今年第一季度，鄞州主要经济指标增长稳健", 2017)
+    '2017-Q1'
+    >>> period_in("1-4月，全市规上工业增加值增长8.1%", 2017)
+    '2017-01/2017-04'
+    >>> period_in("去年全年实现地区生产总值1200亿元", 2017)
+    '2016'
+    >>> period_in("2016年上半年", None)
+    '2016-H1'
+    """
+    year = None
+    part = None
+    for m in PERIOD_RE.finditer(text):
+        if m.group("year"):
+            year = int(m.group("year"))
+        elif m.group("rel") and pub_year:
+            year = pub_year + {"今年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[m.group("rel")]
+        elif m.group("h1"):
+            part = part or "H1"
+        elif m.group("h2"):
+            part = part or "H2"
+        elif m.group("q3"):
+            part = part or ("M", 1, 9)
+        elif m.group("q"):
+            part = part or f"Q{CN_Q[m.group('qn')]}"
+        elif m.group("mr"):
+            a, b = _month(m.group("m1")), _month(m.group("m2"))
+            if a and b and a < b:
+                part = part or ("M", a, b)
+        elif m.group("mo"):
+            a = _month(m.group("mn"))
+            if a:
+                part = part or ("M", a, a)
+    if year is None and part is None:
+        return None
+    year = year or pub_year
+    if year is None:
+        return None
+    if part is None:
+        return str(year)
+    if isinstance(part, tuple):
+        _, a, b = part
+        return f"{year}-{a:02d}" if a == b else f"{year}-{a:02d}/{year}-{b:02d}"
+    return f"{year}-{part}"

@@ -1,0 +1,355 @@
+"""Quantities -> typed facts linked to their subject, project, region and period.
+
+The text is read sentence by sentence and, inside a sentence, clause by
+clause (，；：).  Every quantity is parsed once (``parse_quantities``), then
+typed by the trigger words just before it:
+
+* money after an investment word (总投资, 首期投入 …) is an ``investment`` of a
+  project, unless the thing invested in is a region's 固定资产投资/工业投资,
+  which is an ``indicator``; other money after an indicator noun is an
+  ``indicator`` (财政总收入128.4亿元);
+* an amount right after a capacity word (年产, 设计产能, 装机容量 …) is a
+  ``capacity``; with an indicator noun (吞吐量, 产量) it is an ``indicator``;
+* %, 个百分点 and 倍 after a rate word (增长, 占比, 提升 …) are ``percentage``.
+
+Subjects follow how Chinese economic prose is written: a clause names its
+topic first (财政收入继续保持较高增幅，实现财政总收入128.4亿元，增长12.9%), a
+rate describes the amount before it, 分别 pairs a list with the figures in
+order, comparisons (比上年, 高于全市) name a base that is not the subject, and
+该项目 points back to the last named project.  Patterns live in
+``rules.py``; this module is the reading order.  Sentences are those of
+:func:`pipeline.text.sentence_spans`, the boundaries the spaCy pipeline draws too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.facts import mentions as mt
+from pipeline.facts import rules as R
+from pipeline.facts.quantities import Quantity, parse_quantities
+from pipeline.records import Fact, Project
+from pipeline.text import sentence_spans
+
+CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+
+
+@dataclass
+class _Named:
+    """A project named earlier, for 该项目 and for facts in later sentences."""
+
+    name: str
+    company: str | None
+
+
+@dataclass
+class _Context:
+    """What the reader remembers while walking an article."""
+
+    pub_year: int | None
+    article_region: str | None
+    paragraph_period: str | None = None
+    named: _Named | None = None  # last specifically named project of the paragraph
+    batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
+    projects: list[Project] = field(default_factory=list)
+    ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
+
+
+def extract_facts(text: str, published_at: str | None = None, region: str | None = None) -> list[Fact]:
+    """Facts in a body text, offsets into ``text`` (see :func:`extract` for projects too).
+
+    >>> [(f.fact_type, f.subject, f.value, f.unit) for f in extract_facts(
+    ...     "奥克斯智能空调项目计划总投资21.9亿元，投产后计划年产700万套智能空调。")]
+    [('investment', '奥克斯智能空调项目', 2190000000.0, 'CNY'), ('capacity', '奥克斯智能空调项目', 7000000.0, '套')]
+    """
+    return extract(text, published_at, region)[0]
+
+
+def extract(
+    text: str,
+    published_at: str | None = None,
+    region: str | None = None,
+    sentences: list[tuple[int, int]] | None = None,
+) -> tuple[list[Fact], list[Project]]:
+    """Facts and the projects they belong to, for one article body."""
+    pub_year = int(published_at[:4]) if published_at and published_at[:4].isdigit() else None
+    ctx = _Context(pub_year=pub_year, article_region=region or mt.main_region(text))
+    quantities = parse_quantities(text)
+    facts: list[Fact] = []
+    qi = 0
+    paragraph_start = -1
+    for a, b in sentences if sentences is not None else sentence_spans(text):
+        par = text.rfind("\n", 0, a) + 1
+        if par != paragraph_start:
+            paragraph_start = par
+            ctx.paragraph_period = None
+            ctx.batch = None
+        in_sentence = []
+        while qi < len(quantities) and quantities[qi].start < b:
+            if quantities[qi].start >= a:
+                in_sentence.append(quantities[qi])
+            qi += 1
+        facts.extend(_Sentence(text, a, b, ctx).facts(in_sentence))
+    return facts, ctx.projects
+
+
+class _Sentence:
+    """One sentence being read: its mentions, clauses and running topic."""
+
+    def __init__(self, text: str, a: int, b: int, ctx: _Context):
+        self.a = a
+        self.s = text[a:b]
+        self.ctx = ctx
+        period = mt.period_in(self.s, ctx.pub_year)
+        if period:
+            ctx.paragraph_period = period
+        self.period = period or ctx.paragraph_period
+        self.companies = mt.companies_in(self.s)
+        self.regions: list[mt.Mention] | None = None  # read by _region when a figure needs it: most sentences have none
+        named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
+        named += mt.quoted_after_company(self.s, self.companies)
+        self.projects = sorted((self._describing(m) for m in named), key=lambda m: m.start)
+        self.topic: list[str] = []
+        self.last_amount_subject: str | None = None
+        self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
+        self.last_trigger: str | None = None
+
+    def _describing(self, m: mt.Mention) -> mt.Mention:
+        """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
+        clause_start = max(self.s.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
+        before = self.s[clause_start : m.start]
+        proper = m.text.startswith("年产") or mt.companies_in(m.text) or before.endswith("是")
+        if not m.generic and not proper and R.DESCRIPTION.search(before):
+            return mt.Mention(m.start, m.end, m.text, m.kind, True)
+        return m
+
+    def _segment(self, pos: int) -> int:
+        """Start of the ；-separated part of the sentence that holds ``pos``."""
+        return max(self.s.rfind("；", 0, pos), self.s.rfind(";", 0, pos)) + 1
+
+    # -- the walk ----------------------------------------------------------------------------
+    def facts(self, qs: list[Quantity]) -> list[Fact]:
+        out: list[Fact] = []
+        # Clauses after the last figure (all of them, in a sentence without figures) give no
+        # facts; they would only move the running topic and rate word, which no figure reads
+        # any more, so they are not read at all.
+        last = qs[-1].start - self.a if qs else -1
+        start = 0
+        for m in CLAUSE_SPLIT.finditer(self.s + "，"):
+            if start > last:
+                break
+            out.extend(self._clause(start, m.start(), [q for q in qs if start <= q.start - self.a < m.start()]))
+            start = m.end()
+        batches = [p for p in self.projects if p.generic and p.kind == "project"]
+        if batches:
+            self.ctx.batch = batches[-1].text
+        specific = [p for p in self.projects if not p.generic and p.kind != "venture" and _strong(p)]
+        if specific:
+            last = specific[-1]
+            self.ctx.named = _Named(last.text, self._company_before(last.start))
+        return out
+
+    def _clause(self, ca: int, cb: int, qs: list[Quantity]) -> list[Fact]:
+        clause = self.s[ca:cb]
+        topic = R.clause_topic(clause)
+        if topic:
+            self.topic = topic
+        respectively = "分别" in clause
+        index = 0
+        prev_end, prev = ca, None  # previous figure of this clause: (fact_type, metric, noun)
+        out = []
+        for q in qs:
+            qa, qb = q.start - self.a, q.end - self.a
+            local = self.s[prev_end:qa]
+            # 98亿元和198.7亿元 / 年产乙烯120万吨、聚乙烯80万吨: a figure in a list shares its trigger
+            joined = prev is not None and (
+                R.LIST_JOINER.fullmatch(local) or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
+            prev_end = qb
+            segment = self._segment(qa)
+            in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
+            kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
+            if kind is None:
+                continue
+            fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
+                              len(qs))
+            if fact is None:
+                continue
+            if respectively:
+                index += 1
+            prev = (fact.fact_type, fact.metric, fact.extra_noun)
+            out.append(fact.record)
+        trigger = R.last_rate_trigger(clause)
+        if trigger:
+            self.last_trigger = trigger
+        return out
+
+    def _fact(self, q, kind, local, left, ca, cb, respectively, index, prev, count):
+        fact_type, metric = kind
+        qa, qb = q.start - self.a, q.end - self.a
+        subject = project = per = product = direction = None
+        noun = None
+        if fact_type in ("investment", "capacity"):
+            subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
+            if fact_type == "capacity":
+                per = R.per_of(metric, local, self.s[qb : qb + 3])
+                product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local)
+        elif fact_type == "indicator":
+            noun = prev[2] if prev else R.noun_before(R.strip_filler(local))
+            subject, project = self._indicator_subject(noun, left, respectively, index)
+            if subject is None:
+                return None
+            metric = metric or R.indicator_metric(left, noun)
+            self.last_amount_subject = subject
+            self.amount_subjects.append(subject)
+            if not (respectively and len(self.topic) > 1):
+                self.topic = [subject]
+        else:
+            metric = metric or (prev[1] if prev else None) or self.last_trigger
+            subject, explicit = self._rate_subject(local, respectively, index, metric, count)
+            if subject is None or metric is None and not R.is_level(local):
+                return None
+            if explicit:
+                self.topic = [subject]  # 亏损面不到10%，比上年同期收窄1.2个百分点
+            direction = R.direction_of(metric)
+        record = Fact(
+            fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
+            char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
+            metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
+            approx=q.approx, region=self._region(qa), period=self.period, project=project,
+        )
+        return _Built(record, fact_type, metric, noun)
+
+    # -- subjects ----------------------------------------------------------------------------
+    def _project_subject(self, qa: int, qb: int, pair: tuple[int, int] | None = None) -> tuple[str | None, int | None]:
+        """The project an investment or capacity belongs to (registered as a project row).
+
+        ``pair`` is (index, count) of a figure under 分别, paired with the projects listed before it.
+        """
+        specific = [p for p in self.projects if not p.generic]
+        chosen = next((p for p in specific if p.start <= qa and qb <= p.end), None)  # 年产5万吨…项目
+        if chosen is None:
+            # 总投资12.6亿元的…项目 / 投资约5.6亿元建设的…项目: the name follows the amount
+            follow = R.FOLLOWED_BY_NAME.match(self.s, qb)
+            if follow:
+                chosen = next((p for p in self.projects if p.start == follow.end()), None)
+                if chosen is not None and chosen.generic:
+                    return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
+        seg = self._segment(qa)
+        if chosen is None and pair is not None:
+            listed = [p for p in specific if p.end <= qa]
+            index, count = pair
+            if len(listed) >= count > 1:
+                chosen = listed[len(listed) - count + index]
+        if chosen is None:
+            # a production line named in passing is part of the project, not the project
+            before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]
+            batch = [p for p in self.projects if p.generic and p.kind == "project" and seg <= p.start and p.end <= qa]
+            if before and batch and batch[-1].start > before[-1].start:
+                return batch[-1].text, None  # the batch named after the project is nearer: 其中外资项目5个
+            if before and not [c for c in self.companies if before[-1].end <= c.start < qa]:
+                chosen = before[-1]
+        if chosen is not None:
+            return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
+        named = self.ctx.named
+        if named is not None and R.ANAPHOR.search(self.s[seg:qa]):
+            return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
+        batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
+        if batch and not R.DESCRIPTION.search(self.s[seg : batch[-1].start]):
+            return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
+        company = self._company_before(qa, seg)
+        if company:
+            if named is not None and named.company == company:
+                return named.name, self._register(named.name, company, qa)  # the company's project in view
+            return company, self._register(company, company, qa)
+        before = [p for p in specific if p.end <= qa and _strong(p)]
+        if before:
+            return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start), qa)
+        if named is not None:
+            return named.name, self._register(named.name, named.company, qa)
+        if self.companies:
+            first = self.companies[0].text
+            return first, self._register(first, first, qa)
+        if self.ctx.batch:
+            return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
+        return None, None
+
+    def _company_before(self, pos: int, floor: int | None = None) -> str | None:
+        """The company named last before ``pos`` (from ``floor`` on; without floor, else the named project's)."""
+        before = [c for c in self.companies if c.start < pos and (floor is None or c.start >= floor)]
+        if before:
+            return before[-1].text
+        if floor is not None:
+            return None
+        return self.ctx.named.company if self.ctx.named else None
+
+    def _register(self, name: str, company: str | None, qa: int) -> int:
+        ctx = self.ctx
+        key = name.removesuffix("项目")
+        status = R.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
+        region = self._region(qa)
+        if key in ctx.ordinals:
+            ordinal = ctx.ordinals[key]
+            old = ctx.projects[ordinal - 1]
+            ctx.projects[ordinal - 1] = Project(old.ordinal, old.name, old.company or company, old.region or region,
+                                                old.status or status)
+        else:
+            ordinal = len(ctx.projects) + 1
+            ctx.projects.append(Project(ordinal, name, company if company != name else company, region, status))
+            ctx.ordinals[key] = ordinal
+        ctx.named = _Named(name, company)
+        return ordinal
+
+    def _indicator_subject(self, noun, left, respectively, index) -> tuple[str | None, int | None]:
+        if respectively and len(self.topic) > 1:
+            item = self.topic[min(index, len(self.topic) - 1)]
+            return (item + noun if noun and R.is_bare_head(noun) and not item.endswith(noun) else item), None
+        if noun and R.is_project_indicator(noun, self.s) and self._project_in_view():
+            name, project = self._project_subject(len(left), len(left))
+            if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
+                name, project = self.ctx.named.name, self._register(self.ctx.named.name, self.ctx.named.company, len(left))
+            if name:
+                return name, project
+        if noun and R.is_bare_head(noun):
+            holder = R.clause_topic(left) or self.topic
+            if holder and not holder[0].endswith(noun) and not R.is_bare_head(holder[0]):
+                return holder[0] + noun, None
+        if noun:
+            return noun, None
+        return (self.topic[0] if self.topic else None), None
+
+    def _project_in_view(self) -> bool:
+        return bool([p for p in self.projects if not p.generic]) or bool(self.ctx.named and R.PROJECT_CONTEXT.search(self.s))
+
+    def _rate_subject(self, local, respectively, index, metric, count=1) -> tuple[str | None, bool]:
+        """(subject, whether the clause names it itself)."""
+        if respectively and len(self.topic) > 1:
+            return self.topic[min(index, len(self.topic) - 1)], False
+        if respectively and count > 1 and len(self.amount_subjects) >= count:
+            # 销售收入5.6亿元，自营出口2380万美元，分别比上年增长18.7%和26.4%
+            return self.amount_subjects[len(self.amount_subjects) - count + index], False
+        explicit = R.rate_subject_before(local)
+        if explicit:
+            return explicit, True
+        return (self.topic[0] if self.topic else self.last_amount_subject), False
+
+    def _region(self, qa: int) -> str | None:
+        if self.regions is None:
+            self.regions = mt.regions_in(self.s)
+        before = [r for r in self.regions if r.end <= qa]
+        return before[-1].text if before else self.ctx.article_region
+
+
+WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
+
+
+def _strong(mention: mt.Mention) -> bool:
+    """A project in its own right (…项目, …产业园), not a part of one (…生产线)."""
+    return not mention.text.endswith(WEAK_HEADS)
+
+
+@dataclass
+class _Built:
+    record: Fact
+    fact_type: str
+    metric: str | None
+    extra_noun: str | None

@@ -1,0 +1,1 @@
+"""The spaCy zh pipeline: jieba segmentation, sentences, and the facts component."""

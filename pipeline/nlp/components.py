@@ -1,0 +1,153 @@
+"""The two spaCy components of the pipeline, and :func:`register_components`, which makes them
+known to spaCy when a pipeline is built (:func:`pipeline.nlp.language.build_nlp`).
+
+``zh_sentences`` (assigns ``token.is_sent_start`` and ``doc._.sentence_spans``) draws the
+sentence boundaries of :func:`pipeline.text.sentence_spans`: after 。！？ and their closing
+quotes, and at line breaks.
+
+``newsfacts_facts`` (assigns ``doc._.facts``, ``doc._.projects`` and ``doc.spans["facts"]``) reads
+the facts of those sentences with the fact reader, :func:`pipeline.facts.reader.extract`.  The span
+group is for displacy (``displacy.render(doc, style="span", options={"spans_key": "facts"})``):
+
+* MONEY, PERCENT, QUANTITY: the figure of each fact (21.9亿元, 12.9%, 700万套);
+* PROJECT, ORG, GPE: the projects, companies and places the facts are linked to.
+
+The publication date, which turns 今年第一季度 into 2017-Q1, is passed per call:
+``nlp(text, component_cfg={"newsfacts_facts": {"published_at": "2017-05-15"}})``.
+
+spaCy is imported inside the functions (see :mod:`pipeline.nlp.tokenizer`).
+"""
+from __future__ import annotations
+
+import bisect
+
+import numpy
+
+from pipeline.facts.reader import extract
+from pipeline.nlp.tokenizer import doc_text, token_texts
+from pipeline.text import sentence_spans
+
+DOC_EXTENSIONS = ("facts", "projects", "sentence_spans")
+
+
+def register_components() -> None:
+    """Make ``zh_sentences`` and ``newsfacts_facts`` known to spaCy and add the Doc extensions
+    they fill (once per process; ``nlp.add_pipe`` then finds them by name)."""
+    from spacy.language import Language  # spaCy loads when a pipeline is built
+    from spacy.tokens import Doc
+
+    for name in DOC_EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+    if not Language.has_factory("zh_sentences"):
+        Language.component("zh_sentences", assigns=["token.is_sent_start", "doc._.sentence_spans"],
+                           func=zh_sentences)
+    if not Language.has_factory("newsfacts_facts"):
+        Language.factory("newsfacts_facts", requires=["doc._.sentence_spans"],
+                         assigns=["doc._.facts", "doc._.projects", "doc.spans"], func=make_facts_component)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def zh_sentences(doc):
+    """Sentence starts at the sentences of :func:`pipeline.text.sentence_spans`, kept as
+    ``doc._.sentence_spans`` for the fact reader.
+
+    A sentence starts at the first token of its span that is not white space.  The starts are
+    written with ``from_array``: setting ``is_sent_start`` token by token costs more than the
+    segmentation itself.
+    """
+    from spacy.attrs import IDX, SENT_START  # spaCy loads when a pipeline is built
+
+    if len(doc) == 0:
+        doc._.sentence_spans = []
+        return doc
+    texts = token_texts(doc)
+    spans = sentence_spans(doc_text(doc, texts))
+    token_starts = doc.to_array(IDX).tolist()
+    starts = numpy.full(len(doc), numpy.uint64(0xFFFFFFFFFFFFFFFF), dtype="uint64")  # -1: not a start
+    starts[0] = 1
+    for a, _ in spans[1:]:
+        i = bisect.bisect_left(token_starts, a)  # a token holding a's character starts before it
+        while i < len(texts) and texts[i].isspace():
+            i += 1
+        if i < len(texts):
+            starts[i] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1))
+    doc._.sentence_spans = spans
+    return doc
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def figure_label(fact) -> str:
+    """MONEY for amounts of a currency, PERCENT for rates, QUANTITY for the rest."""
+    if fact.fact_type == "percentage":
+        return "PERCENT"
+    return "MONEY" if fact.unit.isupper() and len(fact.unit) == 3 else "QUANTITY"
+
+
+class FactsComponent:
+    """Runs the fact reader over a Doc whose sentences are set."""
+
+    def __init__(self, nlp, name: str):
+        self.name = name
+
+    def __call__(self, doc, published_at: str | None = None):
+        from spacy.attrs import IDX  # spaCy loads when a pipeline is built
+        from spacy.tokens import Span
+
+        text = doc_text(doc)
+        facts, projects = extract(text, published_at, sentences=doc._.sentence_spans)
+        doc._.facts = facts
+        doc._.projects = projects
+        starts = doc.to_array(IDX).tolist()  # char offset of each token, for span lookups by bisection
+        found = []
+        for fact in facts:
+            bounds = _token_bounds(starts, fact.char_start, fact.char_end)
+            if bounds is not None:
+                found.append((*bounds, figure_label(fact)))
+        found.extend(_mention_bounds(text, starts, facts, projects))
+        # Sort plain tuples and make each Span once: cheaper than sorting Spans by their label_.
+        found.sort()
+        doc.spans["facts"] = [Span(doc, a, b, label=label) for a, b, label in found]
+        return doc
+
+
+def make_facts_component(nlp, name: str) -> FactsComponent:
+    return FactsComponent(nlp, name)
+
+
+def _token_bounds(starts: list[int], a: int, b: int) -> tuple[int, int] | None:
+    """(first, end) of the tokens covering characters a..b (expanded to whole tokens), or None."""
+    if a >= b or not starts:
+        return None
+    first = bisect.bisect_right(starts, a) - 1
+    last = bisect.bisect_left(starts, b)
+    return max(first, 0), max(last, first + 1)
+
+
+def _mention_bounds(full: str, starts: list[int], facts, projects) -> list[tuple[int, int, str]]:
+    """(first, end, label) of PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
+    wanted = {}
+    for p in projects:
+        wanted[p.name] = "ORG" if p.company == p.name else "PROJECT"
+        if p.company and p.company != p.name:
+            wanted[p.company] = "ORG"
+    for f in facts:
+        if f.region:
+            wanted.setdefault(f.region, "GPE")
+    out, seen = [], set()
+    for text, label in wanted.items():
+        start = full.find(text)
+        while start >= 0:
+            bounds = _token_bounds(starts, start, start + len(text))
+            if bounds is not None:
+                found = (*bounds, label)
+                if found not in seen:
+                    seen.add(found)
+                    out.append(found)
+            start = full.find(text, start + len(text))
+    return out

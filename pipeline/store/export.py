@@ -1,0 +1,259 @@
+"""Write the output tables (CSV for spreadsheets, Parquet for code) and read them back.
+
+:func:`export_tables` writes the four tables of a state store (all of them, or the rows of one
+run), the facts table in a second process when there are several workers.  Every file is written to a temporary name in the output folder, synced, then
+renamed over the old one, so a reader or an interrupted run never sees half a
+table.  CSV is UTF-8 with BOM, RFC 4180 quoted, with spreadsheet formulas
+defused; Parquet keeps the raw values and real types.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import csv
+import logging
+import math
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pipeline.config import DedupeSettings
+from pipeline.store.state import Store
+from pipeline.tables import FACTS, TABLES
+
+log = logging.getLogger(__name__)
+
+TABLE_ORDER = ("articles", "facts", "projects", "duplicates")
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMULA_PATTERN = "^[=+\\-@\t\r\x00]"  # the same, as an Arrow (RE2) pattern
+BATCH_ROWS = 500  # rows held in memory at once while writing
+
+
+def excel_safe(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula (OWASP CSV injection).
+
+    >>> excel_safe("=HYPERLINK(1)"), excel_safe("-5%"), excel_safe("鄞州")
+    ("'=HYPERLINK(1)", "'-5%", '鄞州')
+    """
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def format_number(value: float | int | None) -> str:
+    """Numbers as plain text: integral floats without '.0', others in shortest round-trip form.
+
+    >>> format_number(2190000000.0), format_number(12.9), format_number(None), format_number(7)
+    ('2190000000', '12.9', '', '7')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e17:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _tokens_cell(value) -> str:  # space-joined text, or a list
+    return value if isinstance(value, str) else " ".join(value or [])
+
+
+def _text_cell(value) -> str:
+    return excel_safe(value) if value else ""
+
+
+def _number_cell(value) -> str:
+    return "" if value is None else format_number(value)
+
+
+def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
+    """The CSV cells of one column of a batch."""
+    if kind == "str":
+        import pyarrow.compute as pc  # pyarrow (0.1 s) loads when a table is written, not on import
+
+        # Arrow finds the (rare) cells that need defusing; without any, the values are the cells
+        if not any(pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()):
+            return [v or "" for v in values]
+        return [_text_cell(v) for v in values]
+    return list(map(_tokens_cell if kind == "tokens" else _number_cell, values))
+
+
+def _sync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def clean_stale_temp(out_dir: Path) -> None:
+    """Remove temp files left by a run that was killed while writing."""
+    for p in out_dir.glob(".*.tmp-*"):
+        p.unlink(missing_ok=True)
+
+
+def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
+    """Write ``name``.csv and ``name``.parquet from streamed rows; returns the row count."""
+    import pyarrow.parquet as pq  # see _csv_column
+
+    columns = TABLES[name]
+    schema = arrow_schema(columns)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    csv_tmp = out_dir / f".{name}.csv.tmp-{os.getpid()}"
+    pq_tmp = out_dir / f".{name}.parquet.tmp-{os.getpid()}"
+    count = 0
+    try:
+        with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow([c for c, _ in columns])
+            for batch in _batches(rows, BATCH_ROWS):
+                if isinstance(batch[0], dict):
+                    values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
+                else:  # tuples in column order
+                    values = [list(col) for col in zip(*batch)]
+                table = _arrow_batch(values, columns, schema)
+                writer.writerows(zip(*[_csv_column(col, kind, arr) for col, (_, kind), arr
+                                       in zip(values, columns, table.columns)]))
+                pw.write_table(table)
+                count += len(batch)
+            if count == 0:
+                pw.write_table(schema.empty_table())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(csv_tmp, out_dir / f"{name}.csv")
+        os.replace(pq_tmp, out_dir / f"{name}.parquet")
+        _sync_dir(out_dir)
+    finally:
+        csv_tmp.unlink(missing_ok=True)
+        pq_tmp.unlink(missing_ok=True)
+    return count
+
+
+def arrow_table(rows: list[dict], columns, schema):
+    """An Arrow table of these rows (dicts) with the columns and schema of an output table."""
+    return _arrow_batch([[row.get(c) for row in rows] for c, _ in columns], columns, schema)
+
+
+def _arrow_batch(columns_values: list[list], columns, schema):
+    """One Parquet row group from the values column by column; token lists are split by Arrow."""
+    import pyarrow as pa  # see _csv_column
+    import pyarrow.compute as pc
+
+    arrays = []
+    for values, (name, kind), field in zip(columns_values, columns, schema):
+        if kind == "tokens":
+            joined = pa.array([v if isinstance(v, str) else " ".join(v or []) for v in values], pa.string())
+            arrays.append(pc.split_pattern(joined, " ").cast(field.type))
+        else:
+            arrays.append(pa.array(values, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def arrow_schema(columns: list[tuple[str, str]]):
+    """The Arrow schema of a table's columns (see ``pipeline.tables`` for the kinds)."""
+    import pyarrow as pa  # see _csv_column
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "tokens": pa.list_(pa.string())}
+    return pa.schema([(c, types[k]) for c, k in columns])
+
+
+def load_outputs(out_dir: str | os.PathLike, fmt: str = "parquet") -> dict:
+    """The output tables of a run as pandas DataFrames: ``{"articles": df, "facts": df, ...}``.
+
+    Parquet by default (real types, raw values); ``fmt="csv"`` reads the spreadsheet files
+    instead, with the ``'`` that defuses formulas removed again.
+    """
+    import pandas as pd  # 0.4 s to import: only readers of the tables need it
+
+    out_dir = Path(out_dir)
+    missing = [n for n in TABLES if not (out_dir / f"{n}.{fmt}").exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"{out_dir} has no {', '.join(n + '.' + fmt for n in missing)}: run `newsfacts run PATH --out {out_dir}` first"
+        )
+    frames = {}
+    for name, columns in TABLES.items():
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "parquet":
+            frames[name] = pd.read_parquet(path)
+        else:
+            text_cols = {c: "string" for c, k in columns if k in ("str", "tokens")}
+            df = pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values={
+                c: [""] for c, _ in columns})
+            for c in text_cols:
+                df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:2] in FORMULA_START else v)
+            frames[name] = df
+    return frames
+
+
+# --------------------------------------------------------------------------- from the state store
+
+
+def export_tables(store: Store, out_dir: Path, run_id: str | None = None, workers: int = 1) -> tuple[dict, Counter]:
+    """Write the four tables from the store: the full snapshot, or the rows of run ``run_id``.
+
+    Returns the row count of each table and the count of each fact type.  With ``workers`` > 1
+    the facts table (the largest) is written by a second process reading the same database
+    while this one writes the others: the export is the longest part of a run that no worker
+    shares.
+    """
+    counts = {}
+    fact_types: Counter = Counter()
+    facts_job = None
+    if workers > 1:
+        ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
+        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx)
+        facts_job = pool.submit(_export_facts, str(store.path), store.dedupe, str(out_dir), run_id)
+    try:
+        for name in TABLE_ORDER:
+            if name != "facts":
+                counts[name] = write_table(out_dir, name, getattr(store, f"iter_{name}")(run_id))
+            elif facts_job is None:
+                counts[name], types = _write_facts(store, out_dir, run_id)
+                fact_types.update(types)
+            else:
+                continue
+            log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
+        if facts_job is not None:
+            counts["facts"], types = facts_job.result()
+            fact_types.update(types)
+            log.info("wrote %s/facts.csv and .parquet (%d rows)", out_dir, counts["facts"])
+    finally:
+        if facts_job is not None:
+            pool.shutdown(cancel_futures=True)
+    return {name: counts[name] for name in TABLE_ORDER}, fact_types
+
+
+def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, Counter]:
+    """Write the facts table; returns its row count and the count of each fact type."""
+    type_at = [c for c, _ in FACTS].index("fact_type")
+    types: Counter = Counter()
+
+    def counted(rows):
+        for row in rows:  # tuples in table order
+            types[row[type_at]] += 1
+            yield row
+
+    return write_table(Path(out_dir), "facts", counted(store.iter_facts(run_id, as_tuples=True))), types
+
+
+def _export_facts(db_path: str, dedupe: DedupeSettings, out_dir: str, run_id: str | None) -> tuple[int, Counter]:
+    """``_write_facts`` in a process of its own, on its own connection (see export_tables)."""
+    with Store(db_path, dedupe) as store:
+        return _write_facts(store, Path(out_dir), run_id)

@@ -1,0 +1,71 @@
+"""A page's rows for the output tables, in one place for the state store and the Dask dataset.
+
+The ids, the article row before the duplicate decision, a fact's values in table order and
+the roll-up of a project (its largest investment, its first capacity) are defined here; the
+state store (SQLite) and the per-partition dataset of the Dask engine both use them.
+"""
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+
+from pipeline.records import PageResult, Project
+
+# The values of a Fact stored and exported, in the order of tables.FACTS (ids aside).
+FACT_COLUMNS = ("fact_type", "subject", "project", "metric", "value", "value_max", "unit", "per", "product",
+                "direction", "approx", "region", "period", "raw_text", "sentence", "char_start", "char_end")
+fact_values = operator.attrgetter(*FACT_COLUMNS)  # a Fact's column values as one tuple, in C
+
+
+def fact_id(article_id: str, ordinal: int) -> str:
+    """The id of an article's ``ordinal``-th fact (1-based).
+
+    >>> fact_id("def5c20bc698f4c5", 3)
+    'def5c20bc698f4c5-3'
+    """
+    return f"{article_id}-{ordinal}"
+
+
+def project_id(article_id: str, ordinal: int | None) -> str | None:
+    """The id of an article's ``ordinal``-th project; None for a fact of no project.
+
+    >>> project_id("def5c20bc698f4c5", 1), project_id("def5c20bc698f4c5", None)
+    ('def5c20bc698f4c5-p1', None)
+    """
+    return f"{article_id}-p{ordinal}" if ordinal else None
+
+
+def article_values(result: PageResult) -> dict:
+    """The columns of the articles table that a page has before duplicates are decided."""
+    a = result.article
+    return {
+        "article_id": a.article_id, "location": a.location, "url": a.url, "site": a.site, "title": a.title,
+        "original_title": a.original_title, "published_at": a.published_at, "source_name": a.source_name,
+        "authors": ";".join(a.authors), "editor": a.editor, "content": a.content, "tokens": " ".join(a.tokens),
+        "n_chars": a.n_chars, "content_sha1": result.sha1, "fetched_at": a.fetched_at,
+    }
+
+
+def project_values(article_id: str, project: Project, facts: Iterable[tuple[str, float, str, str | None]]) -> dict:
+    """A row of the projects table.  ``facts``: (fact_type, value, unit, product) of the project's
+    facts in article order.  The total investment is the largest investment (the first of equal
+    ones), the capacity the first capacity.
+
+    >>> row = project_values("a1", Project(1, "空调项目"), [("capacity", 7e6, "套", "空调"),
+    ...                      ("investment", 2.19e9, "CNY", None), ("investment", 1e9, "CNY", None)])
+    >>> row["total_investment"], row["currency"], row["capacity"], row["product"]
+    (2190000000.0, 'CNY', 7000000.0, '空调')
+    """
+    investment = capacity = None
+    for fact_type, value, unit, product in facts:
+        if fact_type == "investment" and (investment is None or value > investment[0]):
+            investment = (value, unit)
+        elif fact_type == "capacity" and capacity is None:
+            capacity = (value, unit, product)
+    return {
+        "project_id": project_id(article_id, project.ordinal), "article_id": article_id, "name": project.name,
+        "company": project.company, "region": project.region, "status": project.status,
+        "total_investment": investment[0] if investment else None, "currency": investment[1] if investment else None,
+        "capacity": capacity[0] if capacity else None, "capacity_unit": capacity[1] if capacity else None,
+        "product": capacity[2] if capacity else None,
+    }

@@ -1,0 +1,345 @@
+"""The state database (SQLite): every page ever processed into an output folder.
+
+It is the source of truth; the CSV/Parquet tables are a snapshot exported
+from it.  Pages are keyed by ``location``, so rerunning the same input
+replaces rows instead of adding them, and duplicates are found across runs.
+The original/duplicate decision is recomputed over all pages at the end of
+each run, in publication order, so it does not depend on the order in which
+pages arrived or on how many runs they came in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.config import DedupeSettings
+from pipeline.errors import StateError
+from pipeline.records import PageResult, Project, short_sha1
+from pipeline.store.minhash import band_keys, band_layout, from_blob, similarity
+from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
+from pipeline.tables import ARTICLES, FACTS
+from pipeline.urls import identity_url
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2  # 2: numpy MinHash signatures (pipeline/dedupe.py) in their own table; narrow dedupe table
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    location TEXT PRIMARY KEY, id_key TEXT NOT NULL, clean_url INTEGER NOT NULL,
+    url TEXT, site TEXT, title TEXT, original_title TEXT, published_at TEXT, source_name TEXT,
+    authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
+    content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT,
+    run_id TEXT, updated_at TEXT);
+CREATE TABLE IF NOT EXISTS facts (
+    location TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
+    metric TEXT, value REAL, value_max REAL, unit TEXT, per TEXT, product TEXT, direction TEXT,
+    approx TEXT, region TEXT, period TEXT, raw_text TEXT, sentence TEXT, char_start INTEGER,
+    char_end INTEGER, PRIMARY KEY (location, ordinal));
+CREATE TABLE IF NOT EXISTS projects (
+    location TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
+    PRIMARY KEY (location, ordinal));
+-- Signatures and the dedupe table are kept apart from the wide article rows: deciding duplicates
+-- looks up thousands of them, and an article row with its body spans several database pages.
+CREATE TABLE IF NOT EXISTS signatures (location TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsh (
+    band_key INTEGER NOT NULL, location TEXT NOT NULL, PRIMARY KEY (band_key, location)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lsh_location ON lsh(location);  -- covers band_key (a WITHOUT ROWID index does)
+CREATE TABLE IF NOT EXISTS dedupe (
+    location TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
+    duplicate_of TEXT, method TEXT, similarity REAL, id_key TEXT, content_sha1 TEXT, n_chars INTEGER);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, inputs TEXT, summary TEXT);
+"""
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """The id of a run in the ``runs`` table (and of a crawl's WARC and table folder): UTC time
+    of the start and a random suffix.
+
+    >>> new_run_id(dt.datetime(2017, 5, 15, 9, 30, tzinfo=dt.timezone.utc))[:17]
+    '20170515T093000Z-'
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+class Store:
+    """Open with :meth:`open` (or as a context manager), close with :meth:`close`."""
+
+    def __init__(self, path: str | Path, dedupe: DedupeSettings):
+        self.path = Path(path)
+        self.dedupe = dedupe
+        self.threshold = dedupe.threshold
+        self.num_perm = dedupe.num_perm
+        self.min_chars = dedupe.min_chars
+        self.bands, self.rows = band_layout(self.threshold, self.num_perm)
+        self.db: sqlite3.Connection | None = None
+        self._pending = 0
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def open(self) -> "Store":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.path.parent, 0o700)
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA busy_timeout=10000")
+            if exists:  # checked before anything is written to it
+                version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if version is None or int(version[0]) != SCHEMA_VERSION:
+                    db.close()
+                    found = version[0] if version else "none"
+                    raise StateError(
+                        f"{self.path} is a newsfacts state database of another version ({found}, this newsfacts "
+                        f"uses {SCHEMA_VERSION}); move it away and run again over the same inputs to rebuild it")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if not exists:
+                db.executescript(DDL)
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"state database {self.path} cannot be used ({exc}); it is not a newsfacts database or is "
+                "damaged: move it away (it is never silently replaced) and rerun to rebuild from the inputs"
+            ) from None
+        # the ids of the tables are defined once, in Python (pipeline.store.rows), and used by SQL here
+        db.create_function("fact_id", 2, fact_id, deterministic=True)
+        db.create_function("project_id", 2, project_id, deterministic=True)
+        self.db = db
+        self.db.execute("BEGIN")
+        return self
+
+    def close(self) -> None:
+        if self.db is not None:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> "Store":
+        return self.open()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add_tables(self, ddl: str) -> None:
+        """Create the tables of another stage (the crawler's) in this database."""
+        assert self.db is not None
+        self.db.execute("COMMIT")
+        self.db.executescript(ddl)  # executescript commits by itself
+        self.db.execute("BEGIN")
+
+    def commit(self) -> None:
+        assert self.db is not None
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+        self._pending = 0
+
+    # -- writing -------------------------------------------------------------------------------
+    def put(self, result: PageResult, run_id: str) -> None:
+        """Insert or replace one page with its facts, projects and LSH bands."""
+        db = self.db
+        assert db is not None
+        a = result.article
+        row = article_values(result)
+        loc = a.location
+        for table in ("facts", "projects", "lsh", "signatures"):
+            db.execute(f"DELETE FROM {table} WHERE location=?", (loc,))
+        db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), *(row[name] for name in (
+                    "url", "site", "title", "original_title", "published_at", "source_name", "authors", "editor",
+                    "content", "tokens", "n_chars", "content_sha1", "fetched_at")),
+                a.encoding, ";".join(a.flags), run_id, _now(),
+            ),
+        )
+        db.executemany(
+            f"INSERT INTO facts VALUES (?,?,{','.join('?' * len(FACT_COLUMNS))})",
+            [(loc, i, *fact_values(f)) for i, f in enumerate(result.facts, 1)],
+        )
+        db.executemany(
+            "INSERT INTO projects VALUES (?,?,?,?,?,?)",
+            [(loc, p.ordinal, p.name, p.company, p.region, p.status) for p in result.projects],
+        )
+        if result.signature is not None and a.n_chars >= self.min_chars:
+            db.execute("INSERT INTO signatures VALUES (?,?)", (loc, result.signature))
+            keys = band_keys(from_blob(result.signature), self.bands, self.rows)
+            db.executemany("INSERT OR IGNORE INTO lsh VALUES (?,?)", [(k, loc) for k in keys])
+        self._pending += 1
+        if self._pending >= 500:
+            self.commit()
+
+    def record_run(self, run_id: str, started_at: str, inputs: list[str], summary: dict) -> None:
+        assert self.db is not None
+        self.db.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?)",
+            (run_id, started_at, _now(), json.dumps(inputs, ensure_ascii=False),
+             json.dumps(summary, ensure_ascii=False, sort_keys=True)),
+        )
+        self.commit()
+
+    # -- duplicates ----------------------------------------------------------------------------
+    def assign_duplicates(self) -> dict[str, int]:
+        """Decide ids and originals over all stored pages; returns duplicate counts by method.
+
+        Order: earlier publication first (unknown times last), then the page found under a
+        clean URL, then location.  Walking that order, a page is a ``url`` duplicate of the first
+        page with its canonical URL, else an ``exact`` duplicate of the first page with its
+        normalized text, else a ``near`` duplicate of the earliest earlier page whose estimated
+        Jaccard similarity reaches the threshold.
+        """
+        db = self.db
+        assert db is not None
+        self.commit()
+        # Rebuilt each time with its indexes (bulk insert first, indexes after: faster).
+        db.execute("DROP INDEX IF EXISTS dedupe_id_key")
+        db.execute("DROP INDEX IF EXISTS dedupe_sha1")
+        db.execute("DROP INDEX IF EXISTS dedupe_rank")
+        db.execute("DELETE FROM dedupe")
+        db.execute(
+            """INSERT INTO dedupe (location, article_id, rank, id_key, content_sha1, n_chars)
+               SELECT location, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
+                                                      clean_url DESC, location), id_key, content_sha1, n_chars
+               FROM articles"""
+        )
+        db.execute("CREATE INDEX dedupe_rank ON dedupe(rank)")
+        db.execute("CREATE INDEX dedupe_id_key ON dedupe(id_key, rank)")
+        db.execute("CREATE INDEX dedupe_sha1 ON dedupe(content_sha1, rank)")
+        counts = {"url": 0, "exact": 0, "near": 0}
+        cur = db.execute("SELECT location, rank, id_key, content_sha1, n_chars FROM dedupe ORDER BY rank")
+        for location, rank, id_key, sha1, n_chars in _iter(cur):
+            original, method, sim = self._find_original(location, rank, id_key, sha1, n_chars)
+            # A URL duplicate cannot share the id of its original: its id comes from its location.
+            own_id = short_sha1(location) if method == "url" else _id_from_key(id_key)
+            # Written at once: later pages look up the roots decided here.
+            db.execute(
+                "UPDATE dedupe SET article_id=?, duplicate_of=?, method=?, similarity=? WHERE location=?",
+                (own_id, original, method, sim, location),
+            )
+            if method:
+                counts[method] += 1
+        self.commit()
+        return counts
+
+    def _find_original(self, location, rank, id_key, sha1, n_chars):
+        db = self.db
+        row = db.execute(
+            "SELECT location FROM dedupe WHERE id_key=? AND rank<? ORDER BY rank LIMIT 1", (id_key, rank)).fetchone()
+        if row:
+            return row[0], "url", 1.0
+        row = db.execute(
+            "SELECT location FROM dedupe WHERE content_sha1=? AND rank<? ORDER BY rank LIMIT 1", (sha1, rank)).fetchone()
+        if row:
+            return self._root(row[0]), "exact", 1.0
+        if n_chars < self.min_chars:
+            return None, None, None
+        row = db.execute("SELECT signature FROM signatures WHERE location=?", (location,)).fetchone()
+        if row is None:
+            return None, None, None
+        sig = from_blob(row[0])
+        # Earlier pages sharing a band, in rank order; signatures are read only until one matches.
+        candidates = db.execute(
+            "SELECT DISTINCT d.rank, d.location FROM lsh l JOIN dedupe d USING (location) "
+            "WHERE l.band_key IN (SELECT band_key FROM lsh WHERE location=?) AND d.rank<? "
+            "ORDER BY d.rank", (location, rank)).fetchall()
+        for _, cand_loc in candidates:
+            cand_sig = db.execute("SELECT signature FROM signatures WHERE location=?", (cand_loc,)).fetchone()[0]
+            sim = similarity(sig, from_blob(cand_sig))
+            if sim >= self.threshold:
+                return self._root(cand_loc), "near", round(sim, 4)
+        return None, None, None
+
+    def _root(self, location: str) -> str:
+        """Follow duplicate_of to the original of a cluster (already decided: lower rank)."""
+        row = self.db.execute("SELECT duplicate_of FROM dedupe WHERE location=?", (location,)).fetchone()
+        return row[0] if row and row[0] else location
+
+    # -- reading for export ------------------------------------------------------------------
+    def iter_articles(self, run_id: str | None = None) -> Iterator[dict]:
+        """All articles, or only those written by run ``run_id``."""
+        cur = self.db.execute(
+            """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
+                      a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
+                      o.article_id, d.similarity, a.fetched_at
+               FROM articles a JOIN dedupe d USING (location)
+               LEFT JOIN dedupe o ON o.location = d.duplicate_of
+               WHERE ?1 IS NULL OR a.run_id = ?1
+               ORDER BY d.article_id, a.location""", (run_id,))
+        names = [c for c, _ in ARTICLES]
+        for row in _iter(cur):
+            rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
+            if rec["duplicate_of"] is None:
+                rec["dup_similarity"] = None
+            yield rec
+
+    def iter_facts(self, run_id: str | None = None, as_tuples: bool = False) -> Iterator:
+        """Facts of original articles as dicts, or (``as_tuples``) as tuples in the order of tables.FACTS."""
+        values = ", ".join("f." + c for c in FACT_COLUMNS if c not in ("fact_type", "subject", "project"))
+        cur = self.db.execute(
+            f"""SELECT fact_id(d.article_id, f.ordinal), d.article_id, f.fact_type, f.subject,
+                       project_id(d.article_id, f.project), {values}
+                FROM facts f JOIN dedupe d USING (location) JOIN articles a USING (location)
+                WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
+                ORDER BY d.article_id, f.ordinal""", (run_id,))
+        if as_tuples:
+            yield from _iter(cur)
+            return
+        names = [c for c, _ in FACTS]
+        for row in _iter(cur):
+            yield dict(zip(names, row))
+
+    def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
+        cur = self.db.execute(
+            """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status
+               FROM projects p JOIN dedupe d USING (location) JOIN articles a USING (location)
+               WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
+               ORDER BY d.article_id, p.ordinal""", (run_id,))
+        for article_id, location, ordinal, name, company, region, status in _iter(cur):
+            facts = self.db.execute(
+                "SELECT fact_type, value, unit, product FROM facts WHERE location=? AND project=? "
+                "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (location, ordinal))
+            yield project_values(article_id, Project(ordinal, name, company, region, status), facts)
+
+    def iter_duplicates(self, run_id: str | None = None) -> Iterator[dict]:
+        cur = self.db.execute(
+            """SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
+               JOIN dedupe o ON o.location = d.duplicate_of JOIN articles a ON a.location = d.location
+               WHERE ?1 IS NULL OR a.run_id = ?1 ORDER BY d.article_id""", (run_id,))
+        for article_id, original, method, sim in _iter(cur):
+            yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
+
+    def content_sha1_of(self, location: str) -> str | None:
+        row = self.db.execute("SELECT content_sha1 FROM articles WHERE location=?", (location,)).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        db = self.db
+        return {
+            "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "duplicates": db.execute("SELECT COUNT(*) FROM dedupe WHERE duplicate_of IS NOT NULL").fetchone()[0],
+        }
+
+
+def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
+    """Rows of a cursor in batches, so a large table never sits in memory at once."""
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
+
+
+def _id_from_key(id_key: str) -> str:
+    return short_sha1(id_key[4:] if id_key.startswith("loc:") else id_key)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
