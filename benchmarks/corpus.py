@@ -92,15 +92,16 @@ def load_sources(samples: Path = SAMPLES) -> Sources:
     """Read the bundled pages once: templates with their body slot, and the bodies' paragraphs."""
     from collections import Counter
 
+    from pipeline.config import default_settings
+    from pipeline.errors import Skip
     from pipeline.extract.article import extract_article
     from pipeline.extract.decode import decode_html
-    from pipeline.store.minhash import shingles
-    from pipeline.errors import Skip
     from pipeline.read.files import iter_raw_pages
+    from pipeline.store.minhash import shingles
 
     templates, bodies, dropped = [], [], []
     seen_shingles: list[set] = []
-    for raw in iter_raw_pages([str(samples)]):
+    for raw in iter_raw_pages([str(samples)], default_settings().input.max_page_bytes):
         if isinstance(raw, Skip) or not hasattr(raw, "body"):
             continue
         try:
@@ -110,7 +111,7 @@ def load_sources(samples: Path = SAMPLES) -> Sources:
             continue
         paragraphs = [p for p in art.content.split("\n") if p.strip()]
         # bodies: one per distinct story (the corpus has syndicated near-copies; keep one of each)
-        sh = shingles(art.content)
+        sh = shingles(art.content, default_settings().dedupe.shingle_size)
         if all(len(sh & other) / max(1, len(sh | other)) < 0.3 for other in seen_shingles):
             seen_shingles.append(sh)
             bodies.append(Source(raw.location, art.title or "", paragraphs))
@@ -292,9 +293,9 @@ def page_url(t: Template, i: int) -> str | None:
 
 def validate_templates(sources: Sources, seed: int = 0) -> list[tuple[Template, float]]:
     """Keep the templates in which the project's extractor finds the inserted body (char F1 >= 0.9)."""
-    from pipeline.extract.article import extract_article
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
+    from pipeline.extract.article import extract_article
 
     rng = random.Random(seed)
     kept = []

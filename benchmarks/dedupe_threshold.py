@@ -13,9 +13,13 @@ import json
 import sys
 from pathlib import Path
 
+from pipeline.config import default_settings
 from pipeline.extract.article import extract_article
-from pipeline.store.minhash import shingles, signature, similarity
 from pipeline.read.files import iter_raw_pages
+from pipeline.store.minhash import shingles, signature, similarity
+
+SETTINGS = default_settings()
+K = SETTINGS.dedupe.shingle_size
 
 
 def main(root: str = "corpora/samples", gold_path: str = "corpora/gold/samples.jsonl") -> None:
@@ -27,14 +31,14 @@ def main(root: str = "corpora/samples", gold_path: str = "corpora/gold/samples.j
         if originals[a] == originals[b]:
             dup_pairs.add(frozenset((a, b)))
     bodies = {}
-    for raw in iter_raw_pages([root]):
+    for raw in iter_raw_pages([root], SETTINGS.input.max_page_bytes):
         if hasattr(raw, "body") and not raw.location.endswith(("warc.gz", "warc")) and "#" not in raw.location:
             bodies[raw.location] = extract_article(raw.body, raw.url, location=raw.location).content
     rows = []
     for (la, ta), (lb, tb) in itertools.combinations(sorted(bodies.items()), 2):
-        sa, sb = shingles(ta), shingles(tb)
+        sa, sb = shingles(ta, K), shingles(tb, K)
         exact = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
-        est = similarity(signature(ta), signature(tb))
+        est = similarity(signature(ta, SETTINGS.dedupe.num_perm, K), signature(tb, SETTINGS.dedupe.num_perm, K))
         rows.append((exact, est, frozenset((la, lb)) in dup_pairs, la, lb))
     rows.sort(reverse=True)
     print("jaccard  minhash  gold-dup  pair")

@@ -34,10 +34,10 @@ def html_stage(pages: list[tuple[bytes, str | None, str]]) -> dict:
     """``pages``: (raw bytes, url, intended body).  pipeline.extract_article vs trafilatura.extract."""
     import trafilatura
 
-    from pipeline.extract.article import extract_article
-    from pipeline.extract.decode import decode_html
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.decode import decode_html
 
     nbytes = sum(len(b) for b, _, _ in pages)
 
@@ -67,10 +67,10 @@ def gold_f1() -> dict:
     """Mean body character F1 of both extractors on the hand-annotated bundled pages."""
     import trafilatura
 
-    from pipeline.extract.article import extract_article
-    from pipeline.extract.decode import decode_html
     from pipeline.errors import Skip
     from pipeline.evaluate import char_f1
+    from pipeline.extract.article import extract_article
+    from pipeline.extract.decode import decode_html
 
     ours, theirs, n = 0.0, 0.0, 0
     for line in GOLD.read_text(encoding="utf-8").splitlines():
@@ -101,7 +101,7 @@ def segmentation_stage(bodies: list[str], corpus_bodies: list[str] | None = None
     """
     import jieba
 
-    from pipeline.config import load_config, resolve_path
+    from pipeline.config import default_settings
     from pipeline.nlp.language import get_nlp
     from pipeline.nlp.segmenter import FastJieba
 
@@ -125,8 +125,7 @@ def segmentation_stage(bodies: list[str], corpus_bodies: list[str] | None = None
         out["rjieba"] = None
         return out
     words = 0
-    for path in load_config()["segment"]["user_dicts"]:
-        p = resolve_path(path)
+    for p in default_settings().segment.dictionary_paths():
         if p.exists():
             for line in p.read_text(encoding="utf-8").splitlines():
                 parts = line.split()
@@ -171,7 +170,18 @@ def minhash_stage(bodies: list[str]) -> dict:
     import numpy as np
     from datasketch import MinHash
 
-    from pipeline.store.minhash import shingles, signature, similarity
+    from pipeline.config import default_settings
+    from pipeline.store.minhash import shingles as shingles_k
+    from pipeline.store.minhash import signature as signature_nk
+    from pipeline.store.minhash import similarity
+
+    dedupe = default_settings().dedupe
+
+    def shingles(text):
+        return shingles_k(text, dedupe.shingle_size)
+
+    def signature(text):
+        return signature_nk(text, dedupe.num_perm, dedupe.shingle_size)
 
     nbytes = sum(len(b.encode("utf-8")) for b in bodies)
 

@@ -9,8 +9,8 @@ import json
 import os
 import time
 
-from pipeline import store
 from pipeline.cli import main
+from pipeline.store import state as store
 
 _original = store.Store.assign_duplicates
 

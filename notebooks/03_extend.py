@@ -51,11 +51,11 @@ import pandas as pd
 
 import nbsupport
 import pipeline
-import pipeline.nlp.language
-from pipeline.config import load_config
-from pipeline.store.minhash import shingles
+from pipeline.config import default_settings
+from pipeline.nlp.language import segment
+from pipeline.nlp.segmenter import load_user_dicts
 from pipeline.records import RawPage
-from pipeline.page import process_page
+from pipeline.store.minhash import shingles
 
 pd.set_option("display.max_colwidth", 120)
 out_dir = nbsupport.outputs_dir(OUTPUTS)
@@ -78,19 +78,19 @@ print(f"tables {out_dir}\npage {location} ({len(raw):,} bytes), url {url}\nscrat
 #
 # Company short names and place names that jieba does not know are cut into pieces
 # (大江东 → 大 / 江东), and a fact's subject or a search over `tokens` then misses them. A user
-# dictionary fixes that. `pipeline.nlp.language.load_user_dicts` adds dictionaries to jieba in this
+# dictionary fixes that. `pipeline.nlp.segmenter.load_user_dicts` adds dictionaries to jieba in this
 # process; in a run they come from `[segment] user_dicts` in the config.
 
 # %%
 sentences = [p for p in row["content"].split("\n") if any(w.split()[0] in p for w in NEW_WORDS)][:3]
 assert sentences, "none of NEW_WORDS occurs in the page: choose words of this page"
-seg_before = [pipeline.nlp.language.segment(s) for s in sentences]
+seg_before = [segment(s) for s in sentences]
 
 user_dict = work / "my-terms.txt"
 user_dict.write_text("\n".join(NEW_WORDS) + "\n", encoding="utf-8")
-loaded = pipeline.nlp.language.load_user_dicts([user_dict])
+loaded = load_user_dicts([user_dict])
 assert loaded == [user_dict]
-seg_after = [pipeline.nlp.language.segment(s) for s in sentences]
+seg_after = [segment(s) for s in sentences]
 
 segmentation = pd.DataFrame({"before": [" / ".join(t) for t in seg_before], "after": [" / ".join(t) for t in seg_after]})
 assert (segmentation["before"] != segmentation["after"]).any(), "the dictionary changed nothing"
@@ -122,12 +122,12 @@ config_path.write_text(
     encoding="utf-8",
 )
 print(config_path.read_text(encoding="utf-8"))
-config = load_config(config_path)
-assert SITE_HOST in config["sites"] and config["sites"][SITE_HOST]["body"]
+settings = pipeline.load_settings(config_path)
+assert settings.site_rules(SITE_HOST).body
 
 # %%
-default_article = pipeline.extract_article(raw, url, location=location, config=load_config())
-site_article = pipeline.extract_article(raw, url, location=location, config=config)
+default_article = pipeline.extract_article(raw, url, location=location, settings=default_settings())
+site_article = pipeline.extract_article(raw, url, location=location, settings=settings)
 fields = ["title", "original_title", "published_at", "source_name", "authors", "editor", "n_chars"]
 comparison = pd.DataFrame({
     "default": [getattr(default_article, f) for f in fields] + [default_article.content.split("\n")[0]],
@@ -146,8 +146,8 @@ pd.DataFrame({"paragraph": removed + added, "": ["removed"] * len(removed) + ["a
 # %% [markdown]
 # ## 3 · The page run again
 #
-# `pipeline.page.process_page` is the whole per-page pipeline of a run (decode, extract,
-# segment, facts, near-duplicate signature). Run with the new config, it gives what
+# `pipeline.process_page` is the whole per-page pipeline of a run (decode, extract,
+# segment, facts, near-duplicate signature). Run with the new settings, it gives what
 # `newsfacts run --config my-config.toml` would now store for this page; run with the shipped
 # defaults, what the run stored. (The facts table keeps the facts of an original article only,
 # so for a duplicate page like this one the defaults run stands in for the table.) The page's
@@ -156,8 +156,8 @@ pd.DataFrame({"paragraph": removed + added, "": ["removed"] * len(removed) + ["a
 
 # %%
 raw_page = RawPage(location=location, body=raw, url=url)
-before = process_page(raw_page, load_config())
-after = process_page(raw_page, config)
+before = pipeline.process_page(raw_page, default_settings())
+after = pipeline.process_page(raw_page, settings)
 assert before.article.article_id == after.article.article_id == row["article_id"], "the page changed its id"
 assert before.article.content == row["content"], "the defaults no longer give the body of the run"
 assert len(after.facts) > 0, "the rerun found no facts"
@@ -170,7 +170,8 @@ def jaccard_to_original(text: str) -> float | None:
     """Jaccard of character 5-gram shingles with the original, when the page is a duplicate."""
     if not isinstance(row["duplicate_of"], str):
         return None
-    a, b = shingles(text), shingles(articles.set_index("article_id").at[row["duplicate_of"], "content"])
+    k = default_settings().dedupe.shingle_size
+    a, b = shingles(text, k), shingles(articles.set_index("article_id").at[row["duplicate_of"], "content"], k)
     return round(len(a & b) / len(a | b), 3)
 
 

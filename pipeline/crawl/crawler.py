@@ -30,7 +30,7 @@ from pipeline.page import process_pages
 from pipeline.read.warc_writer import RunWarc, finish_stale
 from pipeline.records import RawPage
 from pipeline.store.export import export_tables
-from pipeline.store.state import Store, new_run_id
+from pipeline.store.state import RunSummary, Store, new_run_id
 from pipeline.urls import canonical_url, host_port
 
 log = logging.getLogger(__name__)
@@ -46,18 +46,15 @@ MAX_TRIES = 3
 
 
 @dataclass
-class CrawlSummary:
-    run_id: str
+class CrawlSummary(RunSummary):
+    """What a crawl did: fetches by outcome and fetch errors by reason, with what every run counts."""
+
     fetched: int = 0
     new_or_changed: int = 0
     unchanged: int = 0
     failed: int = 0
     deferred: int = 0
-    skipped: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
-    facts: Counter = field(default_factory=Counter)
-    tables: dict = field(default_factory=dict)
-    duplicates: dict = field(default_factory=dict)
 
     @property
     def failure_share(self) -> float:

@@ -291,11 +291,8 @@ class Fetcher:
         except requests.exceptions.ConnectTimeout as exc:
             raise FetchError("connect_error", url, f"connect to {current} timed out: {_innermost(exc)}") from None
         except requests.exceptions.ReadTimeout:
-            if self._clock() >= deadline_at:
-                raise FetchError("deadline", url, f"whole-fetch deadline of {self.policy.limits.deadline_s:g}s passed "
-                                 f"waiting for the response headers of {current}") from None
-            raise FetchError("read_timeout", url, f"no response headers from {current} within "
-                             f"{timeout[1]:g}s") from None
+            raise self._timed_out(url, deadline_at, f"waiting for the response headers of {current}",
+                                  f"no response headers from {current} within {timeout[1]:g}s") from None
         except (requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL,
                 requests.exceptions.MissingSchema) as exc:
             raise FetchError("bad_url", url, f"requests refused {current}: {exc}") from None
@@ -375,11 +372,9 @@ class Fetcher:
             try:
                 data = raw.read1(SNIFF_BYTES if not sniffed else CHUNK, decode_content=False)
             except urllib3.exceptions.ReadTimeoutError:
-                if self._clock() >= deadline_at:
-                    raise FetchError("deadline", url, f"whole-fetch deadline of {policy.limits.deadline_s:g}s passed "
-                                     f"while reading the body of {current} ({wire} bytes so far)") from None
-                raise FetchError("read_timeout", url, f"body of {current} stalled for {policy.limits.read_timeout_s:g}s "
-                                 f"after {wire} bytes") from None
+                raise self._timed_out(url, deadline_at, f"while reading the body of {current} ({wire} bytes so far)",
+                                      f"body of {current} stalled for {policy.limits.read_timeout_s:g}s "
+                                      f"after {wire} bytes") from None
             except urllib3.exceptions.ProtocolError as exc:
                 if any(isinstance(e, urllib3.exceptions.InvalidChunkLength) for e in _chain(exc)):
                     raise FetchError("bad_http", url, f"broken chunked encoding from {current}: "
@@ -415,6 +410,14 @@ class Fetcher:
         if not sniffed:
             self._sniff(url, current, body, mime)
         return bytes(body), wire
+
+    def _timed_out(self, url: str, deadline_at: float, waiting: str, stalled: str) -> FetchError:
+        """A read that timed out: the whole-fetch deadline passed ``waiting`` for something, or one
+        recv ``stalled`` for the read timeout."""
+        if self._clock() >= deadline_at:
+            return FetchError("deadline", url, f"whole-fetch deadline of {self.policy.limits.deadline_s:g}s passed "
+                                               f"{waiting}")
+        return FetchError("read_timeout", url, stalled)
 
     @staticmethod
     def _sniff(url: str, current: str, body: bytearray, mime: str) -> None:

@@ -21,6 +21,7 @@ partition's first input unit), for runs too large to be read back as one table.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -36,7 +37,7 @@ from pipeline.nlp.language import get_nlp
 from pipeline.page import safe_process
 from pipeline.read.files import input_files, read_file
 from pipeline.records import PageResult
-from pipeline.store.export import arrow_schema, arrow_table
+from pipeline.store.export import arrow_schema, arrow_table, batches
 from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
 from pipeline.tables import ARTICLES, FACTS, PROJECTS
 
@@ -94,21 +95,12 @@ def plan(items: Iterable[Unit | Skip], partition_size: int,
     >>> [b if isinstance(b, Skip) else [u.index for u in b] for b in plan([*us[:3], Skip("x"), *us[3:], w], 2, 1)]
     [[0, 1], [2], Skip(reason='x', location='', detail=''), [3, 4], [5]]
     """
-    block: list[Unit] = []
     limit = max(1, partition_size * block_partitions)
-    for item in items:
-        if isinstance(item, Skip) or item.kind == "archive":
-            if block:
-                yield block
-                block = []
-            yield item if isinstance(item, Skip) else [item]
-            continue
-        block.append(item)
-        if len(block) >= limit:
-            yield block
-            block = []
-    if block:
-        yield block
+    for alone, group in itertools.groupby(items, key=lambda item: isinstance(item, Skip) or item.kind == "archive"):
+        if alone:
+            yield from (item if isinstance(item, Skip) else [item] for item in group)
+        else:
+            yield from batches(group, limit)
 
 
 def _chunks(seq: list, size: int) -> list[list]:

@@ -11,8 +11,7 @@ import datetime as dt
 import logging
 import os
 import sys
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -23,7 +22,7 @@ from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.files import iter_raw_pages
 from pipeline.store.export import clean_stale_temp, export_tables
-from pipeline.store.state import Store, new_run_id
+from pipeline.store.state import RunSummary, Store, new_run_id
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +30,11 @@ ENGINES = ("local", "dask")
 
 
 @dataclass
-class Summary:
-    """What a run did, for the operator and for the runs table."""
+class Summary(RunSummary):
+    """What a batch run did: pages read and articles stored, with what every run counts."""
 
-    run_id: str
     pages_read: int = 0
     articles: int = 0
-    skipped: Counter = field(default_factory=Counter)
-    duplicates: dict = field(default_factory=dict)
-    facts: Counter = field(default_factory=Counter)
-    tables: dict = field(default_factory=dict)
 
     def count_page(self) -> None:
         self.pages_read += 1

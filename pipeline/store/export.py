@@ -111,7 +111,7 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
         with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c for c, _ in columns])
-            for batch in _batches(rows, BATCH_ROWS):
+            for batch in batches(rows, BATCH_ROWS):
                 if isinstance(batch[0], dict):
                     values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
                 else:  # tuples in column order
@@ -154,8 +154,13 @@ def _arrow_batch(columns_values: list[list], columns, schema):
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    batch: list[dict] = []
+def batches(rows: Iterable, size: int) -> Iterator[list]:
+    """The items in lists of ``size`` (the last one shorter), holding one list at a time.
+
+    >>> list(batches(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    batch: list = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:

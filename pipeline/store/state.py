@@ -15,6 +15,8 @@ import logging
 import os
 import sqlite3
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -57,6 +59,19 @@ CREATE TABLE IF NOT EXISTS dedupe (
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, inputs TEXT, summary TEXT);
 """
+
+
+@dataclass
+class RunSummary:
+    """What every kind of run did, for the operator and for the ``runs`` table; a batch run
+    (``pipeline.engines.run.Summary``) and a crawl (``pipeline.crawl.crawler.CrawlSummary``) add
+    their own counts."""
+
+    run_id: str
+    skipped: Counter = field(default_factory=Counter)  # reason -> pages
+    duplicates: dict = field(default_factory=dict)  # method -> duplicates decided this run
+    facts: Counter = field(default_factory=Counter)  # fact type -> rows exported
+    tables: dict = field(default_factory=dict)  # table -> rows exported
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -87,6 +89,18 @@ def test_crawl_gives_the_tables_of_a_batch_run_over_the_same_pages(site, tmp_pat
     fkey = ["fact_type", "subject", "value", "unit", "raw_text"]
     assert sorted(map(tuple, crawled["facts"][fkey].fillna("").values.tolist())) == \
         sorted(map(tuple, batch["facts"][fkey].fillna("").values.tolist()))
+
+
+def test_crawl_and_batch_runs_are_recorded_alike(site, tmp_path):
+    """One run-id format in the runs table, whoever wrote the run."""
+    summary = crawl(site, tmp_path)
+    page = SAMPLES / next(iter(ARTICLES))
+    done = run_cli("run", str(page), "--out", str(tmp_path / "batch"), "--state", str(tmp_path / "state"), "-q")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "state" / "newsfacts.sqlite") as db:
+        run_ids = [row[0] for row in db.execute("SELECT run_id FROM runs ORDER BY started_at")]
+    assert len(run_ids) == 2 and run_ids[0] == summary.run_id
+    assert all(re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", run_id) for run_id in run_ids), run_ids
 
 
 def test_second_night_unchanged_costs_304s_and_changes_nothing(site, tmp_path):

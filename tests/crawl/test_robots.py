@@ -91,13 +91,13 @@ def test_crawl_delay_3_and_60_with_max_30():
     policy = PolitenessPolicy(min_delay_s=1.0, max_crawl_delay_s=30.0)
     assert policy.delay_for(rules(ua="otherbot")) == 3.0       # Crawl-delay: 3
     assert policy.delay_for(rules()) is None                   # Crawl-delay: 60 -> skip the host this run
-    assert PolitenessPolicy(5.0).delay_for(rules(ua="otherbot")) == 5.0  # our minimum wins
+    assert PolitenessPolicy(5.0, 30.0).delay_for(rules(ua="otherbot")) == 5.0  # our minimum wins
     assert policy.delay_for(rules(b"User-agent: *\nCrawl-delay: 30\n")) == 30.0  # at the limit is fine
     assert policy.delay_for(rules(b"User-agent: *\nCrawl-delay: abc\n")) == 1.0  # malformed is ignored
     assert policy.delay_for(None) == 1.0
     assert policy.delay_for(rules(status=404)) == 1.0
     with pytest.raises(ValueError):
-        PolitenessPolicy(-1)
+        PolitenessPolicy(-1, 30.0)
 
 
 def test_only_the_first_500_kib_is_parsed():

@@ -12,35 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import default_settings
-from pipeline.errors import Skip
 from pipeline.read.files import iter_raw_pages
-from pipeline.records import RawPage
-
-MAX = default_settings().input.max_page_bytes
-
-REPO = Path(__file__).resolve().parents[2]
-
-NEWS = "宁波市鄞州区举行重大项目集中开工仪式，共有32个项目开工，总投资达186.5亿元。"
-
-
-def html(title: str, codec: str = "utf-8", repeat: int = 20) -> bytes:
-    label = "gb2312" if codec != "utf-8" else "utf-8"
-    text = (f'<!DOCTYPE html><html><head><meta charset="{label}"><title>{title}</title></head>'
-            f"<body><p>{NEWS * repeat}</p></body></html>")
-    return text.encode(codec)
-
-
-def collect(items):
-    pages, skips = [], []
-    for item in items:
-        (pages if isinstance(item, RawPage) else skips).append(item)
-        assert isinstance(item, (RawPage, Skip))
-    return pages, skips
-
-
-def reasons(skips):
-    return [(s.reason, s.location) for s in skips]
+from tests.read.conftest import MAX, collect, html, reasons
 
 
 # ====================================================================== folders
