@@ -6,7 +6,7 @@ The archive holds a warcinfo record, a GET request record for the first page,
 one HTTP 200 response per row of TABLE (with the Content-Type header the site
 would send, which for the wrong-charset pages disagrees with the body, as it
 did on the live sites), and one 404 response.  The output is deterministic:
-rerunning it gives identical bytes (see pipeline/warcs.py).
+rerunning it gives identical bytes (see pipeline/read/warc_writer.py).
 """
 from __future__ import annotations
 

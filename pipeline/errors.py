@@ -1,7 +1,7 @@
 """Typed errors and the Skip record.
 
-A stage that cannot use an input does not raise past the runner: it yields or
-raises :class:`Skip`, which the runner logs and counts by ``reason`` in the
+A stage that cannot use an input does not raise past the engine: it yields or
+raises :class:`Skip`, which the run logs and counts by ``reason`` in the
 run summary.  Errors that should stop the whole run (bad command line, a
 state database that is not ours) are :class:`PipelineError` subclasses.
 """

@@ -61,12 +61,9 @@ RETRYABLE_STATUS = frozenset({408, 425, 429})
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """Limits and permissions for a Fetcher.
-
-    ``limits`` are the ``[crawl]`` settings: ``connect_timeout_s``, ``read_timeout_s`` (one recv
-    never blocks longer), ``deadline_s`` (the whole fetch, redirects included) and ``max_bytes``
-    (the cap on wire bytes AND on decoded bytes).
-    """
+    """Limits and permissions for a Fetcher.  ``limits`` are the ``[crawl]`` settings: connect and
+    read timeouts (one recv never blocks longer), ``deadline_s`` (the whole fetch, redirects
+    included) and ``max_bytes`` (the cap on wire bytes AND on decoded bytes)."""
 
     limits: CrawlSettings
     user_agent: str = "newsfacts/0.1 (+mailto:ops@example.org)"
@@ -280,7 +277,8 @@ class Fetcher:
     def _send(self, url: str, current: str, headers: dict[str, str], deadline_at: float) -> requests.Response:
         left = deadline_at - self._clock()
         if left <= 0:
-            raise FetchError("deadline", url, f"whole-fetch deadline of {self.policy.limits.deadline_s:g}s passed before {current}")
+            raise FetchError("deadline", url,
+                             f"whole-fetch deadline of {self.policy.limits.deadline_s:g}s passed before {current}")
         timeout = (min(self.policy.limits.connect_timeout_s, left), min(self.policy.limits.read_timeout_s, left))
         try:
             return self._session.request("GET", current, headers=headers, stream=True,
@@ -333,7 +331,8 @@ class Fetcher:
                 raise FetchError("non_html", url, f"non_html({mime}): {current} is not an HTML page",
                                  retryable=False, status=status)
             if length is not None and length > policy.limits.max_bytes:
-                raise FetchError("too_large", url, f"Content-Length {length} exceeds the {policy.limits.max_bytes}-byte cap",
+                raise FetchError("too_large", url,
+                                 f"Content-Length {length} exceeds the {policy.limits.max_bytes}-byte cap",
                                  retryable=False, status=status)
             body, wire = self._read_body(url, current, resp, length, html_only, mime, deadline_at)
         else:

@@ -1,4 +1,4 @@
-"""The word lists and small readers that ``facts.py`` applies to a clause.
+"""The word lists and small readers that the fact reader (``reader.py``) applies to a clause.
 
 Each function looks at a short piece of text (the clause before a figure,
 the words after it) and answers one question: what type of figure is this,

@@ -30,7 +30,7 @@ from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: numpy MinHash signatures (pipeline/dedupe.py) in their own table; narrow dedupe table
+SCHEMA_VERSION = 2  # 2: numpy MinHash signatures (pipeline/store/minhash.py) in their own table; narrow dedupe table
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
