@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
         log("MinHash signatures")
         mh = stages.minhash_stage(bodies)
-        rep.row("MinHash signatures/s (dedupe.signature)", f"{mh['ours']['per_s']:.1f}",
+        rep.row("MinHash signatures/s (store.minhash.signature)", f"{mh['ours']['per_s']:.1f}",
                 f"datasketch update {mh['datasketch']['per_s']:.1f}", mh["ours"]["per_s"] / mh["datasketch"]["per_s"])
         rep.row("MinHash MB/s", f"{mh['ours']['mb_per_s']:.2f}", f"datasketch {mh['datasketch']['mb_per_s']:.2f}",
                 mh["ours"]["mb_per_s"] / mh["datasketch"]["mb_per_s"])
