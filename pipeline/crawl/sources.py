@@ -101,15 +101,21 @@ def load_sources(path: str | Path) -> SourcesFile:
         try:
             sources.append(Source(
                 name=str(item["name"]), allowed_hosts=frozenset(h.lower() for h in hosts), article_url_pattern=compiled,
-                max_depth=int(item.get("max_depth", 2)), min_delay_s=float(item.get("min_delay_s", 1.0)),
-                allow_private_addresses=bool(item.get("allow_private_addresses", False)),
-                max_pages=int(item.get("max_pages", 5000)),
                 headers=tuple((str(k), str(v)) for k, v in (item.get("headers") or {}).items()), **urls,
+                **_given(item, _SOURCE_NUMBERS),  # the keys not given keep the defaults of Source
             ))
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{where}: a value has the wrong type ({exc})") from None
-    return SourcesFile(
-        user_agent=ua.strip(), sources=tuple(sources),
-        max_retry_after_s=float(data.get("max_retry_after_s", 120.0)),
-        failure_threshold=float(data.get("failure_threshold", 0.5)),
-    )
+    try:
+        return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **_given(data, _FILE_NUMBERS))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{path}: a value has the wrong type ({exc})") from None
+
+
+# Settings read as given (their defaults are those of the dataclasses above), and their types.
+_SOURCE_NUMBERS = {"max_depth": int, "min_delay_s": float, "allow_private_addresses": bool, "max_pages": int}
+_FILE_NUMBERS = {"max_retry_after_s": float, "failure_threshold": float}
+
+
+def _given(table: dict, kinds: dict) -> dict:
+    return {key: kind(table[key]) for key, kind in kinds.items() if key in table}
