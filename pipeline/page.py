@@ -4,8 +4,9 @@
 
 1. **extract** (``pipeline.extract``): decode the bytes, find title, metadata and body;
 2. **nlp** (``pipeline.nlp``): the spaCy pipeline segments the body with jieba
-   (``nlp.tokenizer``), draws the sentences (``nlp.components.zh_sentences``) and reads the
-   facts and projects of those sentences (``nlp.components.newsfacts_facts``, which calls
+   (``nlp.tokenizer``), draws the sentences (``nlp.components.zh_sentences``), judges whether
+   the article is economic news and, if so, reads the facts and projects of those sentences
+   (``nlp.components.newsfacts_facts``, which calls ``pipeline.facts.relevance.is_economic`` and
    ``pipeline.facts.reader.extract``);
 3. **sign** (``pipeline.store.minhash``): the exact-duplicate hash and the MinHash signature of
    the normalized body, for the store to find duplicates.
@@ -69,7 +70,7 @@ def analyze(article: Article, settings: Settings, found_url_is_clean: bool = Tru
     norm = normalize_for_hash(article.content)  # once, for the exact-duplicate hash and the shingles
     sig = signature(norm, settings.dedupe.num_perm, settings.dedupe.shingle_size, normalized=True)
     return PageResult(
-        article=replace(article, tokens=tokens),
+        article=replace(article, tokens=tokens, economic=doc._.economic),
         facts=tuple(doc._.facts),
         projects=tuple(doc._.projects),
         signature=to_blob(sig),

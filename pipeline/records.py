@@ -65,6 +65,7 @@ class Article:
     flags: tuple[str, ...] = ()  # notes such as charset_mismatch, repeated_block_collapsed
     tokens: tuple[str, ...] = ()
     article_id: str = ""  # sha1 of the URL (http and https alike) or of the location, unless given
+    economic: bool | None = None  # reports economic figures (facts are read only then); None: not yet judged
 
     def __post_init__(self) -> None:
         if not self.article_id:
@@ -123,6 +124,7 @@ class Project:
     company: str | None = None
     region: str | None = None
     status: str | None = None
+    stage: str | None = None  # status normalized: signed, approved, started, building, completed, operating
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,8 @@ class Fact:
     region: str | None = None
     period: str | None = None
     project: int | None = None  # Project.ordinal within the same article
+    region_code: str | None = None  # GB/T 2260 code of region, where it is one place
+    confidence: float | None = None  # 0-1, how sure the reader is of the whole row
 
 
 @dataclass(frozen=True, slots=True)

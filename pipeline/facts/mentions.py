@@ -11,6 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
 NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
@@ -43,16 +44,13 @@ GENERIC_PROJECT = re.compile(
     r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关|"
     r"扩建|改建|新建|续建|技改|改造|建设|提升|整治|迁建)*$"
 )
-REGION_SUFFIX = re.compile(r"自治区|街道|省|市|区|县|镇|乡")
+REGION_END = re.compile("|".join(SUFFIXES))
 REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
 # 区委, 市长, 县级, 市场, 区域 … are not the place itself.
 REGION_NOT_AFTER = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
-# Characters a place name never contains: verbs and function words.
-NOT_IN_PLACE = re.compile(r"[的是在和与及了对把将由向从为到让使给于全本我该各保持实现完成达增这那个们]")
-NOT_REGION = re.compile(
-    r"^(?:全|本|我|该|各|城|市|社|园|景|片|开发|经济开发|高新|新|老|中心|主城|城|郊|商|校|厂|矿|林|"
-    r"[一二三四五六七八九十]|其中|同时|这个|那个|\d)"
-)
+# Division names that news writes as common nouns (the town centre, the east district ...).
+COMMON_NOUN_PLACES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市中区", "新城区", "老城区",
+                                "城中区", "城东区", "城西区", "城北区", "城南区", "中区", "新区", "市区"})
 LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到让使给至于、，")
 # Zones and quarters are places, but not the administrative region a figure is reported for.
 AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
@@ -221,16 +219,18 @@ def quoted_after_company(text: str, companies: list[Mention]) -> list[Mention]:
 
 
 def regions_in(text: str) -> list[Mention]:
-    """Administrative places named with their level (鄞州区, 宁波市, 浙江省, 姜山镇).
-
-    A place name is two or three characters before its level word (four before 镇/乡/街道), and
-    must start at a word boundary: after punctuation, a non-Chinese character or a function
-    word (在鄞州区), so that 保持全市 or 地区 do not read as places.
+    """Administrative divisions named in full (鄞州区, 宁波市, 浙江省): names of the gazetteer
+    (``places.py``), longest first, that start at a word boundary -- after punctuation, a
+    non-Chinese character, a function word (在鄞州区) or another place (宁波市鄞州区) -- and are
+    not followed by a word that makes them something else (区委, 市长, 市场).  Towns, zones
+    (开发区) and words that are also common nouns (城区) are no region.
 
     >>> [m.text for m in regions_in("鄞州区实现进出口总额297亿元，继续保持全市第一，在鄞州经济开发区")]
     ['鄞州区']
-    >>> [m.text for m in regions_in("由宁波市和慈溪市联合举办，浙江省委")]
-    ['宁波市', '慈溪市']
+    >>> [m.text for m in regions_in("由宁波市和慈溪市联合举办，浙江省委，宁波市鄞州区姜山镇，新乡市")]
+    ['宁波市', '慈溪市', '宁波市', '鄞州区', '新乡市']
+    >>> [m.text for m in regions_in("新港区实现地区生产总值，城区人口，江东区")]   # not divisions (江东区: abolished)
+    []
     """
     return list(_remembered_regions(text))
 
@@ -241,29 +241,22 @@ def _remembered_regions(text: str) -> tuple[Mention, ...]:
 
 
 def _scan_regions(text: str) -> list[Mention]:
-    out = []
-    for m in REGION_SUFFIX.finditer(text):
-        suffix_start, end = m.start(), m.end()
+    places = gazetteer()
+    out: list[Mention] = []
+    last_end = -1
+    for m in REGION_END.finditer(text):
+        end = m.end()
         if text[end : end + 1] and REGION_NOT_AFTER.match(text, end):  # (no slice: text may be a whole article)
             continue
-        longest = 4 if m.group() in ("镇", "乡", "街道") else 3
-        best = None
-        for length in range(2, longest + 1):
-            start = suffix_start - length
-            if start < 0:
-                break
-            name = text[start:suffix_start]
-            if not is_han(name) or NOT_IN_PLACE.search(name):
-                break
+        for start in range(max(0, end - places.longest, last_end if last_end >= 0 else 0), end - 1):
+            name = text[start:end]  # longest first
+            if not places.places(name) or name in COMMON_NOUN_PLACES or AREA_SUFFIX.search(name):
+                continue
             before = text[start - 1] if start > 0 else ""
-            if not before or not is_han(before) or before in LEADING_FUNCTION_CHARS:
-                best = start
-        if best is None:
-            continue
-        full = text[best:end]
-        if NOT_REGION.match(full) or AREA_SUFFIX.search(full):
-            continue
-        out.append(Mention(best, end, full, "region"))
+            if not before or start == last_end or not is_han(before) or before in LEADING_FUNCTION_CHARS:
+                out.append(Mention(start, end, name, "region"))
+                last_end = end
+                break
     return out
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from pipeline.facts import mentions as mt
 from pipeline.facts import rules as R
+from pipeline.facts.places import Place, gazetteer
 from pipeline.facts.quantities import Quantity, parse_quantities
 from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
@@ -47,7 +48,9 @@ class _Context:
     """What the reader remembers while walking an article."""
 
     pub_year: int | None
-    article_region: str | None
+    places: list[Place]  # the places the article names, one each, in order (to tell 鼓楼区 from 鼓楼区)
+    article_region: str | None  # the place the article is mostly about
+    article_place: Place | None  # ... where that name is one place
     paragraph_period: str | None = None
     named: _Named | None = None  # last specifically named project of the paragraph
     batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
@@ -73,7 +76,10 @@ def extract(
 ) -> tuple[list[Fact], list[Project]]:
     """Facts and the projects they belong to, for one article body."""
     pub_year = int(published_at[:4]) if published_at and published_at[:4].isdigit() else None
-    ctx = _Context(pub_year=pub_year, article_region=region or mt.main_region(text))
+    places = _article_places(text)
+    main = region or mt.main_region(text)
+    ctx = _Context(pub_year=pub_year, places=places, article_region=main,
+                   article_place=gazetteer().resolve(main, places) if main else None)
     quantities = parse_quantities(text)
     facts: list[Fact] = []
     qi = 0
@@ -211,11 +217,12 @@ class _Sentence:
             if explicit:
                 self.topic = [subject]  # 亏损面不到10%，比上年同期收窄1.2个百分点
             direction = R.direction_of(metric)
+        region, region_code = self._region(qa)
         record = Fact(
             fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
             metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
-            approx=q.approx, region=self._region(qa), period=self.period, project=project,
+            approx=q.approx, region=region, period=self.period, project=project, region_code=region_code,
         )
         return _Built(record, fact_type, metric, noun)
 
@@ -286,15 +293,16 @@ class _Sentence:
         ctx = self.ctx
         key = name.removesuffix("项目")
         status = R.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
-        region = self._region(qa)
+        region = self._region(qa)[0]
         if key in ctx.ordinals:
             ordinal = ctx.ordinals[key]
             old = ctx.projects[ordinal - 1]
+            status = old.status or status
             ctx.projects[ordinal - 1] = Project(old.ordinal, old.name, old.company or company, old.region or region,
-                                                old.status or status)
+                                                status, R.stage_of(status))
         else:
             ordinal = len(ctx.projects) + 1
-            ctx.projects.append(Project(ordinal, name, company if company != name else company, region, status))
+            ctx.projects.append(Project(ordinal, name, company, region, status, R.stage_of(status)))
             ctx.ordinals[key] = ordinal
         ctx.named = _Named(name, company)
         return ordinal
@@ -332,14 +340,51 @@ class _Sentence:
             return explicit, True
         return (self.topic[0] if self.topic else self.last_amount_subject), False
 
-    def _region(self, qa: int) -> str | None:
+    def _region(self, qa: int) -> tuple[str | None, str | None]:
+        """(name, code) of the place a figure is about: the last one named before it in the
+        sentence, the article's place at the level a 全市/本县/我区 before it names, else the
+        article's place.  The code is empty where the name is more than one place."""
         if self.regions is None:
             self.regions = mt.regions_in(self.s)
+        ctx = self.ctx
         before = [r for r in self.regions if r.end <= qa]
-        return before[-1].text if before else self.ctx.article_region
+        if before:
+            name = before[-1].text
+            place = gazetteer().resolve(name, [ctx.article_place, *ctx.places])
+            return name, place.code if place else None
+        whole = list(WHOLE_REGION.finditer(self.s, 0, qa))
+        if whole and ctx.article_place is not None:
+            place = _place_at(ctx.article_place, whole[-1].group(1))
+            return (place.name, place.code) if place else (None, None)
+        place = ctx.article_place
+        return ctx.article_region, place.code if place else None
 
 
 WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
+# 全市, 本县, 我区 ...: the article's own place at that level.
+WHOLE_REGION = re.compile(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])")
+
+
+def _article_places(text: str) -> list[Place]:
+    """The places an article names, each once, where the name is one place or ties to one named
+    before (宁波市 ... 鄞州区)."""
+    found: list[Place] = []
+    for mention in mt.regions_in(text):
+        place = gazetteer().resolve(mention.text, found)
+        if place is not None and place not in found:
+            found.append(place)
+    return found
+
+
+def _place_at(place: Place, level_word: str) -> Place | None:
+    """The place a level word (市, 县, 区, 省) means in an article about ``place``: the place itself
+    or the division that holds it, whichever has a name of that level; None if neither has."""
+    if level_word == "省":
+        return place.parent_at(1)
+    for candidate in (place, place.parent_at(2)):
+        if candidate is not None and candidate.name.endswith(level_word) and candidate.level > 1:
+            return candidate
+    return None
 
 
 def _strong(mention: mt.Mention) -> bool:

@@ -437,3 +437,37 @@ def status_near(sentence: str, start: int, project_starts: list[int]) -> str | N
     if not m:
         return None
     return STATUS_LEAD.sub("", m.group(1)) or None
+
+
+# The stages of a project's life in order, the words that name each, and the words that put a
+# stage in the future (预计年底投产: the project is not operating yet).
+STAGES = (("signed", "签约|落户|签订"), ("approved", "立项|获批|批复|核准|备案"), ("started", "开工|动工|奠基|启动"),
+          ("building", "在建|施工|建设中|进入[^，。；]{0,12}阶段|推进"), ("completed", "竣工|建成|完工"),
+          ("operating", "投产|运营|试生产|投入使用|达产"))
+STAGE_WORD = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STAGES))
+FUTURE = re.compile(r"(预计|计划|将|拟|力争|争取|有望|即将|确保|年底前|年内)[^，。；]{0,14}$")
+
+
+def stage_of(status: str | None) -> str | None:
+    """A project's stage from its status as written: the furthest stage the text says is reached.
+    A stage said of the future only tells that the project is being built (预计年底投产), or
+    nothing (计划年内开工).
+
+    >>> [stage_of(s) for s in ("已经正式签约", "开工建设", "土建工程进入全面施工阶段", "已经竣工", "建成投产")]
+    ['signed', 'started', 'building', 'completed', 'operating']
+    >>> [stage_of(s) for s in ("预计今年年底投产", "计划年内开工", None)]
+    ['building', None, None]
+    """
+    if not status:
+        return None
+    order = [name for name, _ in STAGES]
+    reached = future = None
+    for m in STAGE_WORD.finditer(status):
+        stage = m.lastgroup
+        if FUTURE.search(status, 0, m.start()):
+            future = stage if future is None or order.index(stage) > order.index(future) else future
+        elif reached is None or order.index(stage) > order.index(reached):
+            reached = stage
+    if reached is None and future in ("completed", "operating"):
+        return "building"
+    return reached

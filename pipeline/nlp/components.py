@@ -5,8 +5,10 @@ known to spaCy when a pipeline is built (:func:`pipeline.nlp.language.build_nlp`
 sentence boundaries of :func:`pipeline.text.sentence_spans`: after 。！？ and their closing
 quotes, and at line breaks.
 
-``newsfacts_facts`` (assigns ``doc._.facts``, ``doc._.projects`` and ``doc.spans["facts"]``) reads
-the facts of those sentences with the fact reader, :func:`pipeline.facts.reader.extract`.  The span
+``newsfacts_facts`` (assigns ``doc._.economic``, ``doc._.facts``, ``doc._.projects`` and
+``doc.spans["facts"]``) judges whether the text is economic news
+(:func:`pipeline.facts.relevance.is_economic`) and, if it is, reads the facts of those sentences
+with the fact reader, :func:`pipeline.facts.reader.extract`.  The span
 group is for displacy (``displacy.render(doc, style="span", options={"spans_key": "facts"})``):
 
 * MONEY, PERCENT, QUANTITY: the figure of each fact (21.9亿元, 12.9%, 700万套);
@@ -24,10 +26,11 @@ import bisect
 import numpy
 
 from pipeline.facts.reader import extract
+from pipeline.facts.relevance import is_economic
 from pipeline.nlp.tokenizer import doc_text, token_texts
 from pipeline.text import sentence_spans
 
-DOC_EXTENSIONS = ("facts", "projects", "sentence_spans")
+DOC_EXTENSIONS = ("economic", "facts", "projects", "sentence_spans")
 
 
 def register_components() -> None:
@@ -44,7 +47,8 @@ def register_components() -> None:
                            func=zh_sentences)
     if not Language.has_factory("newsfacts_facts"):
         Language.factory("newsfacts_facts", requires=["doc._.sentence_spans"],
-                         assigns=["doc._.facts", "doc._.projects", "doc.spans"], func=make_facts_component)
+                         assigns=["doc._.economic", "doc._.facts", "doc._.projects", "doc.spans"],
+                         func=make_facts_component)
 
 
 # --------------------------------------------------------------------------- sentences
@@ -100,7 +104,8 @@ class FactsComponent:
         from spacy.tokens import Span
 
         text = doc_text(doc)
-        facts, projects = extract(text, published_at, sentences=doc._.sentence_spans)
+        doc._.economic = is_economic(text)
+        facts, projects = extract(text, published_at, sentences=doc._.sentence_spans) if doc._.economic else ([], [])
         doc._.facts = facts
         doc._.projects = projects
         starts = doc.to_array(IDX).tolist()  # char offset of each token, for span lookups by bisection

@@ -62,6 +62,10 @@ def _text_cell(value) -> str:
     return excel_safe(value) if value else ""
 
 
+def _bool_cell(value) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
 def _number_cell(value) -> str:
     return "" if value is None else format_number(value)
 
@@ -75,7 +79,8 @@ def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
         if not any(pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()):
             return [v or "" for v in values]
         return [_text_cell(v) for v in values]
-    return list(map(_tokens_cell if kind == "tokens" else _number_cell, values))
+    cell = {"tokens": _tokens_cell, "bool": _bool_cell}.get(kind, _number_cell)
+    return list(map(cell, values))
 
 
 def _sync_dir(path: Path) -> None:
@@ -174,7 +179,8 @@ def arrow_schema(columns: list[tuple[str, str]]):
     """The Arrow schema of a table's columns (see ``pipeline.tables`` for the kinds)."""
     import pyarrow as pa  # see _csv_column
 
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "tokens": pa.list_(pa.string())}
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "tokens": pa.list_(pa.string())}
     return pa.schema([(c, types[k]) for c, k in columns])
 
 
@@ -199,8 +205,9 @@ def load_outputs(out_dir: str | os.PathLike, fmt: str = "parquet") -> dict:
             frames[name] = pd.read_parquet(path)
         else:
             text_cols = {c: "string" for c, k in columns if k in ("str", "tokens")}
-            df = pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False, na_values={
-                c: [""] for c, _ in columns})
+            dtypes = {**text_cols, **{c: "boolean" for c, k in columns if k == "bool"}}
+            df = pd.read_csv(path, encoding="utf-8-sig", dtype=dtypes, keep_default_na=False, na_values={
+                c: [""] for c, _ in columns}, true_values=["true"], false_values=["false"])
             for c in text_cols:
                 df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:2] in FORMULA_START else v)
             frames[name] = df

@@ -13,7 +13,8 @@ from pipeline.records import PageResult, Project
 
 # The values of a Fact stored and exported, in the order of tables.FACTS (ids aside).
 FACT_COLUMNS = ("fact_type", "subject", "project", "metric", "value", "value_max", "unit", "per", "product",
-                "direction", "approx", "region", "period", "raw_text", "sentence", "char_start", "char_end")
+                "direction", "approx", "region", "period", "raw_text", "sentence", "char_start", "char_end",
+                "region_code", "confidence")
 fact_values = operator.attrgetter(*FACT_COLUMNS)  # a Fact's column values as one tuple, in C
 
 
@@ -42,7 +43,7 @@ def article_values(result: PageResult) -> dict:
         "article_id": a.article_id, "location": a.location, "url": a.url, "site": a.site, "title": a.title,
         "original_title": a.original_title, "published_at": a.published_at, "source_name": a.source_name,
         "authors": ";".join(a.authors), "editor": a.editor, "content": a.content, "tokens": " ".join(a.tokens),
-        "n_chars": a.n_chars, "content_sha1": result.sha1, "fetched_at": a.fetched_at,
+        "n_chars": a.n_chars, "content_sha1": result.sha1, "fetched_at": a.fetched_at, "economic": a.economic,
     }
 
 
@@ -67,5 +68,5 @@ def project_values(article_id: str, project: Project, facts: Iterable[tuple[str,
         "company": project.company, "region": project.region, "status": project.status,
         "total_investment": investment[0] if investment else None, "currency": investment[1] if investment else None,
         "capacity": capacity[0] if capacity else None, "capacity_unit": capacity[1] if capacity else None,
-        "product": capacity[2] if capacity else None,
+        "product": capacity[2] if capacity else None, "stage": project.stage,
     }

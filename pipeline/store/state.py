@@ -30,7 +30,9 @@ from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: numpy MinHash signatures (pipeline/store/minhash.py) in their own table; narrow dedupe table
+# 2: numpy MinHash signatures (pipeline/store/minhash.py) in their own table; narrow dedupe table
+# 3: articles.economic, facts.region_code and confidence, projects.stage
+SCHEMA_VERSION = 3
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
@@ -38,15 +40,15 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT, site TEXT, title TEXT, original_title TEXT, published_at TEXT, source_name TEXT,
     authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
     content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT,
-    run_id TEXT, updated_at TEXT);
+    run_id TEXT, updated_at TEXT, economic INTEGER);
 CREATE TABLE IF NOT EXISTS facts (
     location TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
     metric TEXT, value REAL, value_max REAL, unit TEXT, per TEXT, product TEXT, direction TEXT,
     approx TEXT, region TEXT, period TEXT, raw_text TEXT, sentence TEXT, char_start INTEGER,
-    char_end INTEGER, PRIMARY KEY (location, ordinal));
+    char_end INTEGER, region_code TEXT, confidence REAL, PRIMARY KEY (location, ordinal));
 CREATE TABLE IF NOT EXISTS projects (
     location TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
-    PRIMARY KEY (location, ordinal));
+    stage TEXT, PRIMARY KEY (location, ordinal));
 -- Signatures and the dedupe table are kept apart from the wide article rows: deciding duplicates
 -- looks up thousands of them, and an article row with its body spans several database pages.
 CREATE TABLE IF NOT EXISTS signatures (location TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
@@ -168,12 +170,12 @@ class Store:
         for table in ("facts", "projects", "lsh", "signatures"):
             db.execute(f"DELETE FROM {table} WHERE location=?", (loc,))
         db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), *(row[name] for name in (
                     "url", "site", "title", "original_title", "published_at", "source_name", "authors", "editor",
                     "content", "tokens", "n_chars", "content_sha1", "fetched_at")),
-                a.encoding, ";".join(a.flags), run_id, _now(),
+                a.encoding, ";".join(a.flags), run_id, _now(), row["economic"],
             ),
         )
         db.executemany(
@@ -181,8 +183,8 @@ class Store:
             [(loc, i, *fact_values(f)) for i, f in enumerate(result.facts, 1)],
         )
         db.executemany(
-            "INSERT INTO projects VALUES (?,?,?,?,?,?)",
-            [(loc, p.ordinal, p.name, p.company, p.region, p.status) for p in result.projects],
+            "INSERT INTO projects VALUES (?,?,?,?,?,?,?)",
+            [(loc, p.ordinal, p.name, p.company, p.region, p.status, p.stage) for p in result.projects],
         )
         if result.signature is not None and a.n_chars >= self.min_chars:
             db.execute("INSERT INTO signatures VALUES (?,?)", (loc, result.signature))
@@ -283,7 +285,7 @@ class Store:
         cur = self.db.execute(
             """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
                       a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
-                      o.article_id, d.similarity, a.fetched_at
+                      o.article_id, d.similarity, a.fetched_at, a.economic
                FROM articles a JOIN dedupe d USING (location)
                LEFT JOIN dedupe o ON o.location = d.duplicate_of
                WHERE ?1 IS NULL OR a.run_id = ?1
@@ -293,6 +295,8 @@ class Store:
             rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
             if rec["duplicate_of"] is None:
                 rec["dup_similarity"] = None
+            if rec["economic"] is not None:
+                rec["economic"] = bool(rec["economic"])
             yield rec
 
     def iter_facts(self, run_id: str | None = None, as_tuples: bool = False) -> Iterator:
@@ -313,15 +317,15 @@ class Store:
 
     def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
-            """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status
+            """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status, p.stage
                FROM projects p JOIN dedupe d USING (location) JOIN articles a USING (location)
                WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
                ORDER BY d.article_id, p.ordinal""", (run_id,))
-        for article_id, location, ordinal, name, company, region, status in _iter(cur):
+        for article_id, location, ordinal, name, company, region, status, stage in _iter(cur):
             facts = self.db.execute(
                 "SELECT fact_type, value, unit, product FROM facts WHERE location=? AND project=? "
                 "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (location, ordinal))
-            yield project_values(article_id, Project(ordinal, name, company, region, status), facts)
+            yield project_values(article_id, Project(ordinal, name, company, region, status, stage), facts)
 
     def iter_duplicates(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(

@@ -37,6 +37,7 @@ def test_pipeline_declares_what_each_component_adds():
     analysis = get_nlp().analyze_pipes()
     assert analysis["summary"]["zh_sentences"]["assigns"] == ["token.is_sent_start", "doc._.sentence_spans"]
     assert analysis["summary"]["newsfacts_facts"]["requires"] == ["doc._.sentence_spans"]
+    assert "doc._.economic" in analysis["summary"]["newsfacts_facts"]["assigns"]
     assert analysis["problems"] == {"zh_sentences": [], "newsfacts_facts": []}
 
 
