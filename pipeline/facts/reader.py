@@ -174,6 +174,8 @@ class _Sentence:
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
+            if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
+                kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
             if kind is None:
                 continue
             fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,

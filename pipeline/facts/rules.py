@@ -12,6 +12,7 @@ import functools
 import re
 
 from pipeline.facts import mentions as mt
+from pipeline.facts.numbers import parse_number
 from pipeline.facts.quantities import Quantity
 from pipeline.text import HAN, is_han
 
@@ -28,8 +29,10 @@ REGION_INVESTMENT = re.compile(
     r"交通基础设施投资|房地产开发投资|房地产投资|社会投资|外商投资|实际利用外资|合同利用外资|利用外资|生产性投资|"
     r"服务业投资|农业投资|民生投资|生态环保投资|高新技术产业投资|社会事业投资|有效投资)$"
 )
+# 年产 opens a capacity; 2012年产量 (a year, then 产量) and 年产量/年产值 (output) do not.
 CAPACITY_TRIGGER = re.compile(
-    r"(新增年产|形成年产|可年产|年产能|设计年产能|年产|设计产能|总产能|产能|日产能|日产|月产能|月产|"
+    r"(新增年产|形成年产|可年产|年产能|设计年产能|(?<![\d〇零一二三四五六七八九十])年产(?![量值])|设计产能|总产能|产能|"
+    r"日产能|日产|月产能|月产|"
     r"(?:年|日|月)?(?:设计)?(?:生产|处理|加工|供应|供热|供汽|供水|吞吐|仓储|储存|储运|发电|运输|通过)能力|"
     rf"(?:年|日|月)(?:设计)?[{HAN}]{{1,3}}能力|"
     r"年处理|日处理|年加工|日供[热汽水]|装机容量|总装机|装机规模|装机)"
@@ -44,7 +47,15 @@ INDICATOR_HEAD = re.compile(
     r"利税|税收|税金|纳税|营收|营业收入|主营业务收入|销售收入|吞吐量|产量|发电量|用电量|货运量|客运量|成交额|"
     r"交易额|存款余额|贷款余额|余额|存款|贷款|规模|资金|预算|支出|效益|收益|消费|投资|外资|内资|交货值)$"
 )
-PHYSICAL_INDICATOR = re.compile(r"(吞吐量|产量|发电量|用电量|售电量|货运量|客运量|销量|供应量|处理量|交易量|成交量)")
+PHYSICAL_INDICATOR = re.compile(
+    r"(吞吐量|产量|发电量|用电量|售电量|货运量|客运量|销量|供应量|处理量|交易量|成交量|需求量|消费量|消耗量|"
+    r"出货量|交付量|装机量|保有量|试产)")
+# A volume produced or sold, written with its verb: 生产轮胎7281万条, 销售工程起重机1.5万台.
+VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
+# A rate said of several items or periods at once as a bound (均超过10%, 都在60%以上, 仍在20%以上).
+BOUND = re.compile(r"(均|都|仍|皆)在?$")
+# Floor-space statistics of a city or sector (not a project's planned area).
+AREA_STATISTIC = re.compile(r"(施工面积|新开工面积|销售面积|竣工面积)$")
 # Rate words.  达到/为 are not among them: they only say that a level follows.
 RATE_TRIGGER = re.compile(
     r"(同比增长|同比下降|同比减少|同比提高|同比上升|同比回落|同比增加|环比增长|环比下降|比上年增长|比上年下降|"
@@ -203,15 +214,37 @@ def classify(q: Quantity, local: str, after_figure: bool = False, project_contex
             pass
         if trigger is not None and _capacity_ok(q, trigger.group(1), local[trigger.end() :]):
             return "capacity", trigger.group(1)
-        if q.kind == "physical" and q.unit not in AREA_UNITS and PHYSICAL_INDICATOR.search(local):
+        if _is_volume(q, local):
             return "indicator", None
         return None
     if q.kind in ("percent", "pp", "multiple"):
         if q.raw_text.startswith("翻"):
             return "percentage", q.raw_text
+        if BOUND.search(bare):
+            return None  # 均超过10%, 仍在20%以上: a bound over several items or months, no rate of one
         triggers = RATE_TRIGGER.findall(local)
         return "percentage", (triggers[-1] if triggers else None)
     return None
+
+
+def _is_volume(q: Quantity, local: str) -> bool:
+    """An amount that is an output, sales or demand figure (an indicator): 产量3320万条, 销售挖掘机
+    8万台, 商品房销售面积47.9万平方米 -- not a count of firms or a project's floor area.
+
+    >>> from pipeline.facts.quantities import parse_quantities as pq
+    >>> _is_volume(pq("3320万条")[0], "子午胎产量"), _is_volume(pq("15273台")[0], "累计销售工程起重机")
+    (True, True)
+    >>> _is_volume(pq("47.9万平方米")[0], "商品房销售面积为"), _is_volume(pq("3万平方米")[0], "项目建筑面积")
+    (True, False)
+    >>> _is_volume(pq("12家")[0], "产量前列的企业")
+    False
+    """
+    bare = strip_filler(local)
+    if q.unit in AREA_UNITS:
+        return bool(AREA_STATISTIC.search(bare))
+    if q.kind == "count" and q.unit not in PRODUCT_COUNTERS:
+        return False
+    return bool(PHYSICAL_INDICATOR.search(local) or VOLUME_VERB.search(bare))
 
 
 def _capacity_ok(q: Quantity, trigger: str, gap: str) -> bool:
@@ -308,6 +341,9 @@ def clause_topic(clause: str) -> list[str]:
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _clause_topic(clause: str) -> tuple[str, ...]:
     body = CLAUSE_TOPIC_LEAD.sub("", clause.strip())
+    listed = list_items(body)
+    if listed:
+        return tuple(listed)
     m = TOPIC_VERB.search(body)
     if not m or m.start() < 2:
         return ()
@@ -323,6 +359,34 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
     head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
     items = [p for p in LIST_SPLIT.split(head) if p]
     return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())
+
+
+# A clause that only lists things (汽车制造业、通用设备制造业和专用设备制造业三个大类): the list, and the
+# count the writer gives it.
+LIST_CLAUSE = re.compile(
+    rf"^(?P<items>[{HAN}A-Za-z0-9·]{{2,20}}(?:、[{HAN}A-Za-z0-9·]{{2,20}})+)"
+    rf"(?:等?(?P<count>[{NUMERAL}两\d]+)(?:个|家|项|类|种)?(?:大类|门类|行业|领域|产业|产品|品种|类)?)?$")
+
+
+def list_items(clause: str) -> list[str]:
+    """The items of a clause that is a list and nothing else; the last 和/与/及 joins the last
+    item (an item may hold one itself: 电气机械和器材制造业).
+
+    >>> list_items("汽车制造业、通用设备制造业、专用设备制造业和电气机械和器材制造业四个大类")
+    ['汽车制造业', '通用设备制造业', '专用设备制造业', '电气机械和器材制造业']
+    >>> list_items("食品、衣着"), list_items("全市工业增加值增长8%")
+    (['食品', '衣着'], [])
+    """
+    m = LIST_CLAUSE.match(clause)
+    if not m:
+        return []
+    *items, last = m.group("items").split("、")
+    joined = re.split(r"[和与及]", last, maxsplit=1)
+    items += [p for p in joined if p]
+    count = m.group("count")
+    if count and parse_number(count) != len(items):
+        return []  # the writer counts otherwise: the list is not what it seems
+    return items if all(len(item) >= 2 for item in items) else []
 
 
 def _complete_list(items: list[str]) -> list[str]:
