@@ -59,14 +59,7 @@ from pipeline.facts.numbers import (
 )
 from pipeline.text import HAN_RE
 
-__all__ = [
-    "Quantity",
-    "approx_after",
-    "approx_before",
-    "lookup_unit",
-    "parse_number",
-    "parse_quantities",
-]
+__all__ = ["Quantity", "approx_after", "approx_before", "lookup_unit", "parse_number", "parse_quantities"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +82,8 @@ class Quantity:
 # ---------------------------------------------------------------------------
 _MONEY = {
     "元": "CNY", "元人民币": "CNY", "人民币": "CNY", "美元": "USD", "美金": "USD",
-    "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "韩元": "KRW",
+    "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY", "英镑": "GBP", "韩元": "KRW", "卢比": "INR",
+    "加元": "CAD", "加拿大元": "CAD", "澳元": "AUD", "新加坡元": "SGD", "卢布": "RUB", "瑞士法郎": "CHF", "泰铢": "THB",
 }
 _PHYSICAL: dict[str, tuple[str, float]] = {
     "吨": ("吨", 1), "公斤": ("公斤", 1), "千克": ("公斤", 1),
@@ -100,7 +94,8 @@ _PHYSICAL: dict[str, tuple[str, float]] = {
     "立方米": ("立方米", 1), "立方": ("立方米", 1), "方": ("立方米", 1), "m³": ("立方米", 1),
     "㎥": ("立方米", 1),
     "千瓦时": ("千瓦时", 1), "kWh": ("千瓦时", 1), "度": ("千瓦时", 1),
-    "兆瓦时": ("千瓦时", 1e3), "MWh": ("千瓦时", 1e3),
+    "兆瓦时": ("千瓦时", 1e3), "MWh": ("千瓦时", 1e3), "吉瓦时": ("千瓦时", 1e6), "GWh": ("千瓦时", 1e6),
+    "马力": ("马力", 1), "千升": ("千升", 1), "台套": ("台套", 1),
     "千瓦": ("千瓦", 1), "kW": ("千瓦", 1), "KW": ("千瓦", 1),
     "兆瓦": ("千瓦", 1e3), "MW": ("千瓦", 1e3), "吉瓦": ("千瓦", 1e6), "GW": ("千瓦", 1e6),
     "标箱": ("标准箱", 1), "标准箱": ("标准箱", 1), "TEU": ("标准箱", 1),  # full names are canonical
@@ -170,7 +165,7 @@ _AR = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
 # 千 is not a multiplier in 千米/千瓦/千克 (units of their own), nor in 千伏,
 # 千兆, 千帕 ... (other units that we do not read: 220千伏 is not 220000).
 # 百 is not one in 0.5百分点.
-_MULT = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周]))"
+_MULT = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周升]))"
 _CN = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
 # Text copied from PDFs or tables often has one space before the multiplier
 # or the unit (21.9 亿元, 12.9 %); it is allowed there and kept in raw_text.

@@ -173,6 +173,13 @@ class _Sentence:
             prev_end = qb
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
+            q = R.bare_money(q, local, self.s[qb : qb + 4]) or q
+            if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
+                # prices and values per unit are no facts (policy 14), but a rate after one is its rate
+                priced = R.noun_before(R.strip_filler(local))
+                if priced:
+                    self.topic = [priced]
+                continue
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
@@ -202,7 +209,9 @@ class _Sentence:
                 per = R.per_of(metric, local, self.s[qb : qb + 3])
                 product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local)
         elif fact_type == "indicator":
-            noun = prev[2] if prev else R.noun_before(R.strip_filler(local))
+            after = R.money_noun_after(self.s[qb:cb]) if q.kind == "money" else None
+            noun = prev[2] if prev else (after if after and local.rstrip().endswith(("的", "与", "和")) or not local.strip()
+                                         else R.noun_before(R.strip_filler(local)) or after)
             subject, project = self._indicator_subject(noun, left, respectively, index)
             if subject is None:
                 return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 from pipeline.facts import mentions as mt
 from pipeline.facts.numbers import parse_number
@@ -18,9 +19,19 @@ from pipeline.text import HAN, is_han
 
 INVEST_TRIGGER = re.compile(
     r"(计划总投资|项目总投资|协议总投资|总投资额?|首期投入|首期投资|一期投资|二期投资|三期投资|累计完成投资|"
-    r"完成投资|累计投资|计划投资|年度计划投资|追加投资|拟投资|预计投资|总投入|投资总额|投资额|投入资金|设备投资|"
-    r"到位资金|投入|投资)$"
+    r"完成投资额?|累计投资|计划投资|年度计划投资|追加投资|拟投资|预计投资|总投入|投资总额|投资额|投入资金|设备投资|"
+    r"到位资金|投入|投资金额|投资|总投资概算|投资概算|概算总额|概算|募资总额|募资|募集资金总额|募集资金|利用募集资金|"
+    r"超募资金|自筹资金|立项资金|合同金额|签约金额|注资)$"
 )
+# Money a share buyer puts in, not a project: 认购不低于1.3亿元 (no fact).
+SUBSCRIPTION = re.compile(r"(认购|配售|认缴)$")
+# A sector's or region's spending on investment is an indicator: 房地产开发完成投资, 制造业完成投资额.
+SECTOR_INVESTMENT = re.compile(
+    r"(房地产开发|房地产|保障性住房|保障房|制造业|工业|服务业|基础设施|农业|民间|交通|水利|技改|全社会|城镇|农村|"
+    r"第[一二三]产业|行业)(?:累计)?(?:完成)?(?:投资额?)$")
+# Words of money written without 元 after a bare 万/亿 figure: 20.8亿营收, 募资13.2亿.
+MONEY_NOUN_AFTER = re.compile(r"^(?:元)?(营业收入|营收|净利润|净利|利润|收入|销售额|销售收入|产值|税收|利税|资金)")
+MONEY_WORD_END = re.compile(r"(收入|营收|净利润?|利润|销售额|产值|收益|资金|金额|募资|投资|税收|利税|总额|概算)$")
 # Capital brought into projects; an investment when projects are what the sentence is about.
 PROJECT_CAPITAL = re.compile(r"(合同外资|合同利用外资|到位外资|首期到位外资|到位资金|引进外资)$")
 # A region's or sector's investment totals are indicators, never a project's investment.
@@ -52,6 +63,10 @@ PHYSICAL_INDICATOR = re.compile(
     r"出货量|交付量|装机量|保有量|试产)")
 # A volume produced or sold, written with its verb: 生产轮胎7281万条, 销售工程起重机1.5万台.
 VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
+# Money that is a price or a value per unit (policy 14): 每股10.1元, 收盘价57.47元, 118.45万元/吨.
+PRICE_BEFORE = re.compile(
+    r"(每[^\d，。；]{0,2}|亩均|单价|均价|价格|股价|收盘价|开盘价|售价|报价|发行价|底价|票价|房价|租金|价)"
+    r"(?:为|达|达到|是|约|仅|在|涨至|跌至|上涨至|降至|回落至|升至|报)?$")
 # A rate said of several items or periods at once as a bound (均超过10%, 都在60%以上, 仍在20%以上).
 BOUND = re.compile(r"(均|都|仍|皆)在?$")
 # Floor-space statistics of a city or sector (not a project's planned area).
@@ -80,8 +95,8 @@ NP_STOP = re.compile(
 # Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).
 PROTECTED = re.compile(r"(人均可支配|可支配|人均|规模以上|以上企业)")
 FILLER = re.compile(
-    r"(约|近|将近|接近|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|分别|预计|计划|可|将|已|了|"
-    r"同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅)+$"
+    r"(约|近|将近|接近|不超过|不低于|不少于|不高于|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|"
+    r"分别|预计|计划|可|将|已|了|同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅|总计约|要争取|争取)+$"
 )
 CLAUSE_TOPIC_LEAD = re.compile(
     r"^(?:其中|同时|此外|另外|而|但|全年|今年|去年|当年|同期|目前|截至目前|截至\d+月底|[一二三四]季度|近年来|今年以来|去年以来|"
@@ -200,10 +215,12 @@ def classify(q: Quantity, local: str, after_figure: bool = False, project_contex
     """
     bare = strip_filler(local)
     if q.kind == "money":
+        if SUBSCRIPTION.search(bare):
+            return None
         if project_context and PROJECT_CAPITAL.search(bare):
             return "investment", PROJECT_CAPITAL.search(bare).group(1)  # 外资项目5个，合同外资2.6亿美元
         m = INVEST_TRIGGER.search(bare)
-        if m and not REGION_INVESTMENT.search(bare):
+        if m and not REGION_INVESTMENT.search(bare) and not SECTOR_INVESTMENT.search(bare):
             return "investment", m.group(1)
         if m or INDICATOR_HEAD.search(bare) or noun_before(bare):
             return "indicator", None
@@ -225,6 +242,39 @@ def classify(q: Quantity, local: str, after_figure: bool = False, project_contex
         triggers = RATE_TRIGGER.findall(local)
         return "percentage", (triggers[-1] if triggers else None)
     return None
+
+
+def bare_money(q: Quantity, local: str, after: str) -> Quantity | None:
+    """A bare 万/亿 figure that is money in yuan by the words around it, as that money, else None.
+
+    >>> from pipeline.facts.quantities import parse_quantities as pq
+    >>> bare_money(pq("20.8亿")[0], "远超其2010年实现的", "营收与").unit, bare_money(pq("13.2亿")[0], "募资", "，").value
+    ('CNY', 1320000000.0)
+    >>> bare_money(pq("4450万")[0], "定增", "股募资") is None
+    True
+    """
+    if q.kind != "number" or not q.raw_text.endswith(("万", "亿")):
+        return None
+    if MONEY_NOUN_AFTER.match(after) or MONEY_WORD_END.search(strip_filler(local)):
+        return replace(q, unit="CNY", kind="money")
+    return None
+
+
+def money_noun_after(after: str) -> str | None:
+    """The money word right after a figure (20.8亿营收), which names it."""
+    m = MONEY_NOUN_AFTER.match(after)
+    return m.group(1) if m else None
+
+
+def is_price(local: str, after: str) -> bool:
+    """Whether money is a price or a per-unit value: 元/股 or 元每吨 after it, a price word before.
+
+    >>> is_price("公司计划以每股", "的底价"), is_price("截至5月27日涨至", "/吨"), is_price("收盘价", "）")
+    (True, True, True)
+    >>> is_price("计划总投资", "，"), is_price("人均可支配收入", "，")
+    (False, False)
+    """
+    return after.startswith(("/", "／", "每")) or bool(PRICE_BEFORE.search(strip_filler(local)))
 
 
 def _is_volume(q: Quantity, local: str) -> bool:
