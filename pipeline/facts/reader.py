@@ -252,6 +252,8 @@ class _Sentence:
                 chosen = next((p for p in self.projects if p.start == follow.end()), None)
                 if chosen is not None and chosen.generic:
                     return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
+        if chosen is None:
+            chosen = self._project_after(qb)  # 投资6000万元实施…保护工程: the named object after the amount
         seg = self._segment(qa)
         if chosen is None and pair is not None:
             listed = [p for p in specific if p.end <= qa]
@@ -290,6 +292,21 @@ class _Sentence:
         if self.ctx.batch:
             return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
         return None, None
+
+    def _project_after(self, qb: int) -> mt.Mention | None:
+        """The project an amount is spent on when the sentence names it right after the amount,
+        behind the verb that spends it: 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程."""
+        m = R.SPENT_ON.match(self.s, qb)
+        if m is None:
+            return None
+        name, start = m.group("name"), m.start("name")
+        first = R.FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
+        if first:
+            name = first.group(1)
+        mention = mt.Mention(start, start + len(name), name, "project")
+        if mt.GENERIC_BATCH.fullmatch(name) or not _strong(mention) or mention.text.startswith(("“", "”")):
+            return None  # a batch, or a production line inside the project in view
+        return mention
 
     def _company_before(self, pos: int, floor: int | None = None) -> str | None:
         """The company named last before ``pos`` (from ``floor`` on; without floor, else the named project's)."""

@@ -112,11 +112,19 @@ BARE_HEAD = re.compile(
 )
 PROJECT_INDICATOR = re.compile(
     r"(年产值|年销售收入|年销售额|年营业收入|年营收|年税收|年纳税|年利税|年利润|上缴税收|税收|利税|纳税|"
-    r"销售收入|营业收入|产值)$"
+    r"销售收入|营业收入|营收|产值|净利润|净利|利润总额|税后利润|利润)$"
 )
 PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
 LIST_JOINER = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
 LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
+# An amount, then the verb that spends it and the project it is spent on, named in full up to its
+# head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
+SPENT_ON = re.compile(
+    rf"(?:左右|以上|之多|人民币)?[，,]?(?:用于|投向|加大|推进|开展|启动|全面)?"
+    rf"(?:建设|新建|兴建|扩建|改建|实施|打造|建成|建起|购得|收购|引进|进行|加大|推进)(?:了)?"
+    rf"(?P<name>[{HAN}A-Za-z0-9（）()“”·\-与和及]{{2,30}}?(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
+    rf"(?![塑师机部院队处局学车款费量包组址])")
+FIRST_OF_TWO = re.compile(r"^(.{2,}?(?:项目|工程|基地|中心|电站))[和与及]")
 FOLLOWED_BY_NAME = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
 ANAPHOR = re.compile(r"(该|此|这一?个?)(项目|工程)|^\s*项目")
 DESCRIPTION = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
