@@ -204,7 +204,11 @@ class _Sentence:
         subject = project = per = product = direction = None
         noun = None
         if fact_type in ("investment", "capacity"):
-            subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
+            holder = R.capacity_holder(left, metric) if fact_type == "capacity" else None
+            if holder and not self._project_near(qa, qb):
+                subject, project = holder, None  # 水泥产能由2.03亿吨提升到3亿吨: the capacity of what it names
+            else:
+                subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
             if fact_type == "capacity":
                 per = R.per_of(metric, local, self.s[qb : qb + 3])
                 product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local)
@@ -292,6 +296,10 @@ class _Sentence:
         if self.ctx.batch:
             return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
         return None, None
+
+    def _project_near(self, qa: int, qb: int) -> bool:
+        """Whether this sentence names a project around a figure: before it, holding it or after it."""
+        return any(not p.generic and p.start <= qb for p in self.projects) or self._project_after(qb) is not None
 
     def _project_after(self, qb: int) -> mt.Mention | None:
         """The project an amount is spent on when the sentence names it right after the amount,

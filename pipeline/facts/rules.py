@@ -486,6 +486,24 @@ def indicator_metric(left: str, noun: str | None) -> str | None:
     return m.group(1) if m else noun
 
 
+def capacity_holder(left: str, trigger: str | None) -> str | None:
+    """The noun phrase a capacity noun ends (水泥产能, 烧碱生产能力), written before the figure, when it
+    names more than the capacity word itself.
+
+    >>> capacity_holder("中国建材提出，将水泥产能由目前的", "产能"), capacity_holder("新增PVC产能", "产能")
+    ('水泥产能', 'PVC产能')
+    >>> capacity_holder("投产后计划年产", "年产"), capacity_holder("其产能已达", "产能")
+    (None, None)
+    """
+    if not trigger or not trigger.endswith(("产能", "能力")):
+        return None
+    end = left.rfind(trigger)
+    if end < 0:
+        return None
+    np = noun_before(left[: end + len(trigger)])
+    return np if np and len(np) > len(trigger) and np != trigger else None
+
+
 def per_of(metric: str | None, local: str, after: str) -> str | None:
     """year / month / day of a capacity, from the trigger, 每月/每天 before it or /年 after it.
 
