@@ -501,7 +501,9 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     if end < 0:
         return None
     np = noun_before(left[: end + len(trigger)])
-    return np if np and len(np) > len(trigger) and np != trigger else None
+    if np:
+        np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
+    return np if np and len(np) > len(trigger) else None
 
 
 def per_of(metric: str | None, local: str, after: str) -> str | None:
