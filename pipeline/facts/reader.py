@@ -215,7 +215,8 @@ class _Sentence:
         elif fact_type == "indicator":
             after = R.money_noun_after(self.s[qb:cb]) if q.kind == "money" else None
             noun = prev[2] if prev else (after if after and local.rstrip().endswith(("的", "与", "和")) or not local.strip()
-                                         else R.noun_before(R.strip_filler(local)) or after)
+                                         else R.sector_investment(R.strip_filler(local))
+                                         or R.noun_before(R.strip_filler(local)) or after)
             subject, project = self._indicator_subject(noun, left, respectively, index)
             if subject is None:
                 return None

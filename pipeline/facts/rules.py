@@ -75,8 +75,11 @@ AREA_STATISTIC = re.compile(r"(施工面积|新开工面积|销售面积|竣工�
 RATE_TRIGGER = re.compile(
     r"(同比增长|同比下降|同比减少|同比提高|同比上升|同比回落|同比增加|环比增长|环比下降|比上年增长|比上年下降|"
     r"增长|增速|增幅|下降|降幅|减少|下滑|回落|回升|提高|提升|上升|增加(?!值)|上涨|降低|收窄|扩大|加快|放缓|"
-    r"占比|比重|份额|贡献率|占|高于|低于|快于|慢于|翻了?[一两]?番)"
+    r"占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率|占|高于|低于|快于|"
+    r"慢于|翻了?[一两]?番)"
 )
+# Rate words that name a level, and belong in the subject of the rate (世界市场份额, 持股比例).
+LEVEL_NOUN = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率)$")
 DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓")
 UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "翻", "回升", "扩大", "加快")
 # Adverbs between a subject and its rate word (逆势增长, 稳步提高).
@@ -268,6 +271,16 @@ def bare_money(q: Quantity, local: str, after: str) -> Quantity | None:
     return None
 
 
+def sector_investment(bare: str) -> str | None:
+    """The investment of a sector named before its figure (房地产开发完成投资 -> 房地产开发投资).
+
+    >>> sector_investment("其中房地产开发完成投资"), sector_investment("该项目计划总投资")
+    ('房地产开发投资', None)
+    """
+    m = SECTOR_INVESTMENT.search(bare)
+    return m.group(1) + "投资" if m else None
+
+
 def money_noun_after(after: str) -> str | None:
     """The money word right after a figure (20.8亿营收), which names it."""
     m = MONEY_NOUN_AFTER.match(after)
@@ -370,6 +383,10 @@ def rate_subject_before(local: str) -> str | None:
             if t.group(1) == "占":
                 first = t
                 break
+        if LEVEL_NOUN.fullmatch(first.group(1)):
+            level = noun_before(pre[: first.end()])  # 世界市场份额从目前的25%: the level is the subject
+            if level and not COMPARISON.search(level) and level.lstrip("其该此这") != first.group(1):
+                return level
         pre = pre[: first.start()]
     cmp_ = COMPARISON.search(pre)
     if cmp_:
