@@ -169,7 +169,8 @@ class _Sentence:
             local = self.s[prev_end:qa]
             # 98亿元和198.7亿元 / 年产乙烯120万吨、聚乙烯80万吨: a figure in a list shares its trigger
             joined = prev is not None and (
-                R.LIST_JOINER.fullmatch(local) or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
+                R.LIST_JOINER.fullmatch(local) or R.CHAIN_JOINER.fullmatch(local)
+                or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
             prev_end = qb
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)

@@ -99,7 +99,7 @@ NP_STOP = re.compile(
 PROTECTED = re.compile(r"(人均可支配|可支配|人均|规模以上|以上企业)")
 FILLER = re.compile(
     r"(约|近|将近|接近|不超过|不低于|不少于|不高于|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|"
-    r"分别|预计|计划|可|将|已|了|同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅|总计约|要争取|争取)+$"
+    r"分别|预计|计划|可|将|已|了|同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅|总计约|要争取|争取|从|由)+$"
 )
 CLAUSE_TOPIC_LEAD = re.compile(
     r"^(?:其中|同时|此外|另外|而|但|全年|今年|去年|当年|同期|目前|截至目前|截至\d+月底|[一二三四]季度|近年来|今年以来|去年以来|"
@@ -119,6 +119,11 @@ PROJECT_INDICATOR = re.compile(
 )
 PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
 LIST_JOINER = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
+# A second value of the same thing: 由2.03亿吨提升到3亿吨, 从43.5亿卢比跌至10.6亿卢比, and a conversion
+# in brackets: 43.5亿卢比(约合人民币4.52亿元).
+CHAIN_JOINER = re.compile(
+    r"\s*[)）]?\s*(?:(?:提升|提高|增加|增长|扩大|上升|下降|减少|降低|回落|缩小|跌|涨|增|降|升|攀升|猛增)(?:到|至)"
+    r"|到|至)\s*|\s*[(（]\s*(?:约合|折合|合)(?:人民币)?\s*")
 LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
 # An amount, then the verb that spends it and the project it is spent on, named in full up to its
 # head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
