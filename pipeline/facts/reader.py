@@ -23,7 +23,7 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.facts import mentions as mt
 from pipeline.facts import rules as R
@@ -186,6 +186,8 @@ class _Sentence:
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
             if kind is None:
                 continue
+            # 地区生产总值、高新区工业产值和汽车工业产值相继突破千亿元: one figure, a fact for each item
+            shared = list(self.topic) if not respectively and len(self.topic) > 1 and R.SHARED.search(local) else []
             fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
                               len(qs))
             if fact is None:
@@ -193,7 +195,11 @@ class _Sentence:
             if respectively:
                 index += 1
             prev = (fact.fact_type, fact.metric, fact.extra_noun)
-            out.append(fact.record)
+            if shared and fact.fact_type in ("indicator", "percentage"):
+                out.extend(replace(fact.record, subject=item) for item in shared)
+                self.topic = shared
+            else:
+                out.append(fact.record)
         trigger = R.last_rate_trigger(clause)
         if trigger:
             self.last_trigger = trigger
@@ -266,6 +272,9 @@ class _Sentence:
             index, count = pair
             if len(listed) >= count > 1:
                 chosen = listed[len(listed) - count + index]
+            elif len(self.topic) == count > 1:  # …一期、…二期、…三期三个项目，分别利用募集资金4亿元、…
+                item = self.topic[index]
+                return item, self._register(item, self._company_before(qa), qa)
         if chosen is None:
             # a production line named in passing is part of the project, not the project
             before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]

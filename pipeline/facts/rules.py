@@ -67,6 +67,8 @@ VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产
 PRICE_BEFORE = re.compile(
     r"(每[^\d，。；]{0,2}|亩均|单价|均价|价格|股价|收盘价|开盘价|售价|报价|发行价|底价|票价|房价|租金|价)"
     r"(?:为|达|达到|是|约|仅|在|涨至|跌至|上涨至|降至|回落至|升至|报)?$")
+# Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
+SHARED = re.compile(r"(均|都|皆|相继)")
 # A rate said of several items or periods at once as a bound (均超过10%, 都在60%以上, 仍在20%以上).
 BOUND = re.compile(r"(均|都|仍|皆)在?$")
 # Floor-space statistics of a city or sector (not a project's planned area).
@@ -83,7 +85,7 @@ LEVEL_NOUN = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献
 DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓")
 UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "翻", "回升", "扩大", "加快")
 # Adverbs between a subject and its rate word (逆势增长, 稳步提高).
-ADVERBS = re.compile(r"(逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持)+$")
+ADVERBS = re.compile(r"(逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后)+$")
 # Words that describe a rate, not the thing the rate is about.
 RATE_WORDS = re.compile(r"^(增速|增幅|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
 COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于)")
@@ -444,8 +446,9 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
 # A clause that only lists things (汽车制造业、通用设备制造业和专用设备制造业三个大类): the list, and the
 # count the writer gives it.
 LIST_CLAUSE = re.compile(
-    rf"^(?P<items>[{HAN}A-Za-z0-9·]{{2,20}}(?:、[{HAN}A-Za-z0-9·]{{2,20}})+)"
-    rf"(?:等?(?P<count>[{NUMERAL}两\d]+)(?:个|家|项|类|种)?(?:大类|门类|行业|领域|产业|产品|品种|类)?)?$")
+    rf"^(?:[{HAN}]{{0,8}}?(?:投向|用于|包括|涉及|分别是|依次是|依次为|即))?"
+    rf"(?P<items>[{HAN}A-Za-z0-9·]{{2,20}}(?:、[{HAN}A-Za-z0-9·]{{2,20}})+)"
+    rf"(?:等?(?P<count>[{NUMERAL}两\d]+)(?:个|家|项|类|种)?(?:大类|门类|行业|领域|产业|产品|品种|类|项目|工程)?)?$")
 
 
 def list_items(clause: str) -> list[str]:
