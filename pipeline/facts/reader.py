@@ -22,6 +22,7 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -56,6 +57,8 @@ class _Context:
     batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
     projects: list[Project] = field(default_factory=list)
     ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
+    text: str = ""
+    word_starts: list[int] | None = None  # offsets in text where words start (ascending), if known
 
 
 def extract_facts(text: str, published_at: str | None = None, region: str | None = None) -> list[Fact]:
@@ -73,13 +76,20 @@ def extract(
     published_at: str | None = None,
     region: str | None = None,
     sentences: list[tuple[int, int]] | None = None,
+    word_starts: list[int] | None = None,
 ) -> tuple[list[Fact], list[Project]]:
-    """Facts and the projects they belong to, for one article body."""
+    """Facts and the projects they belong to, for one article body.
+
+    ``sentences``: the character spans of the sentences (default: ``pipeline.text.sentence_spans``);
+    ``word_starts``: where the words of the text start (the jieba tokens of the spaCy pipeline),
+    so that a subject never starts or ends inside a word.
+    """
     pub_year = int(published_at[:4]) if published_at and published_at[:4].isdigit() else None
     places = _article_places(text)
     main = region or mt.main_region(text)
     ctx = _Context(pub_year=pub_year, places=places, article_region=main,
-                   article_place=gazetteer().resolve(main, places) if main else None)
+                   article_place=gazetteer().resolve(main, places) if main else None,
+                   text=text, word_starts=word_starts)
     quantities = parse_quantities(text)
     facts: list[Fact] = []
     qi = 0
@@ -241,6 +251,9 @@ class _Sentence:
                 self.topic = [subject]  # 亏损面不到10%，比上年同期收窄1.2个百分点
             direction = R.direction_of(metric)
         region, region_code = self._region(qa)
+        subject = self._whole_words(subject, qa)
+        if subject is None and fact_type in ("indicator", "percentage"):
+            return None  # nothing but a fragment names it: no fact rather than a wrong one
         record = Fact(
             fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
@@ -307,6 +320,29 @@ class _Sentence:
         if self.ctx.batch:
             return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
         return None, None
+
+    def _whole_words(self, subject: str | None, qa: int) -> str | None:
+        """``subject`` cut to whole words where it is a piece of this sentence (本次半导体…项目 read
+        from 次半导体…项目 -> 半导体…项目), without words that cannot end a name (和, 均, 转 ...);
+        None when less than a word is left."""
+        if not subject:
+            return subject
+        starts = self.ctx.word_starts
+        pos = self.s.rfind(subject, 0, max(qa, len(subject)))
+        if starts is not None and pos >= 0:
+            start, end = self.a + pos, self.a + pos + len(subject)
+            # a word cut so that one character of it is left in the subject is a fragment (本次 -> 次):
+            # drop that character; a longer piece is a word of its own inside a compound (全年产值 -> 产值)
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and starts[i] < start and i + 1 < len(starts) and starts[i + 1] == start + 1:
+                start += 1
+            j = bisect.bisect_left(starts, end)
+            if 0 < j < len(starts) + 1 and (j == len(starts) or starts[j] != end) and starts[j - 1] == end - 1 \
+                    and starts[j - 1] > start:
+                end -= 1
+            subject = self.ctx.text[start:end]
+        subject = R.DANGLING.sub("", subject)
+        return subject if len(subject) >= 2 else None
 
     def _project_near(self, qa: int, qb: int) -> bool:
         """Whether this sentence names a project around a figure: before it, holding it or after it."""

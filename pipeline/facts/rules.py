@@ -67,6 +67,8 @@ VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产
 PRICE_BEFORE = re.compile(
     r"(每[^\d，。；]{0,2}|亩均|单价|均价|价格|股价|收盘价|开盘价|售价|报价|发行价|底价|票价|房价|租金|价)"
     r"(?:为|达|达到|是|约|仅|在|涨至|跌至|上涨至|降至|回落至|升至|报)?$")
+# Words that end no name: a subject read up to them lost its last word (…消费量均, …和, 净利转).
+DANGLING = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等)+$")
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
 SHARED = re.compile(r"(均|都|皆|相继)")
 # A rate said of several items or periods at once as a bound (均超过10%, 都在60%以上, 仍在20%以上).
@@ -511,6 +513,9 @@ def indicator_metric(left: str, noun: str | None) -> str | None:
     return m.group(1) if m else noun
 
 
+CAPACITY_MODIFIERS = re.compile(r"^(?:设计|新增|现有|目前|总|综合|年|日|月|最大)+")
+
+
 def capacity_holder(left: str, trigger: str | None) -> str | None:
     """The noun phrase a capacity noun ends (水泥产能, 烧碱生产能力), written before the figure, when it
     names more than the capacity word itself.
@@ -528,7 +533,8 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     np = noun_before(left[: end + len(trigger)])
     if np:
         np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
-    return np if np and len(np) > len(trigger) else None
+    core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
+    return np if np and len(core) > len(CAPACITY_MODIFIERS.sub("", trigger)) else None
 
 
 def per_of(metric: str | None, local: str, after: str) -> str | None:

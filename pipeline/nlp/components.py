@@ -105,10 +105,11 @@ class FactsComponent:
 
         text = doc_text(doc)
         doc._.economic = is_economic(text)
-        facts, projects = extract(text, published_at, sentences=doc._.sentence_spans) if doc._.economic else ([], [])
+        starts = doc.to_array(IDX).tolist()  # char offset of each token, for span lookups by bisection
+        facts, projects = (extract(text, published_at, sentences=doc._.sentence_spans, word_starts=starts)
+                           if doc._.economic else ([], []))
         doc._.facts = facts
         doc._.projects = projects
-        starts = doc.to_array(IDX).tolist()  # char offset of each token, for span lookups by bisection
         found = []
         for fact in facts:
             bounds = _token_bounds(starts, fact.char_start, fact.char_end)
