@@ -17,7 +17,8 @@ from pipeline.text import HAN, is_han
 NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-]"
 NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
 
-PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区")
+PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
+                 "产业园区", "集群区", "工业园", "科技园", "物流园")
 # 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
 HEAD_NOT_BEFORE = r"(?![塑师机部院队处局学车款费量包组址])"
 # Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
@@ -35,7 +36,8 @@ LEFT_STOP = re.compile(
 # Company names hold words that end project names (香港瑞丰投资有限公司, 宁波建设集团).
 COMPANY_LEFT_STOP = re.compile(
     r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|则|也|还|并|而|"
-    r"联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头)$"
+    r"联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头|"
+    r"实现|促进|推动|加快|支持|鉴于|根据)$"
 )
 NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
 GENERIC_PROJECT = re.compile(

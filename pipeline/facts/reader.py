@@ -355,6 +355,8 @@ class _Sentence:
         if m is None:
             return None
         name, start = m.group("name"), m.start("name")
+        if "，" in self.s[qb:start] and ("的" in name or "打造" in self.s[qb:start]):
+            return None  # ，加快打造…重要的…基地: a goal the money serves, not what it is spent on
         first = R.FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
         if first:
             name = first.group(1)

@@ -95,7 +95,7 @@ COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|
 NP_STOP = re.compile(
     r"(实现|完成|达到|达|保持|继续|其中|全年|今年|去年|当年|同期|同比|环比|比上年|较上年|累计|共计|总计|合计|"
     r"分别|约|近|为|是|有|的|了|和|与|在|将|已|可|也|均|都|还|并|则|而|较|比|按|以|由|对|从|"
-    r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|"
+    r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|形成|具有|拥有|具备|"
     r"一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度|前三季度|上半年|下半年|\d+月|"
     r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)$"
 )
@@ -132,9 +132,9 @@ LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{
 # An amount, then the verb that spends it and the project it is spent on, named in full up to its
 # head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
 SPENT_ON = re.compile(
-    rf"(?:左右|以上|之多|人民币)?[，,]?(?:用于|投向|加大|推进|开展|启动|全面)?"
+    rf"(?:左右|以上|之多|人民币)?[，,]?(?:大力|着力|重点|加快|积极|全力)?(?:用于|投向|加大|推进|开展|启动|全面)?"
     rf"(?:建设|新建|兴建|扩建|改建|实施|打造|建成|建起|购得|收购|引进|进行|加大|推进)(?:了)?"
-    rf"(?P<name>[{HAN}A-Za-z0-9（）()“”·\-与和及]{{2,30}}?(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
+    rf"(?P<name>[{HAN}A-Za-z0-9（）()“”·～~\-与和及]{{2,40}}?(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
     rf"(?![塑师机部院队处局学车款费量包组址])")
 FIRST_OF_TWO = re.compile(r"^(.{2,}?(?:项目|工程|基地|中心|电站))[和与及]")
 FOLLOWED_BY_NAME = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
@@ -531,6 +531,8 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     if end < 0:
         return None
     np = noun_before(left[: end + len(trigger)])
+    if left[:end].endswith("的"):  # 福田汽车欧曼重卡的年产能: the capacity of what comes before 的
+        np = noun_before(left[: end - 1])
     if np:
         np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
     core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
