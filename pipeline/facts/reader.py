@@ -106,7 +106,22 @@ def extract(
                 in_sentence.append(quantities[qi])
             qi += 1
         facts.extend(_Sentence(text, a, b, ctx).facts(in_sentence))
-    return facts, ctx.projects
+    return _first_statements(facts), ctx.projects
+
+
+def _first_statements(facts: list[Fact]) -> list[Fact]:
+    """The facts without the figures the body states again (a lead restated in a crosshead, a
+    project's capacity in its name and again later, 36.7亿元 restated as 36.71亿元): the same
+    type, unit and subject and a value within 0.5 % is one fact, read where it is first stated."""
+    kept: list[Fact] = []
+    for fact in facts:
+        if fact.subject and any(
+                k.fact_type == fact.fact_type and k.unit == fact.unit and k.subject == fact.subject
+                and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
+                and k.char_start != fact.char_start for k in kept):
+            continue
+        kept.append(fact)
+    return kept
 
 
 class _Sentence:
@@ -129,6 +144,7 @@ class _Sentence:
         self.last_amount_subject: str | None = None
         self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
         self.last_trigger: str | None = None
+        self.last_fact: Fact | None = None  # the sentence's last fact, for a series that continues it
 
     def _describing(self, m: mt.Mention) -> mt.Mention:
         """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
@@ -185,6 +201,8 @@ class _Sentence:
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
             q = R.bare_money(q, local, self.s[qb : qb + 4]) or q
+            if R.MILESTONE_AFTER.match(self.s, qb):
+                continue  # 首次突破千亿元大关: a milestone passed, not a figure of its own
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
                 # prices and values per unit are no facts (policy 14), but a rate after one is its rate
                 priced = R.noun_before(R.strip_filler(local))
@@ -194,6 +212,14 @@ class _Sentence:
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
+            if kind is None and q.kind in ("physical", "count") and R.per_period_capacity(local, self.s[qb : qb + 8]):
+                kind = ("capacity", None)  # 6万吨/年粗铅
+            series_item = None
+            last = self.last_fact
+            if kind is None and last is not None and last.unit == q.unit and q.kind in ("money", "physical"):
+                continued, series_item = R.continuation(self.s[last.char_end - self.a : qa])
+                if continued:  # 2008年产量12.48万吨，2009年也达到了12万吨 / 其中轻稀土7.7万吨
+                    kind = (last.fact_type, last.metric)
             if kind is None:
                 continue
             # 地区生产总值、高新区工业产值和汽车工业产值相继突破千亿元: one figure, a fact for each item
@@ -205,11 +231,16 @@ class _Sentence:
             if respectively:
                 index += 1
             prev = (fact.fact_type, fact.metric, fact.extra_noun)
+            record = fact.record
+            if kind is not None and last is not None and kind == (last.fact_type, last.metric) and not joined \
+                    and R.continuation(self.s[last.char_end - self.a : qa])[0]:
+                record = replace(record, subject=series_item or last.subject, project=None if series_item else last.project)
             if shared and fact.fact_type in ("indicator", "percentage"):
-                out.extend(replace(fact.record, subject=item) for item in shared)
+                out.extend(replace(record, subject=item) for item in shared)
                 self.topic = shared
             else:
-                out.append(fact.record)
+                out.append(record)
+            self.last_fact = out[-1]
         trigger = R.last_rate_trigger(clause)
         if trigger:
             self.last_trigger = trigger

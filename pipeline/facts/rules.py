@@ -60,7 +60,7 @@ INDICATOR_HEAD = re.compile(
 )
 PHYSICAL_INDICATOR = re.compile(
     r"(吞吐量|产量|发电量|用电量|售电量|货运量|客运量|销量|供应量|处理量|交易量|成交量|需求量|消费量|消耗量|"
-    r"出货量|交付量|装机量|保有量|试产)")
+    r"出货量|交付量|装机量|保有量|试产|指标)")
 # A volume produced or sold, written with its verb: 生产轮胎7281万条, 销售工程起重机1.5万台.
 VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
 # Money that is a price or a value per unit (policy 14): 每股10.1元, 收盘价57.47元, 118.45万元/吨.
@@ -294,6 +294,47 @@ def money_noun_after(after: str) -> str | None:
     """The money word right after a figure (20.8亿营收), which names it."""
     m = MONEY_NOUN_AFTER.match(after)
     return m.group(1) if m else None
+
+
+# A capacity written as an amount per year or day with no capacity word: 6万吨/年粗铅, 800吨镉/年.
+PER_PERIOD_AFTER = re.compile(rf"^[{HAN}]{{0,4}}[/／](?:年|日|天)")
+NOT_CAPACITY_HEAD = re.compile(r"(需求|产量|消费|销量|供应|出口|进口|需要)")
+# What may stand between one figure and the next of the same series: time words, 其中, 也 ...
+CONTINUATION_NOISE = re.compile(
+    r"(?:(?:19|20)\d{2}年(?:底|末)?|\d{1,2}月(?:底|末|份)?|[一二三四]季度|上半年|下半年|当年|今年|去年|其中|截至|到|至|"
+    r"也|还|又|再|而|[，,、；;\s])")
+
+
+# 突破千亿元大关: a round figure passed, no figure of its own.
+MILESTONE_AFTER = re.compile(r"(?:大关|关口)")
+
+
+def per_period_capacity(local: str, after: str) -> bool:
+    """An amount per year or day after which no capacity word was written, and no output word
+    before it: a capacity (6万吨/年粗铅), unlike 电石需求约为2700万吨/年 (an indicator).
+
+    >>> per_period_capacity("驰宏锌锗在", "/年粗铅"), per_period_capacity("电石需求预计约为", "/年")
+    (True, False)
+    """
+    if local.rstrip().endswith(("个", "家", "座", "条")):
+        return False  # 5-8个100万吨/年电石企业: a class of plants by size
+    return bool(PER_PERIOD_AFTER.match(after)) and not NOT_CAPACITY_HEAD.search(local)
+
+
+def continuation(local: str) -> tuple[bool, str | None]:
+    """Whether a figure continues the series of the figure before it in the sentence (2008年产量
+    12.48万吨，2009年也达到了12万吨), and the item it is about when it names one (其中轻稀土7.7万吨).
+
+    >>> continuation("，2009年也达到了"), continuation("，其中轻稀土"), continuation("，完成工业投资")
+    ((True, None), (True, '轻稀土'), (False, None))
+    """
+    rest = strip_filler(CONTINUATION_NOISE.sub("", local))
+    if not rest:
+        return True, None
+    np = noun_before(rest)
+    if np == rest and len(np) <= 8 and not INDICATOR_HEAD.search(np) and not CAPACITY_TRIGGER.search(np):
+        return True, np
+    return False, None
 
 
 def is_price(local: str, after: str) -> bool:
