@@ -187,6 +187,7 @@ def _parse_mixed(s: str) -> float | None:
             if not frac or (current is None and group == 0 and not zero and not (section or total)):
                 return None  # 点五 alone is no number; 一万点一 is (the fraction joins the last group)
             current = float(f"{int(group + (current or 0.0))}.{frac}")
+            seen_digit = True  # 十点一: the digits after 点 make it a number
             group = 0.0
             last_small = 1.0  # no 十/百/千 after a decimal part
             last_unit = 0.0

@@ -27,8 +27,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.facts import mentions as mt
+from pipeline.facts import phrases as P
+from pipeline.facts import projects as J
 from pipeline.facts import rules as R
 from pipeline.facts.places import Place, gazetteer
+from pipeline.facts.regions import WHOLE_REGION, article_places, place_at
 from pipeline.facts.quantities import Quantity, parse_quantities
 from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
@@ -85,7 +88,7 @@ def extract(
     so that a subject never starts or ends inside a word.
     """
     pub_year = int(published_at[:4]) if published_at and published_at[:4].isdigit() else None
-    places = _article_places(text)
+    places = article_places(text)
     main = region or mt.main_region(text)
     ctx = _Context(pub_year=pub_year, places=places, article_region=main,
                    article_place=gazetteer().resolve(main, places) if main else None,
@@ -151,7 +154,7 @@ class _Sentence:
         clause_start = max(self.s.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
         before = self.s[clause_start : m.start]
         proper = m.text.startswith("年产") or mt.companies_in(m.text) or before.endswith("是")
-        if not m.generic and not proper and R.DESCRIPTION.search(before):
+        if not m.generic and not proper and J.DESCRIPTION.search(before):
             return mt.Mention(m.start, m.end, m.text, m.kind, True)
         return m
 
@@ -183,7 +186,7 @@ class _Sentence:
 
     def _clause(self, ca: int, cb: int, qs: list[Quantity]) -> list[Fact]:
         clause = self.s[ca:cb]
-        topic = R.clause_topic(clause)
+        topic = P.clause_topic(clause)
         if topic:
             self.topic = topic
         respectively = "分别" in clause
@@ -195,8 +198,8 @@ class _Sentence:
             local = self.s[prev_end:qa]
             # 98亿元和198.7亿元 / 年产乙烯120万吨、聚乙烯80万吨: a figure in a list shares its trigger
             joined = prev is not None and (
-                R.LIST_JOINER.fullmatch(local) or R.CHAIN_JOINER.fullmatch(local)
-                or (prev[0] == "capacity" and R.LIST_ITEM.fullmatch(local)))
+                P.LIST_JOINER.fullmatch(local) or P.CHAIN_JOINER.fullmatch(local)
+                or (prev[0] == "capacity" and P.LIST_ITEM.fullmatch(local)))
             prev_end = qb
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
@@ -205,7 +208,7 @@ class _Sentence:
                 continue  # 首次突破千亿元大关: a milestone passed, not a figure of its own
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
                 # prices and values per unit are no facts (policy 14), but a rate after one is its rate
-                priced = R.noun_before(R.strip_filler(local))
+                priced = P.noun_before(P.strip_filler(local))
                 if priced:
                     self.topic = [priced]
                 continue
@@ -223,7 +226,7 @@ class _Sentence:
             if kind is None:
                 continue
             # 地区生产总值、高新区工业产值和汽车工业产值相继突破千亿元: one figure, a fact for each item
-            shared = list(self.topic) if not respectively and len(self.topic) > 1 and R.SHARED.search(local) else []
+            shared = list(self.topic) if not respectively and len(self.topic) > 1 and P.SHARED.search(local) else []
             fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
                               len(qs))
             if fact is None:
@@ -252,7 +255,7 @@ class _Sentence:
         subject = project = per = product = direction = None
         noun = None
         if fact_type in ("investment", "capacity"):
-            holder = R.capacity_holder(left, metric) if fact_type == "capacity" else None
+            holder = P.capacity_holder(left, metric) if fact_type == "capacity" else None
             if holder and not self._project_near(qa, qb):
                 subject, project = holder, None  # 水泥产能由2.03亿吨提升到3亿吨: the capacity of what it names
             else:
@@ -263,12 +266,12 @@ class _Sentence:
         elif fact_type == "indicator":
             after = R.money_noun_after(self.s[qb:cb]) if q.kind == "money" else None
             noun = prev[2] if prev else (after if after and local.rstrip().endswith(("的", "与", "和")) or not local.strip()
-                                         else R.sector_investment(R.strip_filler(local))
-                                         or R.noun_before(R.strip_filler(local)) or after)
+                                         else P.sector_investment(P.strip_filler(local))
+                                         or P.noun_before(P.strip_filler(local)) or after)
             subject, project = self._indicator_subject(noun, left, respectively, index)
             if subject is None:
                 return None
-            metric = metric or R.indicator_metric(left, noun)
+            metric = metric or P.indicator_metric(left, noun)
             self.last_amount_subject = subject
             self.amount_subjects.append(subject)
             if not (respectively and len(self.topic) > 1):
@@ -303,7 +306,7 @@ class _Sentence:
         chosen = next((p for p in specific if p.start <= qa and qb <= p.end), None)  # 年产5万吨…项目
         if chosen is None:
             # 总投资12.6亿元的…项目 / 投资约5.6亿元建设的…项目: the name follows the amount
-            follow = R.FOLLOWED_BY_NAME.match(self.s, qb)
+            follow = J.FOLLOWED_BY_NAME.match(self.s, qb)
             if follow:
                 chosen = next((p for p in self.projects if p.start == follow.end()), None)
                 if chosen is not None and chosen.generic:
@@ -330,10 +333,10 @@ class _Sentence:
         if chosen is not None:
             return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
         named = self.ctx.named
-        if named is not None and R.ANAPHOR.search(self.s[seg:qa]):
+        if named is not None and J.ANAPHOR.search(self.s[seg:qa]):
             return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
         batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
-        if batch and not R.DESCRIPTION.search(self.s[seg : batch[-1].start]):
+        if batch and not J.DESCRIPTION.search(self.s[seg : batch[-1].start]):
             return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
         company = self._company_before(qa, seg)
         if company:
@@ -372,7 +375,7 @@ class _Sentence:
                     and starts[j - 1] > start:
                 end -= 1
             subject = self.ctx.text[start:end]
-        subject = R.DANGLING.sub("", subject)
+        subject = P.DANGLING.sub("", subject)
         return subject if len(subject) >= 2 else None
 
     def _project_near(self, qa: int, qb: int) -> bool:
@@ -382,13 +385,13 @@ class _Sentence:
     def _project_after(self, qb: int) -> mt.Mention | None:
         """The project an amount is spent on when the sentence names it right after the amount,
         behind the verb that spends it: 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程."""
-        m = R.SPENT_ON.match(self.s, qb)
+        m = J.SPENT_ON.match(self.s, qb)
         if m is None:
             return None
         name, start = m.group("name"), m.start("name")
         if "，" in self.s[qb:start] and ("的" in name or "打造" in self.s[qb:start]):
             return None  # ，加快打造…重要的…基地: a goal the money serves, not what it is spent on
-        first = R.FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
+        first = J.FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
         if first:
             name = first.group(1)
         mention = mt.Mention(start, start + len(name), name, "project")
@@ -408,17 +411,17 @@ class _Sentence:
     def _register(self, name: str, company: str | None, qa: int) -> int:
         ctx = self.ctx
         key = name.removesuffix("项目")
-        status = R.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
+        status = J.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
         region = self._region(qa)[0]
         if key in ctx.ordinals:
             ordinal = ctx.ordinals[key]
             old = ctx.projects[ordinal - 1]
             status = old.status or status
             ctx.projects[ordinal - 1] = Project(old.ordinal, old.name, old.company or company, old.region or region,
-                                                status, R.stage_of(status))
+                                                status, J.stage_of(status))
         else:
             ordinal = len(ctx.projects) + 1
-            ctx.projects.append(Project(ordinal, name, company, region, status, R.stage_of(status)))
+            ctx.projects.append(Project(ordinal, name, company, region, status, J.stage_of(status)))
             ctx.ordinals[key] = ordinal
         ctx.named = _Named(name, company)
         return ordinal
@@ -426,23 +429,23 @@ class _Sentence:
     def _indicator_subject(self, noun, left, respectively, index) -> tuple[str | None, int | None]:
         if respectively and len(self.topic) > 1:
             item = self.topic[min(index, len(self.topic) - 1)]
-            return (item + noun if noun and R.is_bare_head(noun) and not item.endswith(noun) else item), None
-        if noun and R.is_project_indicator(noun, self.s) and self._project_in_view():
+            return (item + noun if noun and P.is_bare_head(noun) and not item.endswith(noun) else item), None
+        if noun and P.is_project_indicator(noun, self.s) and self._project_in_view():
             name, project = self._project_subject(len(left), len(left))
             if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
                 name, project = self.ctx.named.name, self._register(self.ctx.named.name, self.ctx.named.company, len(left))
             if name:
                 return name, project
-        if noun and R.is_bare_head(noun):
-            holder = R.clause_topic(left) or self.topic
-            if holder and not holder[0].endswith(noun) and not R.is_bare_head(holder[0]):
+        if noun and P.is_bare_head(noun):
+            holder = P.clause_topic(left) or self.topic
+            if holder and not holder[0].endswith(noun) and not P.is_bare_head(holder[0]):
                 return holder[0] + noun, None
         if noun:
             return noun, None
         return (self.topic[0] if self.topic else None), None
 
     def _project_in_view(self) -> bool:
-        return bool([p for p in self.projects if not p.generic]) or bool(self.ctx.named and R.PROJECT_CONTEXT.search(self.s))
+        return bool([p for p in self.projects if not p.generic]) or bool(self.ctx.named and J.PROJECT_CONTEXT.search(self.s))
 
     def _rate_subject(self, local, respectively, index, metric, count=1) -> tuple[str | None, bool]:
         """(subject, whether the clause names it itself)."""
@@ -451,7 +454,7 @@ class _Sentence:
         if respectively and count > 1 and len(self.amount_subjects) >= count:
             # 销售收入5.6亿元，自营出口2380万美元，分别比上年增长18.7%和26.4%
             return self.amount_subjects[len(self.amount_subjects) - count + index], False
-        explicit = R.rate_subject_before(local)
+        explicit = P.rate_subject_before(local)
         if explicit:
             return explicit, True
         return (self.topic[0] if self.topic else self.last_amount_subject), False
@@ -470,43 +473,18 @@ class _Sentence:
             return name, place.code if place else None
         whole = list(WHOLE_REGION.finditer(self.s, 0, qa))
         if whole and ctx.article_place is not None:
-            place = _place_at(ctx.article_place, whole[-1].group(1))
+            place = place_at(ctx.article_place, whole[-1].group(1))
             return (place.name, place.code) if place else (None, None)
         place = ctx.article_place
         return ctx.article_region, place.code if place else None
 
 
 WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
-# 全市, 本县, 我区 ...: the article's own place at that level.
-WHOLE_REGION = re.compile(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])")
-
-
-def _article_places(text: str) -> list[Place]:
-    """The places an article names, each once, where the name is one place or ties to one named
-    before (宁波市 ... 鄞州区)."""
-    found: list[Place] = []
-    for mention in mt.regions_in(text):
-        place = gazetteer().resolve(mention.text, found)
-        if place is not None and place not in found:
-            found.append(place)
-    return found
-
-
-def _place_at(place: Place, level_word: str) -> Place | None:
-    """The place a level word (市, 县, 区, 省) means in an article about ``place``: the place itself
-    or the division that holds it, whichever has a name of that level; None if neither has."""
-    if level_word == "省":
-        return place.parent_at(1)
-    for candidate in (place, place.parent_at(2)):
-        if candidate is not None and candidate.name.endswith(level_word) and candidate.level > 1:
-            return candidate
-    return None
 
 
 def _strong(mention: mt.Mention) -> bool:
     """A project in its own right (…项目, …产业园), not a part of one (…生产线)."""
     return not mention.text.endswith(WEAK_HEADS)
-
 
 @dataclass
 class _Built:
