@@ -81,6 +81,8 @@ class Report:
     metadata_errors: list = field(default_factory=list)
     duplicate_errors: list = field(default_factory=list)
     n_articles: int = 0
+    calibration: list = field(default_factory=list)  # [band low, band high, rows, share right (strict)]
+    economic: dict = field(default_factory=dict)  # articles judged economic: right, wrong, and the wrong ones
 
     def as_dict(self) -> dict:
         return self.__dict__
@@ -138,6 +140,7 @@ def evaluate(gold_records: list[dict], tables: dict) -> Report:
         facts_by_article.setdefault(row["article_id"], []).append(row)
 
     report = Report()
+    outcomes: list[tuple[float | None, bool]] = []  # (confidence, right) of every predicted fact
     counts = {mode: {t: [0, 0, 0] for t in FACT_TYPES} for mode in ("strict", "loose")}
     meta_ok = Counter()
     meta_n = Counter()
@@ -157,6 +160,12 @@ def evaluate(gold_records: list[dict], tables: dict) -> Report:
             continue
         report.n_articles += 1
         gold_article = g.get("article", {})
+        if "economic" in row:  # every gold article is judged economic unless its gold says otherwise
+            want = gold_article.get("economic", True)
+            key = "right" if bool(row["economic"]) == want else "wrong"
+            report.economic[key] = report.economic.get(key, 0) + 1
+            if key == "wrong":
+                report.economic.setdefault("errors", []).append(loc)
         for name in META_FIELDS:
             if name not in gold_article:
                 continue
@@ -178,6 +187,7 @@ def evaluate(gold_records: list[dict], tables: dict) -> Report:
                 c[1] += sum(1 for p in pred if p["fact_type"] == t)
                 c[2] += sum(1 for f in gold_facts if f["fact_type"] == t)
             if mode == "strict":
+                outcomes.extend((p.get("confidence"), i in used) for i, p in enumerate(pred))
                 for i, f in enumerate(gold_facts):
                     if i not in matched:
                         report.misses.append({"location": loc, **{k: f.get(k) for k in (
@@ -197,9 +207,28 @@ def evaluate(gold_records: list[dict], tables: dict) -> Report:
     report.metadata = {k: round(meta_ok[k] / meta_n[k], 4) for k in META_FIELDS if meta_n[k]}
     report.body_f1 = round(sum(body_scores) / len(body_scores), 4) if body_scores else 0.0
     report.duplicates = prf(len(gold_pairs & pred_pairs), len(pred_pairs), len(gold_pairs))
+    report.calibration = calibration(outcomes)
     report.duplicate_errors = [{"pair": list(p), "kind": "false"} for p in sorted(pred_pairs - gold_pairs)] + [
         {"pair": list(p), "kind": "missed"} for p in sorted(gold_pairs - pred_pairs)]
     return report
+
+
+def calibration(outcomes: list[tuple[float | None, bool]]) -> list[list]:
+    """Rows and share right (strict) per confidence band, and for rows at 0.8 or more.
+
+    >>> calibration([(0.9, True), (0.85, False), (0.3, True), (None, False)])
+    [[0.0, 0.2, 1, 0.0], [0.2, 0.4, 1, 1.0], [0.8, 1.0, 2, 0.5], [0.8, 1.0, 2, 0.5]]
+    """
+    bands: dict[int, list[int]] = {}
+    for conf, right in outcomes:
+        band = min(4, int((conf or 0.0) * 5 + 1e-9))
+        bands.setdefault(band, [0, 0])
+        bands[band][0] += 1
+        bands[band][1] += right
+    rows = [[band / 5, (band + 1) / 5, n, round(r / n, 4)] for band, (n, r) in sorted(bands.items())]
+    high = [right for conf, right in outcomes if (conf or 0.0) >= 0.8]
+    rows.append([0.8, 1.0, len(high), round(sum(high) / len(high), 4) if high else 0.0])
+    return rows
 
 
 def format_report(report: Report, details: bool = True) -> str:
@@ -214,6 +243,17 @@ def format_report(report: Report, details: bool = True) -> str:
     lines.append(f"body character F1: {report.body_f1:.3f}")
     d = report.duplicates
     lines.append(f"duplicates: precision {d['precision']:.3f} recall {d['recall']:.3f} (gold {d['gold']}, pred {d['pred']})")
+    if report.economic:
+        e = report.economic
+        lines.append(f"economic articles: {e.get('right', 0)} judged right, {e.get('wrong', 0)} wrong"
+                     + (f" ({', '.join(e['errors'])})" if e.get("errors") else ""))
+    if report.calibration:
+        total = sum(row[2] for row in report.calibration[:-1])
+        lines.append("confidence band   rows   right (strict)")
+        for low, high, n, share in report.calibration[:-1]:
+            lines.append(f"  [{low:.1f}, {high:.1f})     {n:5d}   {share:.3f}")
+        low, high, n, share = report.calibration[-1]
+        lines.append(f"  rows >= 0.8:    {n:5d}   {share:.3f}   ({n / total:.0%} of all rows)" if total else "")
     if details:
         for e in report.metadata_errors:
             lines.append(f"  META {e['location']} {e['field']}: gold={e['gold']!r} pred={e['pred']!r}")

@@ -152,6 +152,7 @@ class Fact:
     project: int | None = None  # Project.ordinal within the same article
     region_code: str | None = None  # GB/T 2260 code of region, where it is one place
     confidence: float | None = None  # 0-1, how sure the reader is of the whole row
+    subject_source: str | None = None  # how the subject was found (named, anaphora, carried ...): not a column
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ reader (``reader.py``) and the type rules (``rules.py``).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -347,3 +348,21 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
         np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
     core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
     return np if np and len(core) > len(CAPACITY_MODIFIERS.sub("", trigger)) else None
+
+
+def whole_words(text: str, word_starts: list[int], start: int, end: int) -> str:
+    """``text[start:end]`` without a word cut so that one character of it is left at either edge
+    (本次半导体… read from 次半导体… -> 半导体…); a longer piece of a word is a word of its own in a
+    compound and stays (全年产值 -> 产值).  ``word_starts``: where the words start, ascending.
+
+    >>> whole_words("本次半导体项目", [0, 2, 5], 1, 7), whole_words("全年产值", [0, 1], 2, 4)
+    ('半导体项目', '产值')
+    """
+    i = bisect.bisect_right(word_starts, start) - 1
+    if i >= 0 and word_starts[i] < start and i + 1 < len(word_starts) and word_starts[i + 1] == start + 1:
+        start += 1
+    j = bisect.bisect_left(word_starts, end)
+    if 0 < j and (j == len(word_starts) or word_starts[j] != end) and word_starts[j - 1] == end - 1 \
+            and word_starts[j - 1] > start:
+        end -= 1
+    return text[start:end]

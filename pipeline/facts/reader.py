@@ -22,7 +22,6 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +29,7 @@ from pipeline.facts import mentions as mt
 from pipeline.facts import phrases as P
 from pipeline.facts import projects as J
 from pipeline.facts import rules as R
+from pipeline.facts.confidence import confidence
 from pipeline.facts.places import Place, gazetteer
 from pipeline.facts.regions import WHOLE_REGION, article_places, place_at
 from pipeline.facts.quantities import Quantity, parse_quantities
@@ -109,22 +109,8 @@ def extract(
                 in_sentence.append(quantities[qi])
             qi += 1
         facts.extend(_Sentence(text, a, b, ctx).facts(in_sentence))
-    return _first_statements(facts), ctx.projects
-
-
-def _first_statements(facts: list[Fact]) -> list[Fact]:
-    """The facts without the figures the body states again (a lead restated in a crosshead, a
-    project's capacity in its name and again later, 36.7亿元 restated as 36.71亿元): the same
-    type, unit and subject and a value within 0.5 % is one fact, read where it is first stated."""
-    kept: list[Fact] = []
-    for fact in facts:
-        if fact.subject and any(
-                k.fact_type == fact.fact_type and k.unit == fact.unit and k.subject == fact.subject
-                and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
-                and k.char_start != fact.char_start for k in kept):
-            continue
-        kept.append(fact)
-    return kept
+    return [replace(f, confidence=confidence(f.fact_type, f.subject_source, f.subject))
+            for f in R.first_statements(facts)], ctx.projects
 
 
 class _Sentence:
@@ -148,6 +134,7 @@ class _Sentence:
         self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
         self.last_trigger: str | None = None
         self.last_fact: Fact | None = None  # the sentence's last fact, for a series that continues it
+        self.how: str | None = None  # how the subject of the figure being read was found (for confidence)
 
     def _describing(self, m: mt.Mention) -> mt.Mention:
         """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
@@ -237,9 +224,10 @@ class _Sentence:
             record = fact.record
             if kind is not None and last is not None and kind == (last.fact_type, last.metric) and not joined \
                     and R.continuation(self.s[last.char_end - self.a : qa])[0]:
-                record = replace(record, subject=series_item or last.subject, project=None if series_item else last.project)
+                record = replace(record, subject=series_item or last.subject, project=None if series_item else last.project,
+                                 subject_source="series")
             if shared and fact.fact_type in ("indicator", "percentage"):
-                out.extend(replace(record, subject=item) for item in shared)
+                out.extend(replace(record, subject=item, subject_source="shared") for item in shared)
                 self.topic = shared
             else:
                 out.append(record)
@@ -252,12 +240,14 @@ class _Sentence:
     def _fact(self, q, kind, local, left, ca, cb, respectively, index, prev, count):
         fact_type, metric = kind
         qa, qb = q.start - self.a, q.end - self.a
+        self.how = None
         subject = project = per = product = direction = None
         noun = None
         if fact_type in ("investment", "capacity"):
             holder = P.capacity_holder(left, metric) if fact_type == "capacity" else None
             if holder and not self._project_near(qa, qb):
                 subject, project = holder, None  # 水泥产能由2.03亿吨提升到3亿吨: the capacity of what it names
+                self.how = "holder"
             else:
                 subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
             if fact_type == "capacity":
@@ -293,6 +283,7 @@ class _Sentence:
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
             metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
             approx=q.approx, region=region, period=self.period, project=project, region_code=region_code,
+            subject_source="joined" if prev is not None else self.how,
         )
         return _Built(record, fact_type, metric, noun)
 
@@ -310,6 +301,7 @@ class _Sentence:
             if follow:
                 chosen = next((p for p in self.projects if p.start == follow.end()), None)
                 if chosen is not None and chosen.generic:
+                    self.how = "batch"
                     return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
         if chosen is None:
             chosen = self._project_after(qb)  # 投资6000万元实施…保护工程: the named object after the amount
@@ -321,60 +313,60 @@ class _Sentence:
                 chosen = listed[len(listed) - count + index]
             elif len(self.topic) == count > 1:  # …一期、…二期、…三期三个项目，分别利用募集资金4亿元、…
                 item = self.topic[index]
+                self.how = "list"
                 return item, self._register(item, self._company_before(qa), qa)
         if chosen is None:
             # a production line named in passing is part of the project, not the project
             before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]
             batch = [p for p in self.projects if p.generic and p.kind == "project" and seg <= p.start and p.end <= qa]
             if before and batch and batch[-1].start > before[-1].start:
+                self.how = "batch"
                 return batch[-1].text, None  # the batch named after the project is nearer: 其中外资项目5个
             if before and not [c for c in self.companies if before[-1].end <= c.start < qa]:
                 chosen = before[-1]
         if chosen is not None:
+            self.how = "list" if pair is not None else "named"
             return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
         named = self.ctx.named
         if named is not None and J.ANAPHOR.search(self.s[seg:qa]):
+            self.how = "anaphora"
             return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
         batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
         if batch and not J.DESCRIPTION.search(self.s[seg : batch[-1].start]):
+            self.how = "batch"
             return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
         company = self._company_before(qa, seg)
         if company:
+            self.how = "company"
             if named is not None and named.company == company:
                 return named.name, self._register(named.name, company, qa)  # the company's project in view
             return company, self._register(company, company, qa)
         before = [p for p in specific if p.end <= qa and _strong(p)]
         if before:
+            self.how = "sentence"
             return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start), qa)
         if named is not None:
+            self.how = "carried"
             return named.name, self._register(named.name, named.company, qa)
         if self.companies:
+            self.how = "company"
             first = self.companies[0].text
             return first, self._register(first, first, qa)
         if self.ctx.batch:
+            self.how = "carried"
             return self.ctx.batch, None  # 累计完成投资58.2亿元 in a paragraph about 市级重点项目
+        self.how = None
         return None, None
 
     def _whole_words(self, subject: str | None, qa: int) -> str | None:
-        """``subject`` cut to whole words where it is a piece of this sentence (本次半导体…项目 read
-        from 次半导体…项目 -> 半导体…项目), without words that cannot end a name (和, 均, 转 ...);
-        None when less than a word is left."""
+        """``subject`` cut to whole words where it is a piece of this sentence, without words that
+        cannot end a name (和, 均, 转 ...); None when less than a word is left."""
         if not subject:
             return subject
-        starts = self.ctx.word_starts
         pos = self.s.rfind(subject, 0, max(qa, len(subject)))
-        if starts is not None and pos >= 0:
-            start, end = self.a + pos, self.a + pos + len(subject)
-            # a word cut so that one character of it is left in the subject is a fragment (本次 -> 次):
-            # drop that character; a longer piece is a word of its own inside a compound (全年产值 -> 产值)
-            i = bisect.bisect_right(starts, start) - 1
-            if i >= 0 and starts[i] < start and i + 1 < len(starts) and starts[i + 1] == start + 1:
-                start += 1
-            j = bisect.bisect_left(starts, end)
-            if 0 < j < len(starts) + 1 and (j == len(starts) or starts[j] != end) and starts[j - 1] == end - 1 \
-                    and starts[j - 1] > start:
-                end -= 1
-            subject = self.ctx.text[start:end]
+        if self.ctx.word_starts is not None and pos >= 0:
+            start = self.a + pos
+            subject = P.whole_words(self.ctx.text, self.ctx.word_starts, start, start + len(subject))
         subject = P.DANGLING.sub("", subject)
         return subject if len(subject) >= 2 else None
 
@@ -429,19 +421,24 @@ class _Sentence:
     def _indicator_subject(self, noun, left, respectively, index) -> tuple[str | None, int | None]:
         if respectively and len(self.topic) > 1:
             item = self.topic[min(index, len(self.topic) - 1)]
+            self.how = "list"
             return (item + noun if noun and P.is_bare_head(noun) and not item.endswith(noun) else item), None
         if noun and P.is_project_indicator(noun, self.s) and self._project_in_view():
             name, project = self._project_subject(len(left), len(left))
             if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
+                self.how = "carried"
                 name, project = self.ctx.named.name, self._register(self.ctx.named.name, self.ctx.named.company, len(left))
             if name:
                 return name, project
         if noun and P.is_bare_head(noun):
             holder = P.clause_topic(left) or self.topic
             if holder and not holder[0].endswith(noun) and not P.is_bare_head(holder[0]):
+                self.how = "topic"
                 return holder[0] + noun, None
         if noun:
+            self.how = "named"
             return noun, None
+        self.how = "topic"
         return (self.topic[0] if self.topic else None), None
 
     def _project_in_view(self) -> bool:
@@ -449,6 +446,7 @@ class _Sentence:
 
     def _rate_subject(self, local, respectively, index, metric, count=1) -> tuple[str | None, bool]:
         """(subject, whether the clause names it itself)."""
+        self.how = "list"
         if respectively and len(self.topic) > 1:
             return self.topic[min(index, len(self.topic) - 1)], False
         if respectively and count > 1 and len(self.amount_subjects) >= count:
@@ -456,7 +454,9 @@ class _Sentence:
             return self.amount_subjects[len(self.amount_subjects) - count + index], False
         explicit = P.rate_subject_before(local)
         if explicit:
+            self.how = "named"
             return explicit, True
+        self.how = "topic" if self.topic else "amount"
         return (self.topic[0] if self.topic else self.last_amount_subject), False
 
     def _region(self, qa: int) -> tuple[str | None, str | None]:

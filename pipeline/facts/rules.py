@@ -15,6 +15,7 @@ from pipeline.facts.phrases import (
     INDICATOR_HEAD, LIST_ITEM, RATE_TRIGGER, SECTOR_INVESTMENT, noun_before, strip_filler,
 )
 from pipeline.facts.quantities import Quantity
+from pipeline.records import Fact
 from pipeline.text import HAN
 
 INVEST_TRIGGER = re.compile(
@@ -308,3 +309,16 @@ def list_item(local: str) -> str | None:
     return m.group(1) if m else None
 
 
+def first_statements(facts: list[Fact]) -> list[Fact]:
+    """The facts without the figures the body states again (a lead restated in a crosshead, a
+    project's capacity in its name and again later, 36.7亿元 restated as 36.71亿元): the same
+    type, unit and subject and a value within 0.5 % is one fact, read where it is first stated."""
+    kept: list[Fact] = []
+    for fact in facts:
+        if fact.subject and any(
+                k.fact_type == fact.fact_type and k.unit == fact.unit and k.subject == fact.subject
+                and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
+                and k.char_start != fact.char_start for k in kept):
+            continue
+        kept.append(fact)
+    return kept
