@@ -285,9 +285,18 @@ PERIOD_RE = re.compile(
     r"(?=[\d今去上前明当下第一二三四五六七八九十全])(?:"
     r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日)|(?P<rel>今年|去年|上年|前年|明年|当年)|"
     r"(?P<h1>上半年)|(?P<h2>下半年)|(?P<q3>前三季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|"
+    r"(?P<first>前(?P<fn>\d{1,2}|[一二三四五六七八九十]{1,2})个?月(?!\d{1,2}日))|"
     r"(?P<mr>(?P<m1>\d{1,2}|[一二三四五六七八九十]{1,2})[-—–至到~](?P<m2>\d{1,2}|[一二三四五六七八九十]{1,2})月(?!\d{1,2}日))|"
     r"(?P<mo>(?<![\d年-])(?P<mn>\d{1,2})月份?(?![\d份]?\d{0,2}日))|(?P<full>全年))"
 )
+
+
+COMPARISON_BEFORE = ("比", "较", "与", "同", "于", "和")
+
+
+def _is_base(text: str, m: re.Match) -> bool:
+    """Whether a year is the base of a comparison (比上年, 较2010年, 与去年同期相比, 上年同期)."""
+    return text[m.start() - 1 : m.start()] in COMPARISON_BEFORE or text.startswith("同期", m.end())
 
 
 def _month(s: str) -> int | None:
@@ -307,10 +316,14 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     '2016'
     >>> period_in("2016年上半年", None)
     '2016-H1'
+    >>> period_in("前5个月，出口比上年同期增长3%", 2011), period_in("今年工业增加值较2010年增长9%", 2011)
+    ('2011-01/2011-05', '2011')
     """
     year = None
     part = None
     for m in PERIOD_RE.finditer(text):
+        if (m.group("year") or m.group("rel")) and _is_base(text, m):
+            continue  # 比上年增长, 较2010年同期: the base of a comparison, not the period reported
         if m.group("year"):
             year = int(m.group("year"))
         elif m.group("rel") and pub_year:
@@ -323,6 +336,10 @@ def period_in(text: str, pub_year: int | None) -> str | None:
             part = part or ("M", 1, 9)
         elif m.group("q"):
             part = part or f"Q{CN_Q[m.group('qn')]}"
+        elif m.group("first"):
+            b = _month(m.group("fn"))
+            if b:
+                part = part or ("M", 1, b)
         elif m.group("mr"):
             a, b = _month(m.group("m1")), _month(m.group("m2"))
             if a and b and a < b:

@@ -29,12 +29,12 @@ SECTOR_INVESTMENT = re.compile(
 DANGLING = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等)+$")
 
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
-SHARED = re.compile(r"(均|都|皆|相继)")
+SHARED = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")
 
 # Rate words.  达到/为 are not among them: they only say that a level follows.
 RATE_TRIGGER = re.compile(
     r"(同比增长|同比下降|同比减少|同比提高|同比上升|同比回落|同比增加|环比增长|环比下降|比上年增长|比上年下降|"
-    r"增长|增速|增幅|下降|降幅|减少|下滑|回落|回升|提高|提升|上升|增加(?!值)|上涨|降低|收窄|扩大|加快|放缓|"
+    r"增长|增速|增幅|涨幅|跌幅|下降|降幅|减少|下滑|下跌|回落|回升|提高|提升|上升|增加(?!值)|上涨|降低|收窄|扩大|加快|放缓|"
     r"占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率|占|高于|低于|快于|"
     r"慢于|翻了?[一两]?番)"
 )
@@ -43,10 +43,10 @@ RATE_TRIGGER = re.compile(
 LEVEL_NOUN = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率)$")
 
 # Adverbs between a subject and its rate word (逆势增长, 稳步提高).
-ADVERBS = re.compile(r"(逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后)+$")
+ADVERBS = re.compile(r"(要|争取|力争|有望|逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后)+$")
 
 # Words that describe a rate, not the thing the rate is about.
-RATE_WORDS = re.compile(r"^(增速|增幅|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
+RATE_WORDS = re.compile(r"^(增速|增幅|涨幅|跌幅|增长率|增长速度|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
 
 COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于)")
 
@@ -72,10 +72,15 @@ CLAUSE_TOPIC_LEAD = re.compile(
     r"第[一二三四]季度|前三季度|上半年|下半年|\d{1,2}[-—至到]\d{1,2}月|\d{1,2}月份?|(?:19|20)\d{2}年|从|在)+"
 )
 
+# Single characters are verbs only where they do not start a word of a name (居住, 创新, 可持续).
 TOPIC_VERB = re.compile(
-    r"(成为|实现|完成|达到|达|增长|下降|保持|继续|占|为|是|可|将|已|同比|比上年|较|共|累计|新增|提升|提高|加快|"
-    r"超过|突破|位居|居|排名|列|创|首次|稳步|持续|呈现|总体|运行|好于|高于|低于|均|都|分别|增速|增幅|降幅|不断|日益|逐步|快速)"
+    r"(成为|实现|完成|达到|达|增长|下降|保持|继续|占|为(?!主)|是|可(?!持续|再生|支配)|将|已|同比|比上年|较|共|累计|新增|"
+    r"提升|提高|加快|超过|突破|位居|居(?!住|民|家)|排名|列(?!车)|创(?!新|业|意|造|建|办)|首次|稳步|持续|呈现|总体|"
+    r"运行|好于|高于|低于|均|都|分别|增速|增幅|降幅|不断|日益|逐步|快速|上涨|下跌|要|争取|力争|有望)"
 )
+
+# A clause that opens by saying which items it lists: 下降的是衣着、…, 增长较快的有…
+LISTED_LEAD = re.compile(r"^[^，。；、]{1,8}的(?:是|有)")
 
 BARE_HEAD = re.compile(
     r"^(?:规上|规模以上|全部)?(?:工业)?(?:总)?(产值|增加值|销售收入|营业收入|主营业务收入|利润总额|利润|税收|"
@@ -102,6 +107,19 @@ NUMERAL = "一二三四五六七八九十"
 # Patterns of the readers below, compiled once: they run for every clause and figure.
 TIME_NP = re.compile(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期")
 
+# Noun phrases that name no indicator: a time (一年前), a base (现有基础上), a comparison
+# (高出全行业), a verb of change (成长到).
+NOT_A_NAME = re.compile(
+    r"[一二三四五六七八九十两几\d]+(?:年|个月|个季度|季度|周|天)(?:前|后|以前|以后|来|以来)|此前|以前|目前|当前|"
+    r"(?:现有|原有)?基础上?|(?:高出|低于|高于|快于|慢于|超出|超过|领先).*|"
+    r"(?:成长|增长|发展|提升|提高|增加|扩大|上升|下降|减少|达到|实现|完成)(?:到|至|为)?")
+
+# 消费对经济增长的贡献率: the contributor stands before 对.
+CONTRIBUTION = re.compile(r"([^，。；对]{2,16})对[^，。；对]{1,16}的?$")
+
+# 在现有基础上: the base a change is measured from, between the subject and the rate word.
+BASE_PHRASE = re.compile(r"在[^，。；]{0,8}基础上")
+
 WHOLE_REGION_LEAD = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)")
 
 HAN_OR_CAPITAL = re.compile(rf"[{HAN}A-Z]")
@@ -112,7 +130,7 @@ BASE_OF_MULTIPLE = re.compile(r"(?:是|相当于)[^，。；]*的$")
 
 COPULA_END = re.compile(r"(是|为)$")
 
-LIST_MARK = re.compile(r"[、和]")
+LIST_MARK = re.compile(r"[、和与]")
 
 TIME_WORD = re.compile(r"(上年|去年|同期|上年同期|今年|一季度|上半年|\d+年)")
 
@@ -167,7 +185,7 @@ def noun_before(left: str) -> str | None:
             break
         i -= 1
     np = left[i:]
-    if TIME_NP.fullmatch(np):
+    if TIME_NP.fullmatch(np) or NOT_A_NAME.fullmatch(np):
         return None
     for r in mt.regions_in(np):  # a leading place is the region, not the indicator
         if r.start == 0:
@@ -176,6 +194,20 @@ def noun_before(left: str) -> str | None:
     if len(np) < 2 or not HAN_OR_CAPITAL.search(np) or NP_STOP.fullmatch(np):
         return None
     return np
+
+def list_phrase(left: str) -> str | None:
+    """The noun phrase ending ``left`` with the list it holds kept whole: one category named by
+    several words (医疗保健和个人用品上涨2%: one rate for the pair).
+
+    >>> list_phrase("医疗保健和个人用品"), list_phrase("全市通信、电子设备")
+    ('医疗保健和个人用品', '通信、电子设备')
+    """
+    held = re.sub(r"[、和与]", "丨", left)  # a Han character no reader stops at: offsets stay
+    np = noun_before(held)
+    if np is None:
+        return None
+    start = held.rfind(np)
+    return left[start : start + len(np)].strip("、和与") or None
 
 def sector_investment(bare: str) -> str | None:
     """The investment of a sector named before its figure (房地产开发完成投资 -> 房地产开发投资).
@@ -198,8 +230,11 @@ def rate_subject_before(local: str) -> str | None:
     (None, None)
     >>> rate_subject_before("逆势"), rate_subject_before("长兴县规上工业增加值")
     (None, '规上工业增加值')
+    >>> rate_subject_before("居民消费对全省经济增长的贡献率为")
+    '居民消费'
+
     """
-    pre = strip_filler(local)
+    pre = strip_filler(BASE_PHRASE.sub("", local))
     m = SHARE_OF_PLAN.search(pre)
     if m:
         return noun_before(m.group(1))
@@ -210,6 +245,10 @@ def rate_subject_before(local: str) -> str | None:
         # the first of the rate words closing the clause (占…的比重达到: cut at 占)
         first = triggers[0]
         for t in triggers:
+            if t.group(1) == "贡献率":
+                contributor = CONTRIBUTION.search(pre[: t.start()])
+                if contributor:  # 消费对经济增长的贡献率: the rate of what contributes
+                    return noun_before(contributor.group(1))
             if t.group(1) == "占":
                 first = t
                 break
@@ -222,9 +261,9 @@ def rate_subject_before(local: str) -> str | None:
     if cmp_:
         pre = pre[: cmp_.start()]
     pre = ADVERBS.sub("", COPULA_END.sub("", strip_filler(pre)))
-    if "分别" in local or LIST_MARK.search(pre):
+    if "分别" in local or SHARED.search(local):
         return None  # a list: paired by position, not by the words before
-    np = noun_before(pre)
+    np = list_phrase(pre) if LIST_MARK.search(pre) else noun_before(pre)
     if np is None or RATE_WORDS.match(np) or TIME_WORD.fullmatch(np):
         return None
     return np
@@ -258,10 +297,23 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
             head = head[r.end :]
     if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
         return ()  # 比去年同期增长: a comparison base, not a topic
-    head = TOPIC_REGION_LEAD.sub("", head)
+    head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", head))
     head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
-    items = [p for p in LIST_SPLIT.split(head) if p]
+    items = split_list(head)
     return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())
+
+def split_list(text: str) -> list[str]:
+    """The items of a written list: split at 、, the last item once more at 和/与; 及 joins the
+    parts of one category (烟酒及用品类) unless nothing else splits the list.
+
+    >>> split_list("衣着、家庭设备用品及维修服务和交通通讯"), split_list("工业及服务业")
+    (['衣着', '家庭设备用品及维修服务', '交通通讯'], ['工业', '服务业'])
+    """
+    *items, last = text.split("、")
+    items += re.split(r"[和与]", last, maxsplit=1)
+    if len(items) == 1:
+        items = re.split(r"及|以及", text, maxsplit=1)
+    return [p for p in items if p]
 
 # A clause that only lists things (汽车制造业、通用设备制造业和专用设备制造业三个大类): the list, and the
 # count the writer gives it.
@@ -279,12 +331,10 @@ def list_items(clause: str) -> list[str]:
     >>> list_items("食品、衣着"), list_items("全市工业增加值增长8%")
     (['食品', '衣着'], [])
     """
-    m = LIST_CLAUSE.match(clause)
+    m = LIST_CLAUSE.match(LISTED_LEAD.sub("", clause))
     if not m:
         return []
-    *items, last = m.group("items").split("、")
-    joined = re.split(r"[和与及]", last, maxsplit=1)
-    items += [p for p in joined if p]
+    items = split_list(m.group("items"))
     count = m.group("count")
     if count and parse_number(count) != len(items):
         return []  # the writer counts otherwise: the list is not what it seems

@@ -432,7 +432,7 @@ class _Sentence:
                 return name, project
         if noun and P.is_bare_head(noun):
             holder = P.clause_topic(left) or self.topic
-            if holder and not holder[0].endswith(noun) and not P.is_bare_head(holder[0]):
+            if holder and noun not in holder[0] and not P.is_bare_head(holder[0]):
                 self.how = "topic"
                 return holder[0] + noun, None
         if noun:

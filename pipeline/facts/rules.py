@@ -63,8 +63,8 @@ PRICE_BEFORE = re.compile(
 BOUND = re.compile(r"(均|都|仍|皆)在?$")
 # Floor-space statistics of a city or sector (not a project's planned area).
 AREA_STATISTIC = re.compile(r"(施工面积|新开工面积|销售面积|竣工面积)$")
-DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓")
-UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "翻", "回升", "扩大", "加快")
+DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓", "下跌", "跌幅")
+UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "涨幅", "翻", "回升", "扩大", "加快")
 PRODUCT_RE = re.compile(rf"^([{HAN}A-Za-z0-9（）()·\-]{{1,16}}?)(?=的|生产|产能|能力|项目|，|。|；|、|,|;|$|和|及|等)")
 LEVEL_END = re.compile(r"(完成|是|相当于)[^，。；]*的$")
 NOT_PRODUCT = re.compile(r"^(以上|左右|的|和|及|等|生产|项目|规模|能力)")
@@ -168,12 +168,14 @@ def continuation(local: str) -> tuple[bool, str | None]:
 
     >>> continuation("，2009年也达到了"), continuation("，其中轻稀土"), continuation("，完成工业投资")
     ((True, None), (True, '轻稀土'), (False, None))
+    >>> continuation("，家具类上涨")  # a rate word: the clause names its own subject
+    (False, None)
     """
     rest = strip_filler(CONTINUATION_NOISE.sub("", local))
     if not rest:
         return True, None
     np = noun_before(rest)
-    if np == rest and len(np) <= 8 and not INDICATOR_HEAD.search(np) and not CAPACITY_TRIGGER.search(np):
+    if np == rest and len(np) <= 8 and not RATE_TRIGGER.search(np) and not INDICATOR_HEAD.search(np) and not CAPACITY_TRIGGER.search(np):
         return True, np
     return False, None
 
