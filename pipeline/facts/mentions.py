@@ -147,13 +147,14 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
 def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
     out = []
     for m in find_heads(text, PROJECT_HEADS, "project"):
-        core = m.text
+        core, head = m.text, ""
         for head in PROJECT_HEADS:
             if core.endswith(head):
                 core = core[: -len(head)]
                 break
         core = YEAR_PREFIX.sub("", core.strip("“”"))  # 2020年重大项目 is a class
-        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or _is_generic(core):
+        named_zone = head not in ("项目", "工程") and core.endswith("产业")  # 北斗定位产业基地 names one place
+        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or (_is_generic(core) and not named_zone):
             if generic and core not in ("该", "此", "这", "这个", "这些") and not PHASE.fullmatch(core):
                 out.append(Mention(m.start, m.end, m.text, m.kind, True))
             continue

@@ -79,6 +79,10 @@ TOPIC_VERB = re.compile(
     r"运行|好于|高于|低于|均|都|分别|增速|增幅|降幅|不断|日益|逐步|快速|上涨|下跌|要|争取|力争|有望)"
 )
 
+# Time words between a topic and its verb (该园区今年实现…): not part of the topic.
+TIME_TAIL = re.compile(r"(?:今年|去年|全年|当年|同期|上半年|下半年|前三季度|第?[一二三四]季度|\d{1,2}[-—至到]\d{1,2}月|"
+                       r"前?\d{1,2}个?月份?|(?:19|20)\d{2}年(?:度)?|以来)+$")
+
 # A clause that opens by saying which items it lists: 下降的是衣着、…, 增长较快的有…
 LISTED_LEAD = re.compile(r"^[^，。；、]{1,8}的(?:是|有)")
 
@@ -297,7 +301,7 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
             head = head[r.end :]
     if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
         return ()  # 比去年同期增长: a comparison base, not a topic
-    head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", head))
+    head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", TIME_TAIL.sub("", head)))
     head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
     items = split_list(head)
     return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())

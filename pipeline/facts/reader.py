@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from pipeline.facts import mentions as mt
+from pipeline.facts.anaphora import Antecedents
 from pipeline.facts import phrases as P
 from pipeline.facts import projects as J
 from pipeline.facts import rules as R
@@ -62,6 +63,7 @@ class _Context:
     ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
     text: str = ""
     word_starts: list[int] | None = None  # offsets in text where words start (ascending), if known
+    refs: Antecedents = field(default_factory=Antecedents)  # what 该园区, 公司, 该项目 point to
 
 
 def extract_facts(text: str, published_at: str | None = None, region: str | None = None) -> list[Fact]:
@@ -169,6 +171,9 @@ class _Sentence:
         if specific:
             last = specific[-1]
             self.ctx.named = _Named(last.text, self._company_before(last.start))
+        self.ctx.refs.note([p.text for p in specific], [c.text for c in self.companies])
+        if self.ctx.named:
+            self.ctx.refs.project = self.ctx.named.name
         return out
 
     def _clause(self, ca: int, cb: int, qs: list[Quantity]) -> list[Fact]:
@@ -276,6 +281,10 @@ class _Sentence:
             direction = R.direction_of(metric)
         region, region_code = self._region(qa)
         subject = self._whole_words(subject, qa)
+        if fact_type in ("indicator", "percentage"):
+            resolved = self.ctx.refs.resolve(subject)  # 该园区工业总产值: the zone named before
+            if resolved != subject:
+                subject, self.how = resolved, "anaphora"
         if subject is None and fact_type in ("indicator", "percentage"):
             return None  # nothing but a fragment names it: no fact rather than a wrong one
         record = Fact(
@@ -322,20 +331,26 @@ class _Sentence:
             if before and batch and batch[-1].start > before[-1].start:
                 self.how = "batch"
                 return batch[-1].text, None  # the batch named after the project is nearer: 其中外资项目5个
-            if before and not [c for c in self.companies if before[-1].end <= c.start < qa]:
-                chosen = before[-1]
+            if before and not [c for c in self.companies if before[-1].end <= c.start < qa
+                               and not self.s[c.start - 1 : c.start] == "由"]:
+                chosen = before[-1]  # (Y项目由X集团建设，总投资…: X builds Y, the money is Y's)
         if chosen is not None:
             self.how = "list" if pair is not None else "named"
             return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
         named = self.ctx.named
-        if named is not None and J.ANAPHOR.search(self.s[seg:qa]):
+        pointer = J.ANAPHOR.search(self.s[seg:qa])
+        if pointer:
             self.how = "anaphora"
-            return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
+            earlier = [p for p in specific if p.end <= seg + pointer.start() and _strong(p)]
+            if earlier:  # …产业基地已于近日开工，该项目由…建设: the project this sentence named
+                return earlier[-1].text, self._register(earlier[-1].text, self._company_before(earlier[-1].start), qa)
+            if named is not None:
+                return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
         batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
         if batch and not J.DESCRIPTION.search(self.s[seg : batch[-1].start]):
             self.how = "batch"
             return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row
-        company = self._company_before(qa, seg)
+        company = self._company_before(qa, seg) or self.ctx.refs.company_in(self.s[seg:qa])
         if company:
             self.how = "company"
             if named is not None and named.company == company:
@@ -387,8 +402,10 @@ class _Sentence:
         if first:
             name = first.group(1)
         mention = mt.Mention(start, start + len(name), name, "project")
-        if mt.GENERIC_BATCH.fullmatch(name) or not _strong(mention) or mention.text.startswith(("“", "”")):
-            return None  # a batch, or a production line inside the project in view
+        named_before = any(not p.generic and p.end <= qb for p in self.projects) or J.PHASE_AMOUNT.search(self.s, 0, qb)
+        if mt.GENERIC_BATCH.fullmatch(name) or (not _strong(mention) and named_before) \
+                or mention.text.startswith(("“", "”")):
+            return None  # a batch, or a production line inside the project this sentence names
         return mention
 
     def _company_before(self, pos: int, floor: int | None = None) -> str | None:

@@ -314,11 +314,14 @@ def list_item(local: str) -> str | None:
 def first_statements(facts: list[Fact]) -> list[Fact]:
     """The facts without the figures the body states again (a lead restated in a crosshead, a
     project's capacity in its name and again later, 36.7亿元 restated as 36.71亿元): the same
-    type, unit and subject and a value within 0.5 % is one fact, read where it is first stated."""
+    type, unit and subject and a value within 0.5 % is one fact, read where it is first stated.
+    An amount or capacity stated again under a subject its sentence does not name (项目建成后，将形成
+    年产…53000公里的生产能力, after the project named it) is the same figure too."""
     kept: list[Fact] = []
     for fact in facts:
-        if fact.subject and any(
-                k.fact_type == fact.fact_type and k.unit == fact.unit and k.subject == fact.subject
+        carried = fact.fact_type != "percentage" and not (fact.subject and fact.subject in fact.sentence)
+        if (fact.subject or carried) and any(
+                k.fact_type == fact.fact_type and k.unit == fact.unit and (k.subject == fact.subject or carried)
                 and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
                 and k.char_start != fact.char_start for k in kept):
             continue
