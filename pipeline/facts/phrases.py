@@ -56,7 +56,7 @@ NP_STOP = re.compile(
     r"分别|约|近|为|是|有|的|了|和|与|在|将|已|可|也|均|都|还|并|则|而|较|比|按|以|由|对|从|"
     r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|形成|具有|拥有|具备|"
     r"一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度|前三季度|上半年|下半年|\d+月|"
-    r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)$"
+    r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国|目前|当前|现在)$"
 )
 
 # Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).
@@ -389,6 +389,8 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     ('水泥产能', 'PVC产能')
     >>> capacity_holder("投产后计划年产", "年产"), capacity_holder("其产能已达", "产能")
     (None, None)
+    >>> capacity_holder("当前叶片的生产能力维持在", "生产能力"), capacity_holder("某品牌冰箱在中国的产能已达", "产能")
+    ('叶片', '某品牌冰箱')
     """
     if not trigger or not trigger.endswith(("产能", "能力")):
         return None
@@ -396,12 +398,38 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     if end < 0:
         return None
     np = noun_before(left[: end + len(trigger)])
+    floor = len(CAPACITY_MODIFIERS.sub("", trigger))
     if left[:end].endswith("的"):  # 福田汽车欧曼重卡的年产能: the capacity of what comes before 的
-        np = noun_before(left[: end - 1])
+        owner = PLACE_OF_OWNER.sub("", left[: end - 1])  # …洗衣机在中国的产能: the place is not the holder
+        np, floor = noun_before(owner), 1
     if np:
         np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
     core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
-    return np if np and len(core) > len(CAPACITY_MODIFIERS.sub("", trigger)) else None
+    return np if np and len(core) > floor else None
+
+
+PLACE_OF_OWNER = re.compile(r"在(?:中国|国内|全国|全球|全省|全市|海外|国外|当地|[^，。；]{1,6}(?:省|市|县|区|地区))$")
+
+# 形成日处理8.5万吨的城市污水集中处理能力, 新增1亿吨左右的水泥产能: the capacity named after the figure.
+CAPACITY_AFTER = re.compile(
+    rf"^(?:左右|以上|多)?(?P<product>[{HAN}A-Za-z0-9]{{0,16}}?)的(?P<holder>[{HAN}A-Za-z0-9]{{0,16}}?)"
+    rf"(?P<trigger>(?:年|日|月)?(?:综合)?(?:生产|处理|加工|供应|发电)?(?:产能|能力))")
+
+def capacity_after(after: str) -> tuple[str, str | None, str | None] | None:
+    """(trigger, holder, product) of a capacity named after its figure, or None.
+
+    >>> capacity_after("的城市污水集中处理能力"), capacity_after("左右的水泥产能")
+    (('处理能力', '城市污水集中处理能力', None), ('产能', '水泥产能', None))
+    >>> capacity_after("节能灯的年产能"), capacity_after("的厂房")
+    (('年产能', None, '节能灯'), None)
+    """
+    m = CAPACITY_AFTER.match(after)
+    if m is None:
+        return None
+    holder = m.group("holder")
+    core = CAPACITY_MODIFIERS.sub("", holder)
+    named = holder + m.group("trigger") if len(core) >= 2 else None
+    return m.group("trigger"), named, m.group("product") or None
 
 
 def whole_words(text: str, word_starts: list[int], start: int, end: int) -> str:

@@ -207,8 +207,10 @@ class _Sentence:
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
-            if kind is None and q.kind in ("physical", "count") and R.per_period_capacity(local, self.s[qb : qb + 8]):
-                kind = ("capacity", None)  # 6万吨/年粗铅
+            if kind is None and q.kind in ("physical", "count"):
+                after = P.capacity_after(self.s[qb:cb])  # 新增1亿吨左右的水泥产能
+                if after or R.per_period_capacity(local, self.s[qb : qb + 8]):
+                    kind = ("capacity", after[0] if after else None)  # 6万吨/年粗铅
             series_item = None
             last = self.last_fact
             if kind is None and last is not None and last.unit == q.unit and q.kind in ("money", "physical"):
@@ -249,15 +251,23 @@ class _Sentence:
         subject = project = per = product = direction = None
         noun = None
         if fact_type in ("investment", "capacity"):
-            holder = P.capacity_holder(left, metric) if fact_type == "capacity" else None
-            if holder and not self._project_near(qa, qb):
-                subject, project = holder, None  # 水泥产能由2.03亿吨提升到3亿吨: the capacity of what it names
+            holder = named_after = None
+            if fact_type == "capacity":
+                named_after = P.capacity_after(self.s[qb:cb])
+                holder = P.capacity_holder(left, metric) or (named_after and named_after[1])
+                last = self.last_fact
+                if not holder and last is not None and last.fact_type == "capacity" and last.subject_source == "holder":
+                    holder = last.subject  # 产能设定为8万辆/年，最大产能可达到10万辆/年: the same holder
+            if holder and not any(p.start <= qa and qb <= p.end for p in self.projects):
+                # 水泥产能由2.03亿吨提升到3亿吨: the capacity of what it names, unless a project's name holds it
+                subject, project = holder, None
                 self.how = "holder"
             else:
                 subject, project = self._project_subject(qa, qb, (index, count) if respectively else None)
             if fact_type == "capacity":
                 per = R.per_of(metric, local, self.s[qb : qb + 3])
-                product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local)
+                product = R.product_after(self.s[qb:cb]) or R.product_between(local, metric) or R.list_item(local) \
+                    or (named_after and named_after[2])
         elif fact_type == "indicator":
             after = R.money_noun_after(self.s[qb:cb]) if q.kind == "money" else None
             noun = prev[2] if prev else (after if after and local.rstrip().endswith(("的", "与", "和")) or not local.strip()
@@ -384,10 +394,6 @@ class _Sentence:
             subject = P.whole_words(self.ctx.text, self.ctx.word_starts, start, start + len(subject))
         subject = P.DANGLING.sub("", subject)
         return subject if len(subject) >= 2 else None
-
-    def _project_near(self, qa: int, qb: int) -> bool:
-        """Whether this sentence names a project around a figure: before it, holding it or after it."""
-        return any(not p.generic and p.start <= qb for p in self.projects) or self._project_after(qb) is not None
 
     def _project_after(self, qb: int) -> mt.Mention | None:
         """The project an amount is spent on when the sentence names it right after the amount,
