@@ -154,7 +154,6 @@ NUMBERED_ITEM = re.compile(rf"第?[{NUMERAL}]")
 
 AFTER_COMPLETION = re.compile(r"(达产后|投产后|建成后|全部达产|该项目|项目)")
 
-METRIC_VERB = re.compile(r"(实现|完成|达到|达)(?:了)?[^，。；]*$")
 
 # The readers of noun phrases and topics are pure and are asked about the same piece of text
 # more than once (classify and _fact both read the words before a figure): remember them.
@@ -376,8 +375,12 @@ def is_project_indicator(noun: str, sentence: str) -> bool:
     return noun.startswith(("年", "上缴")) or bool(AFTER_COMPLETION.search(sentence))
 
 def indicator_metric(left: str, noun: str | None) -> str | None:
-    m = METRIC_VERB.search(left)
-    return m.group(1) if m else noun
+    """The indicator a figure reports, never the bare verb before it (实现, 完成, 达).
+
+    >>> indicator_metric("全市实现地区生产总值", "地区生产总值"), indicator_metric("累计完成", None)
+    ('地区生产总值', None)
+    """
+    return noun
 
 CAPACITY_MODIFIERS = re.compile(r"^(?:设计|新增|现有|目前|总|综合|年|日|月|最大)+")
 

@@ -289,6 +289,8 @@ class _Sentence:
             if explicit:
                 self.topic = [subject]  # 亏损面不到10%，比上年同期收窄1.2个百分点
             direction = R.direction_of(metric)
+            if direction and self.s[qa - 1 : qa] in ("-", "－", "−") and not self.s[qa - 2 : qa - 1].isdigit():
+                direction = "up" if direction == "down" else "down"  # 增长-2.3%: a fall of 2.3%
         region, region_code = self._region(qa)
         subject = self._whole_words(subject, qa)
         if fact_type in ("indicator", "percentage"):
@@ -445,7 +447,9 @@ class _Sentence:
         if respectively and len(self.topic) > 1:
             item = self.topic[min(index, len(self.topic) - 1)]
             self.how = "list"
-            return (item + noun if noun and P.is_bare_head(noun) and not item.endswith(noun) else item), None
+            # 新城区和老城区分别实现地区生产总值…: each item's own indicator
+            joined = noun and not item.endswith(noun) and (P.is_bare_head(noun) or not P.INDICATOR_HEAD.search(item))
+            return (item + noun if joined else item), None
         if noun and P.is_project_indicator(noun, self.s) and self._project_in_view():
             name, project = self._project_subject(len(left), len(left))
             if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
