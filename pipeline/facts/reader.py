@@ -196,8 +196,8 @@ class _Sentence:
             segment = self._segment(qa)
             in_view = any(p.end <= qa for p in self.projects if p.start >= segment)
             q = R.bare_money(q, local, self.s[qb : qb + 4]) or q
-            if R.MILESTONE_AFTER.match(self.s, qb):
-                continue  # 首次突破千亿元大关: a milestone passed, not a figure of its own
+            if R.MILESTONE_AFTER.match(self.s, qb) and self.last_fact is not None and self.last_fact.unit == q.unit:
+                continue  # 实现产值1026亿元，首次突破千亿元大关: the bound of the figure just given
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
                 # prices and values per unit are no facts (policy 14), but a rate after one is its rate
                 priced = P.noun_before(P.strip_filler(local))

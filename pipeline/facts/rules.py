@@ -72,6 +72,11 @@ GAP_LEAD = re.compile(r"^(为|达|可|约|能力|每年|每月|每天|每日)+")
 PRODUCT_CHARS = re.compile(rf"[{HAN}A-Za-z0-9·\-]+")
 
 
+# 突破千亿元大关: a round figure passed.  After the figure itself (实现产值1026亿元，首次突破千亿元
+# 大关) it is a bound of that figure, no fact of its own; alone, it is the figure the text gives.
+MILESTONE_AFTER = re.compile(r"(?:大关|关口)")
+
+
 def classify(q: Quantity, local: str, after_figure: bool = False, project_context: bool = False) -> tuple[str, str | None] | None:
     """(fact_type, metric) of a figure from the clause text since the previous figure, or None.
 
@@ -146,8 +151,6 @@ CONTINUATION_NOISE = re.compile(
     r"也|还|又|再|而|[，,、；;\s])")
 
 
-# 突破千亿元大关: a round figure passed, no figure of its own.
-MILESTONE_AFTER = re.compile(r"(?:大关|关口)")
 
 
 def per_period_capacity(local: str, after: str) -> bool:
