@@ -26,7 +26,7 @@ SECTOR_INVESTMENT = re.compile(
     r"第[一二三]产业|行业)(?:累计)?(?:完成)?(?:投资额?)$")
 
 # Words that end no name: a subject read up to them lost its last word (…消费量均, …和, 净利转).
-DANGLING = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等)+$")
+DANGLING = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等|肯定|必然|可能|确实)+$")
 
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
 SHARED = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")
@@ -116,7 +116,8 @@ TIME_NP = re.compile(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|�
 NOT_A_NAME = re.compile(
     r"[一二三四五六七八九十两几\d]+(?:年|个月|个季度|季度|周|天)(?:前|后|以前|以后|来|以来)|此前|以前|目前|当前|"
     r"(?:现有|原有)?基础上?|(?:高出|低于|高于|快于|慢于|超出|超过|领先).*|"
-    r"(?:成长|增长|发展|提升|提高|增加|扩大|上升|下降|减少|达到|实现|完成)(?:到|至|为)?")
+    r"(?:成长|增长|发展|提升|提高|增加|扩大|上升|下降|减少|达到|实现|完成|安排|创造|投入)(?:到|至|为|出)?|"
+    r"被.*|.*计算|.*[上下]涨")
 
 # 消费对经济增长的贡献率: the contributor stands before 对.
 CONTRIBUTION = re.compile(r"([^，。；对]{2,16})对[^，。；对]{1,16}的?$")
@@ -303,6 +304,8 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
     head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", TIME_TAIL.sub("", head)))
     head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
     items = split_list(head)
+    if len(items) > 1 and any(DIGIT_OR_PERCENT.search(item) for item in items):
+        return ()  # 2009年度和2010年度公司的…: periods listed, not items
     return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())
 
 def split_list(text: str) -> list[str]:
