@@ -147,6 +147,7 @@ def projects_in(text: str, generic: bool = False) -> list[Mention]:
 def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
     out = []
     for m in find_heads(text, PROJECT_HEADS, "project"):
+        m = _clean_name(text, m)
         core, head = m.text, ""
         for head in PROJECT_HEADS:
             if core.endswith(head):
@@ -154,7 +155,8 @@ def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
                 break
         core = YEAR_PREFIX.sub("", core.strip("“”"))  # 2020年重大项目 is a class
         named_zone = head not in ("项目", "工程") and core.endswith("产业")  # 北斗定位产业基地 names one place
-        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or (_is_generic(core) and not named_zone):
+        if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or (_is_generic(core) and not named_zone) \
+                or COUNTED_BATCH.search(m.text):
             if generic and core not in ("该", "此", "这", "这个", "这些") and not PHASE.fullmatch(core):
                 out.append(Mention(m.start, m.end, m.text, m.kind, True))
             continue
@@ -171,7 +173,35 @@ def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年(?:度|[元一二三四五六七八九十]{1,2}月|\d{1,2}月)?")
+# 37个市政重点工程, 三期三个项目, 募投5个项目: a counted batch, not one project.
+COUNTED_BATCH = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,8}(?:项目|工程)$")
+# Words a name was read into from the sentence before it: 公司电容式触摸屏项目, 项目天门基地.
+NAME_LEAD = re.compile(r"^(?:公司|项目|本次|此次|争取|尽力争取)(?=.{3,})")
+# Money inside a name read too far to the left: 13000万元进行南源水电站.
+MONEY_IN_NAME = re.compile(r"^.*\d(?:[\d.]*)[万亿]?元(?:进行|用于|建设|实施|投资)?")
+# A capacity per period ahead of a name that starts with 年 (10万吨/年电锌…工程): part of the name.
+RATE_BEFORE_NAME = re.compile(r"\d+(?:\.\d+)?[万千百亿]?[吨台套件辆只片个]/$")
+
+
+def _clean_name(text: str, m: Mention) -> Mention:
+    """A project mention without the words read into it from around it (see NAME_LEAD,
+    MONEY_IN_NAME), and with the capacity its name starts with (10万吨/年…工程).
+
+    >>> s = "投资1.2亿元进行东坡水电站扩容，公司电容屏项目，建设5万吨/年精炼铜工程"
+    >>> [_clean_name(s, x).text for x in find_heads(s, PROJECT_HEADS, "project")]
+    ['东坡水电站', '电容屏项目', '5万吨/年精炼铜工程']
+    """
+    start = m.start
+    name = text[start : m.end]
+    cut = MONEY_IN_NAME.match(name) or NAME_LEAD.match(name)
+    if cut and m.end - (start + cut.end()) >= 2:
+        start += cut.end()
+    elif name.startswith("年"):
+        before = RATE_BEFORE_NAME.search(text, max(0, start - 12), start)
+        if before:
+            start = before.start()
+    return m if start == m.start else Mention(start, m.end, text[start : m.end], m.kind, m.generic)
 PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
 LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
 GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")

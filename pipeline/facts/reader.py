@@ -23,47 +23,21 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from pipeline.facts import mentions as mt
-from pipeline.facts.anaphora import Antecedents
 from pipeline.facts import phrases as P
 from pipeline.facts import projects as J
 from pipeline.facts import rules as R
 from pipeline.facts.confidence import confidence
-from pipeline.facts.places import Place, gazetteer
-from pipeline.facts.regions import WHOLE_REGION, article_places, place_at
+from pipeline.facts.context import ArticleContext, Named, region_of
+from pipeline.facts.places import gazetteer
+from pipeline.facts.regions import article_places
 from pipeline.facts.quantities import Quantity, parse_quantities
 from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
 
 CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
-
-
-@dataclass
-class _Named:
-    """A project named earlier, for 该项目 and for facts in later sentences."""
-
-    name: str
-    company: str | None
-
-
-@dataclass
-class _Context:
-    """What the reader remembers while walking an article."""
-
-    pub_year: int | None
-    places: list[Place]  # the places the article names, one each, in order (to tell 鼓楼区 from 鼓楼区)
-    article_region: str | None  # the place the article is mostly about
-    article_place: Place | None  # ... where that name is one place
-    paragraph_period: str | None = None
-    named: _Named | None = None  # last specifically named project of the paragraph
-    batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
-    projects: list[Project] = field(default_factory=list)
-    ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
-    text: str = ""
-    word_starts: list[int] | None = None  # offsets in text where words start (ascending), if known
-    refs: Antecedents = field(default_factory=Antecedents)  # what 该园区, 公司, 该项目 point to
 
 
 def extract_facts(text: str, published_at: str | None = None, region: str | None = None) -> list[Fact]:
@@ -92,7 +66,7 @@ def extract(
     pub_year = int(published_at[:4]) if published_at and published_at[:4].isdigit() else None
     places = article_places(text)
     main = region or mt.main_region(text)
-    ctx = _Context(pub_year=pub_year, places=places, article_region=main,
+    ctx = ArticleContext(pub_year=pub_year, places=places, article_region=main,
                    article_place=gazetteer().resolve(main, places) if main else None,
                    text=text, word_starts=word_starts)
     quantities = parse_quantities(text)
@@ -118,7 +92,7 @@ def extract(
 class _Sentence:
     """One sentence being read: its mentions, clauses and running topic."""
 
-    def __init__(self, text: str, a: int, b: int, ctx: _Context):
+    def __init__(self, text: str, a: int, b: int, ctx: ArticleContext):
         self.a = a
         self.s = text[a:b]
         self.ctx = ctx
@@ -130,13 +104,27 @@ class _Sentence:
         self.regions: list[mt.Mention] | None = None  # read by _region when a figure needs it: most sentences have none
         named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
         named += mt.quoted_after_company(self.s, self.companies)
-        self.projects = sorted((self._describing(m) for m in named), key=lambda m: m.start)
+        self.projects = sorted((self._describing(self._whole_name(m)) for m in named), key=lambda m: m.start)
         self.topic: list[str] = []
         self.last_amount_subject: str | None = None
         self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
         self.last_trigger: str | None = None
         self.last_fact: Fact | None = None  # the sentence's last fact, for a series that continues it
         self.how: str | None = None  # how the subject of the figure being read was found (for confidence)
+
+    def _region(self, qa: int) -> tuple[str | None, str | None]:
+        if self.regions is None:
+            self.regions = mt.regions_in(self.s)
+        return region_of(self.ctx, self.s, self.regions, qa)
+
+    def _whole_name(self, m: mt.Mention) -> mt.Mention:
+        """A mention that starts on a word's first character (次半导体…项目 read from 本次 -> 半导体…项目)."""
+        if self.ctx.word_starts is None:
+            return m
+        kept = P.whole_words(self.ctx.text, self.ctx.word_starts, self.a + m.start, self.a + m.end)
+        if kept == m.text or not m.text.endswith(kept) or len(kept) < 2:
+            return m
+        return mt.Mention(m.end - len(kept), m.end, kept, m.kind, m.generic)
 
     def _describing(self, m: mt.Mention) -> mt.Mention:
         """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
@@ -170,7 +158,7 @@ class _Sentence:
         specific = [p for p in self.projects if not p.generic and p.kind != "venture" and _strong(p)]
         if specific:
             last = specific[-1]
-            self.ctx.named = _Named(last.text, self._company_before(last.start))
+            self.ctx.named = Named(last.text, self._company_before(last.start))
         self.ctx.refs.note([p.text for p in specific], [c.text for c in self.companies])
         if self.ctx.named:
             self.ctx.refs.project = self.ctx.named.name
@@ -326,6 +314,12 @@ class _Sentence:
                     return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
         if chosen is None:
             chosen = self._project_after(qb)  # 投资6000万元实施…保护工程: the named object after the amount
+        into = J.SPENT_ON_BATCH.match(self.s, qb) if chosen is None else None
+        if into:
+            batch = next((p for p in self.projects if p.generic and p.start == into.end()), None)
+            if batch is not None:
+                self.how = "batch"
+                return batch.text, None  # 募资13.2亿，投向…等5个项目
         seg = self._segment(qa)
         if chosen is None and pair is not None:
             listed = [p for p in specific if p.end <= qa]
@@ -346,9 +340,9 @@ class _Sentence:
             if before and not [c for c in self.companies if before[-1].end <= c.start < qa
                                and not self.s[c.start - 1 : c.start] == "由"]:
                 chosen = before[-1]  # (Y项目由X集团建设，总投资…: X builds Y, the money is Y's)
-        if chosen is not None:
+        if chosen is not None:  # its company is one this sentence names before it, never an earlier project's
             self.how = "list" if pair is not None else "named"
-            return chosen.text, self._register(chosen.text, self._company_before(chosen.start), qa)
+            return chosen.text, self._register(chosen.text, self._company_before(chosen.start, 0), qa)
         named = self.ctx.named
         pointer = J.ANAPHOR.search(self.s[seg:qa])
         if pointer:
@@ -371,7 +365,7 @@ class _Sentence:
         before = [p for p in specific if p.end <= qa and _strong(p)]
         if before:
             self.how = "sentence"
-            return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start), qa)
+            return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start, 0), qa)
         if named is not None:
             self.how = "carried"
             return named.name, self._register(named.name, named.company, qa)
@@ -440,7 +434,7 @@ class _Sentence:
             ordinal = len(ctx.projects) + 1
             ctx.projects.append(Project(ordinal, name, company, region, status, J.stage_of(status)))
             ctx.ordinals[key] = ordinal
-        ctx.named = _Named(name, company)
+        ctx.named = Named(name, company)
         return ordinal
 
     def _indicator_subject(self, noun, left, respectively, index) -> tuple[str | None, int | None]:
@@ -485,26 +479,6 @@ class _Sentence:
             return explicit, True
         self.how = "topic" if self.topic else "amount"
         return (self.topic[0] if self.topic else self.last_amount_subject), False
-
-    def _region(self, qa: int) -> tuple[str | None, str | None]:
-        """(name, code) of the place a figure is about: the last one named before it in the
-        sentence, the article's place at the level a 全市/本县/我区 before it names, else the
-        article's place.  The code is empty where the name is more than one place."""
-        if self.regions is None:
-            self.regions = mt.regions_in(self.s)
-        ctx = self.ctx
-        before = [r for r in self.regions if r.end <= qa]
-        if before:
-            name = before[-1].text
-            place = gazetteer().resolve(name, [ctx.article_place, *ctx.places])
-            return name, place.code if place else None
-        whole = list(WHOLE_REGION.finditer(self.s, 0, qa))
-        if whole and ctx.article_place is not None:
-            place = place_at(ctx.article_place, whole[-1].group(1))
-            return (place.name, place.code) if place else (None, None)
-        place = ctx.article_place
-        return ctx.article_region, place.code if place else None
-
 
 WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
 

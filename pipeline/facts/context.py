@@ -1,0 +1,54 @@
+"""What the fact reader remembers while it walks an article (the context one sentence hands
+to the next), and the place a figure is about."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.facts import mentions as mt
+from pipeline.facts.anaphora import Antecedents
+from pipeline.facts.places import Place, gazetteer
+from pipeline.facts.regions import WHOLE_REGION, place_at
+from pipeline.records import Project
+
+
+@dataclass
+class Named:
+    """A project named earlier, for 该项目 and for facts in later sentences."""
+
+    name: str
+    company: str | None
+
+
+@dataclass
+class ArticleContext:
+    """What the reader remembers while walking an article."""
+
+    pub_year: int | None
+    places: list[Place]  # the places the article names, one each, in order (to tell 鼓楼区 from 鼓楼区)
+    article_region: str | None  # the place the article is mostly about
+    article_place: Place | None  # ... where that name is one place
+    paragraph_period: str | None = None
+    named: Named | None = None  # last specifically named project of the paragraph
+    batch: str | None = None  # last batch of projects (重点项目) named in the paragraph
+    projects: list[Project] = field(default_factory=list)
+    ordinals: dict[str, int] = field(default_factory=dict)  # project name -> ordinal
+    text: str = ""
+    word_starts: list[int] | None = None  # offsets in text where words start (ascending), if known
+    refs: Antecedents = field(default_factory=Antecedents)  # what 该园区, 公司, 该项目 point to
+
+
+def region_of(ctx: ArticleContext, sentence: str, regions: list[mt.Mention], qa: int) -> tuple[str | None, str | None]:
+    """(name, code) of the place a figure at ``qa`` of ``sentence`` is about: the last region
+    named before it in the sentence, the article's place at the level a 全市/本县/我区 before it
+    names, else the article's place.  The code is empty where the name is more than one place."""
+    before = [r for r in regions if r.end <= qa]
+    if before:
+        name = before[-1].text
+        place = gazetteer().resolve(name, [ctx.article_place, *ctx.places])
+        return name, place.code if place else None
+    whole = list(WHOLE_REGION.finditer(sentence, 0, qa))
+    if whole and ctx.article_place is not None:
+        place = place_at(ctx.article_place, whole[-1].group(1))
+        return (place.name, place.code) if place else (None, None)
+    place = ctx.article_place
+    return ctx.article_region, place.code if place else None
