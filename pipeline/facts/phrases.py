@@ -92,7 +92,7 @@ BARE_HEAD = re.compile(
 )
 
 PROJECT_INDICATOR = re.compile(
-    r"(年产值|年销售收入|年销售额|年营业收入|年营收|年税收|年纳税|年利税|年利润|上缴税收|税收|利税|纳税|"
+    r"(年产值|年销售收入|年销售额|年营业收入|年营收|年税收|年纳税|年利税|年利润|年发电量|租金收入|上缴税收|税收|利税|纳税|"
     r"销售收入|营业收入|营收|产值|净利润|净利|利润总额|税后利润|利润)$"
 )
 
@@ -296,9 +296,10 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
     head = body[: m.start()]
     if DIGIT_OR_PERCENT.search(head) or len(head) > 30:
         return ()
-    for r in mt.regions_in(head):
-        if r.start == 0:
-            head = head[r.end :]
+    if len(split_list(head)) < 2:  # a leading place is the region; places listed are the items
+        for r in mt.regions_in(head):
+            if r.start == 0:
+                head = head[r.end :]
     if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
         return ()  # 比去年同期增长: a comparison base, not a topic
     head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", TIME_TAIL.sub("", head)))
@@ -412,6 +413,21 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
         np = np.lstrip("其该此这")  # 其产能: a pronoun names nothing
     core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
     return np if np and len(core) > floor else None
+
+
+PLANT_HEADS = ("厂", "装置", "车间", "生产线", "电站", "电厂", "基地", "矿", "园")
+
+def plant_before(left: str, trigger: str | None) -> str | None:
+    """The plant a capacity trigger follows when the clause names one (乳品厂每年可加工…).
+
+    >>> plant_before("配套建设的乳品厂每年可加工鲜奶", "每年可加工"), plant_before("项目投产后年产", "年产")
+    ('乳品厂', None)
+    """
+    if not trigger:
+        return None
+    end = left.rfind(trigger)
+    np = noun_before(left[:end]) if end > 0 else None
+    return np if np and np.endswith(PLANT_HEADS) and len(np) > 2 else None
 
 
 PLACE_OF_OWNER = re.compile(r"在(?:中国|国内|全国|全球|全省|全市|海外|国外|当地|[^，。；]{1,6}(?:省|市|县|区|地区))$")

@@ -86,7 +86,7 @@ _MONEY = {
     "加元": "CAD", "加拿大元": "CAD", "澳元": "AUD", "新加坡元": "SGD", "卢布": "RUB", "瑞士法郎": "CHF", "泰铢": "THB",
 }
 _PHYSICAL: dict[str, tuple[str, float]] = {
-    "吨": ("吨", 1), "公斤": ("公斤", 1), "千克": ("公斤", 1),
+    "吨": ("吨", 1), "t": ("吨", 1), "公斤": ("公斤", 1), "千克": ("公斤", 1),
     "套": ("套", 1), "台": ("台", 1), "辆": ("辆", 1), "件": ("件", 1),
     "平方米": ("平方米", 1), "平米": ("平方米", 1), "㎡": ("平方米", 1), "m²": ("平方米", 1),
     "平方公里": ("平方公里", 1), "平方千米": ("平方公里", 1), "km²": ("平方公里", 1),
@@ -224,6 +224,7 @@ _CATEGORY_NOUN = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
 _LEAD_NOT_AFTER = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
                    "几": "十"}
 _DROP_IN_NUMBER = str.maketrans("", "", "个 \u00a0\u3000")  # 3个亿, 21.9 亿
+_TIMES_BEFORE = re.compile(r"(?<![\d.])(\d{1,2})\s?[×xX*]\s?$")  # 2×34万千瓦, 4x350MW
 _FAN = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
 
 
@@ -319,6 +320,14 @@ def _multiplier_tail(num: str) -> float:
         tail = re.search(r"[万萬亿億]*$", num).group()
     factor = 1.0
     for ch in tail:
+        factor *= _UNIT_VALUE[ch]
+    return factor
+
+
+def _big_tail(num: str) -> float:
+    """Product of the 万/亿 that end a number (九千万 -> 1e4, 3亿 -> 1e8)."""
+    factor = 1.0
+    for ch in re.search(r"[万萬亿億]*$", num.replace("多", "").replace("余", "")).group():
         factor *= _UNIT_VALUE[ch]
     return factor
 
@@ -437,6 +446,9 @@ def _judge_single(text: str, t: str, m: re.Match) -> Quantity | None:
         unit, factor, kind = "", 1.0, "number"
     else:
         return None
+    times = _TIMES_BEFORE.search(t, max(0, start - 6), start) if kind == "physical" else None
+    if times:  # 2×34万千瓦, 4x350MW: that many units of the size written
+        start = times.start()
     if start > 0 and t[start - 1].isascii() and t[start - 1].isalpha() and not (
         has_big_unit(num) or kind in ("money", "percent", "pp")
     ):
@@ -450,12 +462,17 @@ def _judge_single(text: str, t: str, m: re.Match) -> Quantity | None:
         return None
     if before == "over" and t[m.start() - 1] == "超" and _CATEGORY_NOUN.match(t, end):
         return None  # 超10亿元企业, 超亿元企业: a class of firms, not an amount
+    value = read.value * (int(times.group(1)) if times else 1)
+    if unit_text == "成" and t[end : end + 1] and t[end] in "一二三四五六七八九" \
+            and (not HAN_RE.match(t, end + 1) or t[end + 1] in "的左以"):
+        value += CN_DIGITS[t[end]] / 10  # 一成一 is 11 %, 三成五 is 35 %
+        end += 1
     if approx == "exact":
         after = approx_after(t, end)
         if after is None and unit_text in ("成", "倍") and t[end:end + 1] in ("多", "余"):
             after = "over"  # 三成多, 两倍多
         approx = after or before or "exact"
-    return _make(text, start, end, _scale(read.value, factor), None, unit, approx, kind)
+    return _make(text, start, end, _scale(value, factor), None, unit, approx, kind)
 
 
 def _judge_range(text: str, t: str, m: re.Match) -> Quantity | None:
@@ -474,7 +491,10 @@ def _judge_range(text: str, t: str, m: re.Match) -> Quantity | None:
         return None
     low, high = r1.value, r2.value
     if not (u1 or _is_multiplied(n1)):
-        low = _scale(low, _multiplier_tail(n2))  # the multiplier written once, after the upper bound
+        scaled = _scale(low, _multiplier_tail(n2))  # the multiplier written once, after the upper bound
+        if scaled >= high:  # 七千到九千万: only the 万 is written once (七千万 to 九千万)
+            scaled = _scale(low, _big_tail(n2))
+        low = scaled
     if low >= high:
         return None
     got = _unit_ok(u2, n2, r2)

@@ -117,6 +117,10 @@ class _Sentence:
             self.regions = mt.regions_in(self.s)
         return region_of(self.ctx, self.s, self.regions, qa)
 
+    def _named_around(self, qa: int, qb: int) -> str | None:
+        """The name of a specific project that holds the figure at qa..qb, if any."""
+        return next((p.text for p in self.projects if not p.generic and p.start <= qa and qb <= p.end), None)
+
     def _whole_name(self, m: mt.Mention) -> mt.Mention:
         """A mention that starts on a word's first character (次半导体…项目 read from 本次 -> 半导体…项目)."""
         if self.ctx.word_starts is None:
@@ -186,6 +190,8 @@ class _Sentence:
             q = R.bare_money(q, local, self.s[qb : qb + 4]) or q
             if R.MILESTONE_AFTER.match(self.s, qb) and self.last_fact is not None and self.last_fact.unit == q.unit:
                 continue  # 实现产值1026亿元，首次突破千亿元大关: the bound of the figure just given
+            if R.is_unit_value(q, local):
+                continue  # 亩均税收28.6万元, 平均…投资规模, 数亿元: no facts (policy 14)
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
                 # prices and values per unit are no facts (policy 14), but a rate after one is its rate
                 priced = P.noun_before(P.strip_filler(local))
@@ -195,6 +201,8 @@ class _Sentence:
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
+            if kind is None and q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)):
+                kind = ("capacity", None)  # 30万吨合成氨项目, 2×34万千瓦热电项目 (policy 12)
             if kind is None and q.kind in ("physical", "count"):
                 after = P.capacity_after(self.s[qb:cb])  # 新增1亿吨左右的水泥产能
                 if after or R.per_period_capacity(local, self.s[qb : qb + 8]):
@@ -242,7 +250,8 @@ class _Sentence:
             holder = named_after = None
             if fact_type == "capacity":
                 named_after = P.capacity_after(self.s[qb:cb])
-                holder = P.capacity_holder(left, metric) or (named_after and named_after[1])
+                holder = P.capacity_holder(left, metric) or (named_after and named_after[1]) \
+                    or (P.plant_before(left, metric) if not self._named_around(qa, qb) else None)
                 last = self.last_fact
                 if not holder and last is not None and last.fact_type == "capacity" and last.subject_source == "holder":
                     holder = last.subject  # 产能设定为8万辆/年，最大产能可达到10万辆/年: the same holder

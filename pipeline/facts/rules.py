@@ -43,7 +43,7 @@ CAPACITY_TRIGGER = re.compile(
     r"日产能|日产|月产能|月产|"
     r"(?:年|日|月)?(?:设计)?(?:生产|处理|加工|供应|供热|供汽|供水|吞吐|仓储|储存|储运|发电|运输|通过)能力|"
     rf"(?:年|日|月)(?:设计)?[{HAN}]{{1,3}}能力|"
-    r"年处理|日处理|年加工|日供[热汽水]|装机容量|总装机|装机规模|装机)"
+    r"年处理|日处理|年加工|日供[热汽水]|装机容量|总装机|装机规模|装机|(?:每年|每天|每日)可?(?:生产|加工|处理))"
 )
 PRODUCTION_TRIGGER = re.compile(r"(年产|月产|日产|产能|生产能力)")
 AREA_UNITS = frozenset({"平方米", "平方公里", "亩", "公顷", "公里", "米"})
@@ -52,7 +52,7 @@ PRODUCT_COUNTERS = frozenset("片 颗 条 只 个 件 套 台 辆 部 块 支 �
 NOT_IN_CAPACITY_GAP = re.compile(r"(占地|面积|用地|建筑|规划|投资|员工|就业|亩)")
 PHYSICAL_INDICATOR = re.compile(
     r"(吞吐量|产量|发电量|用电量|售电量|货运量|客运量|销量|供应量|处理量|交易量|成交量|需求量|消费量|消耗量|"
-    r"出货量|交付量|装机量|保有量|试产|指标)")
+    r"出货量|交付量|装机量|保有量|业务量|业务总量|周转量|试产|指标)")
 # A volume produced or sold, written with its verb: 生产轮胎7281万条, 销售工程起重机1.5万台.
 VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
 # Money that is a price or a value per unit (policy 14): 每股10.1元, 收盘价57.47元, 118.45万元/吨.
@@ -183,6 +183,36 @@ def continuation(local: str) -> tuple[bool, str | None]:
     return False, None
 
 
+# Values per unit and averages inside the noun a figure ends (policy 14): 亩均税收, 平均每家企业投资规模.
+PER_UNIT_NOUN = re.compile(r"(亩均|户均|平均|每家|每个|每户|单位面积|单台|单个)[^，。；、]{0,12}$")
+# Vague amounts (policy 14): 数亿元, 几千万, 十几亿.
+VAGUE = re.compile(r"^[数几]|几")
+
+
+def capacity_in_name(q: Quantity, name: str | None) -> bool:
+    """Whether a physical amount inside a project's name is the project's capacity (policy 12):
+    30万吨合成氨项目, 2×34万千瓦热电项目; not 1.2万平方米厂房改造项目 (an area).
+
+    >>> from pipeline.facts.quantities import parse_quantities as pq
+    >>> capacity_in_name(pq("30万吨")[0], "30万吨合成氨项目"), capacity_in_name(pq("2万平方米")[0], "2万平方米厂房项目")
+    (True, False)
+    """
+    return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
+
+
+def is_unit_value(q: Quantity, local: str) -> bool:
+    """A per-unit value, an average or a vague amount: no fact (policy 14).
+
+    >>> from pipeline.facts.quantities import parse_quantities as pq
+    >>> is_unit_value(pq("28.6万元")[0], "规上工业企业亩均税收"), is_unit_value(pq("数亿元")[0], "另有")
+    (True, True)
+    >>> is_unit_value(pq("5.2万元")[0], "城镇居民人均可支配收入"), is_unit_value(pq("上百万元")[0], "投资")
+    (False, False)
+    """
+    return bool(VAGUE.search(q.raw_text)) or (
+        q.kind in ("money", "physical") and bool(PER_UNIT_NOUN.search(strip_filler(local))))
+
+
 def is_price(local: str, after: str) -> bool:
     """Whether money is a price or a per-unit value: 元/股 or 元每吨 after it, a price word before.
 
@@ -262,11 +292,11 @@ def per_of(metric: str | None, local: str, after: str) -> str | None:
     for word, per in (("每月", "month"), ("每天", "day"), ("每日", "day"), ("每年", "year")):
         if word in text:
             return per
-    if after.startswith(("/年", "／年")):
+    if after.startswith(("/年", "／年", "/a")):
         return "year"
     if after.startswith(("/月", "／月")):
         return "month"
-    if after.startswith(("/日", "/天", "／日")):
+    if after.startswith(("/日", "/天", "／日", "/d")):
         return "day"
     if not metric or "装机" in metric:
         return None
