@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.facts import mentions as mt
 from pipeline.text import HAN
 
 PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
@@ -12,7 +13,7 @@ PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全
 # An amount, then the verb that spends it and the project it is spent on, named in full up to its
 # head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
 SPENT_ON = re.compile(
-    rf"(?:左右|以上|之多|人民币)?[，,]?(?:大力|着力|重点|加快|积极|全力)?(?:用于|投向|加大|推进|开展|启动|全面)?"
+    rf"(?:左右|以上|之多|人民币)?[，,]?(?:在[{HAN}]{{1,8}}?)?(?:大力|着力|重点|加快|积极|全力)?(?:用于|投向|加大|推进|开展|启动|全面)?"
     rf"(?:建设|新建|兴建|扩建|改建|实施|打造|建成|建起|购得|收购|引进|进行|加大|推进)(?:了|的)?"
     rf"(?:[一两二三四五六七八九十\d]+[条座个家处])?(?P<name>(?!的)[{HAN}A-Za-z0-9（）()“”·～~\-与和及]{{2,40}}(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
     rf"(?![塑师机部院队处局学车款费量包组址])")
@@ -88,3 +89,36 @@ def stage_of(status: str | None) -> str | None:
     if reached is None and future in ("completed", "operating"):
         return "building"
     return reached
+
+
+WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
+
+
+def is_strong(mention: mt.Mention) -> bool:
+    """A project in its own right (…项目, …产业园), not a part of one (…生产线)."""
+    return not mention.text.endswith(WEAK_HEADS)
+
+
+def project_after(sentence: str, qb: int, projects: list[mt.Mention]) -> mt.Mention | None:
+    """The project an amount ending at ``qb`` is spent on when the sentence names it right after
+    the amount, behind the verb that spends it: 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程,
+    追加投资2000万欧元，扩建…生产线 (a line counts unless a project named before holds it).
+
+    >>> project_after("再投资5000万元，扩建精密齿轮生产线", 9, []).text
+    '精密齿轮生产线'
+    """
+    m = SPENT_ON.match(sentence, qb)
+    if m is None:
+        return None
+    name, start = m.group("name"), m.start("name")
+    if "，" in sentence[qb:start] and ("的" in name or "打造" in sentence[qb:start]):
+        return None  # ，加快打造…重要的…基地: a goal the money serves, not what it is spent on
+    first = FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
+    if first:
+        name = first.group(1)
+    mention = mt.Mention(start, start + len(name), name, "project")
+    named_before = any(not p.generic and p.end <= qb for p in projects) or PHASE_AMOUNT.search(sentence, 0, qb)
+    if mt.GENERIC_BATCH.fullmatch(name) or (not is_strong(mention) and named_before) \
+            or mention.text.startswith(("“", "”")):
+        return None  # a batch, or a production line inside the project this sentence names
+    return mention

@@ -159,7 +159,7 @@ class _Sentence:
         batches = [p for p in self.projects if p.generic and p.kind == "project"]
         if batches:
             self.ctx.batch = batches[-1].text
-        specific = [p for p in self.projects if not p.generic and p.kind != "venture" and _strong(p)]
+        specific = [p for p in self.projects if not p.generic and p.kind != "venture" and J.is_strong(p)]
         if specific:
             last = specific[-1]
             self.ctx.named = Named(last.text, self._company_before(last.start))
@@ -322,7 +322,7 @@ class _Sentence:
                     self.how = "batch"
                     return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
         if chosen is None:
-            chosen = self._project_after(qb)  # 投资6000万元实施…保护工程: the named object after the amount
+            chosen = J.project_after(self.s, qb, self.projects)  # 投资6000万元实施…保护工程: the named object after the amount
         into = J.SPENT_ON_BATCH.match(self.s, qb) if chosen is None else None
         if into:
             batch = next((p for p in self.projects if p.generic and p.start == into.end()), None)
@@ -341,7 +341,7 @@ class _Sentence:
                 return item, self._register(item, self._company_before(qa), qa)
         if chosen is None:
             # a production line named in passing is part of the project, not the project
-            before = [p for p in specific if seg <= p.start and p.end <= qa and (_strong(p) or self.ctx.named is None)]
+            before = [p for p in specific if seg <= p.start and p.end <= qa and (J.is_strong(p) or self.ctx.named is None)]
             batch = [p for p in self.projects if p.generic and p.kind == "project" and seg <= p.start and p.end <= qa]
             if before and batch and batch[-1].start > before[-1].start:
                 self.how = "batch"
@@ -356,7 +356,7 @@ class _Sentence:
         pointer = J.ANAPHOR.search(self.s[seg:qa])
         if pointer:
             self.how = "anaphora"
-            earlier = [p for p in specific if p.end <= seg + pointer.start() and _strong(p)]
+            earlier = [p for p in specific if p.end <= seg + pointer.start() and J.is_strong(p)]
             if earlier:  # …产业基地已于近日开工，该项目由…建设: the project this sentence named
                 return earlier[-1].text, self._register(earlier[-1].text, self._company_before(earlier[-1].start), qa)
             if named is not None:
@@ -371,7 +371,7 @@ class _Sentence:
             if named is not None and named.company == company:
                 return named.name, self._register(named.name, company, qa)  # the company's project in view
             return company, self._register(company, company, qa)
-        before = [p for p in specific if p.end <= qa and _strong(p)]
+        before = [p for p in specific if p.end <= qa and J.is_strong(p)]
         if before:
             self.how = "sentence"
             return before[-1].text, self._register(before[-1].text, self._company_before(before[-1].start, 0), qa)
@@ -399,25 +399,6 @@ class _Sentence:
             subject = P.whole_words(self.ctx.text, self.ctx.word_starts, start, start + len(subject))
         subject = P.DANGLING.sub("", subject)
         return subject if len(subject) >= 2 else None
-
-    def _project_after(self, qb: int) -> mt.Mention | None:
-        """The project an amount is spent on when the sentence names it right after the amount,
-        behind the verb that spends it: 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程."""
-        m = J.SPENT_ON.match(self.s, qb)
-        if m is None:
-            return None
-        name, start = m.group("name"), m.start("name")
-        if "，" in self.s[qb:start] and ("的" in name or "打造" in self.s[qb:start]):
-            return None  # ，加快打造…重要的…基地: a goal the money serves, not what it is spent on
-        first = J.FIRST_OF_TWO.match(name)  # …培训中心和…光伏电站: two projects, the first is spent on
-        if first:
-            name = first.group(1)
-        mention = mt.Mention(start, start + len(name), name, "project")
-        named_before = any(not p.generic and p.end <= qb for p in self.projects) or J.PHASE_AMOUNT.search(self.s, 0, qb)
-        if mt.GENERIC_BATCH.fullmatch(name) or (not _strong(mention) and named_before) \
-                or mention.text.startswith(("“", "”")):
-            return None  # a batch, or a production line inside the project this sentence names
-        return mention
 
     def _company_before(self, pos: int, floor: int | None = None) -> str | None:
         """The company named last before ``pos`` (from ``floor`` on; without floor, else the named project's)."""
@@ -489,12 +470,6 @@ class _Sentence:
         self.how = "topic" if self.topic else "amount"
         return (self.topic[0] if self.topic else self.last_amount_subject), False
 
-WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
-
-
-def _strong(mention: mt.Mention) -> bool:
-    """A project in its own right (…项目, …产业园), not a part of one (…生产线)."""
-    return not mention.text.endswith(WEAK_HEADS)
 
 @dataclass
 class _Built:

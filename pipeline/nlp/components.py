@@ -27,6 +27,7 @@ import numpy
 
 from pipeline.facts.reader import extract
 from pipeline.facts.relevance import is_economic
+from pipeline.facts.script import restore, simplified
 from pipeline.nlp.tokenizer import doc_text, token_texts
 from pipeline.text import sentence_spans
 
@@ -104,10 +105,12 @@ class FactsComponent:
         from spacy.tokens import Span
 
         text = doc_text(doc)
-        doc._.economic = is_economic(text)
+        read = simplified(text)  # Traditional pages are read in Simplified, at the same offsets
+        doc._.economic = is_economic(read)
         starts = doc.to_array(IDX).tolist()  # char offset of each token, for span lookups by bisection
-        facts, projects = (extract(text, published_at, sentences=doc._.sentence_spans, word_starts=starts)
+        facts, projects = (extract(read, published_at, sentences=doc._.sentence_spans, word_starts=starts)
                            if doc._.economic else ([], []))
+        facts, projects = restore(text, read, facts, projects)
         doc._.facts = facts
         doc._.projects = projects
         found = []
