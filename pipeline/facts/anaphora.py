@@ -15,6 +15,9 @@ ZONE_HEADS = ("产业园区", "产业园", "工业园区", "工业园", "科技�
 # A subject that opens with a word pointing back: 该园区, 园区, 该公司, 公司, 该项目, 此次签约的项目.
 POINTER = re.compile(r"^(?:该|本|此|这个?|其)?(?:次签约的)?(园区|公司|项目)(?!群|部|所)")
 
+# A clause that opens with a pointing word, after a time word at most: 该公司一季度…, 园区今年….
+CLAUSE_POINTER = re.compile(r"^(?:其中|同时|目前|今年|去年)?((?:该|本)?(?:园区|公司))(?!的)")
+
 # 该公司计划投资…, 公司具有年产…能力: a clause whose actor is the company named before.
 COMPANY_POINTER = re.compile(r"(?:^|[，；：\s]|目前|今年|去年|同时|此外|其中|近年来)(?:该|本)?公司(?=[\u4e00-\u9fff])")
 
@@ -61,6 +64,19 @@ class Antecedents:
         if target is None:  # nothing named to point to: the indicator alone, never a bare 该园区
             return rest.removeprefix("的") if len(rest) >= 2 and not rest.startswith("的") else None
         return target if not rest or target.endswith(rest) else target + rest.removeprefix("的")
+
+    def opening(self, left: str, subject: str | None) -> str | None:
+        """``subject`` of a figure whose clause opens with a pointing word (该公司一季度营业收入…,
+        园区今年力争工业总产值…): the entity pointed to, with the subject as its figure.
+
+        >>> a = Antecedents(zone="溪南智能制造产业园")
+        >>> a.opening("园区今年力争工业总产值突破", "工业总产值"), a.opening("全市工业总产值", "工业总产值")
+        ('溪南智能制造产业园工业总产值', '工业总产值')
+        """
+        m = CLAUSE_POINTER.match(left)
+        if m is None or not subject or POINTER.match(subject):
+            return subject
+        return self.resolve(m.group(1) + subject) or subject
 
     def company_in(self, clause: str) -> str | None:
         """The company a clause speaks of by 公司/该公司, when one was named before.

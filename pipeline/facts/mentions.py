@@ -326,7 +326,7 @@ COMPARISON_BEFORE = ("比", "较", "与", "同", "于", "和")
 
 
 def _is_base(text: str, m: re.Match) -> bool:
-    """Whether a year is the base of a comparison (比上年, 较2010年, 与去年同期相比, 上年同期)."""
+    """Whether a period is the base of a comparison (比上年, 较2010年, 比一季度, 上年同期)."""
     return text[m.start() - 1 : m.start()] in COMPARISON_BEFORE or text.startswith("同期", m.end())
 
 
@@ -353,8 +353,8 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     year = None
     part = None
     for m in PERIOD_RE.finditer(text):
-        if (m.group("year") or m.group("rel")) and _is_base(text, m):
-            continue  # 比上年增长, 较2010年同期: the base of a comparison, not the period reported
+        if _is_base(text, m):
+            continue  # 比上年增长, 较2010年同期, 增速比一季度提高: the base of a comparison, not the period reported
         if m.group("year"):
             year = int(m.group("year"))
         elif m.group("rel") and pub_year:

@@ -48,7 +48,7 @@ ADVERBS = re.compile(r"(要|争取|力争|有望|逆势|稳步|持续|快速|大
 # Words that describe a rate, not the thing the rate is about.
 RATE_WORDS = re.compile(r"^(增速|增幅|涨幅|跌幅|增长率|增长速度|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
 
-COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于)")
+COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于|高出|超出|低出)")
 
 # Words that end a noun phrase when we read it backwards from a figure.
 NP_STOP = re.compile(
@@ -56,7 +56,7 @@ NP_STOP = re.compile(
     r"分别|约|近|为|是|有|的|了|和|与|在|将|已|可|也|均|都|还|并|则|而|较|比|按|以|由|对|从|"
     r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|形成|具有|拥有|具备|"
     r"一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度|前三季度|上半年|下半年|\d+月|"
-    r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国|目前|当前|现在)$"
+    r"全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国|目前|当前|现在|力争|争取|有望)$"
 )
 
 # Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).

@@ -28,7 +28,7 @@ FOLLOWED_BY_NAME = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|
 # 其中一期投资48亿元，建设8条…生产线: a phase of the project in view, the line is part of it.
 PHASE_AMOUNT = re.compile(r"(?:[一二三四首]期|其中)[^，。；]{0,6}(?:投资|投入)")
 
-ANAPHOR = re.compile(r"(该|此|这一?个?)(项目|工程)|^\s*项目")
+ANAPHOR = re.compile(r"(该|此|这一?个?)(?:次签约的|次)?(项目|工程)|^\s*项目")
 
 DESCRIPTION = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
 

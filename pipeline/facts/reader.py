@@ -230,7 +230,7 @@ class _Sentence:
                 record = replace(record, subject=series_item or last.subject, project=None if series_item else last.project,
                                  subject_source="series")
             if shared and fact.fact_type in ("indicator", "percentage"):
-                out.extend(replace(record, subject=item, subject_source="shared") for item in shared)
+                out.extend(replace(record, subject=item, metric=item, subject_source="shared") for item in shared)
                 self.topic = shared
             else:
                 out.append(record)
@@ -291,7 +291,8 @@ class _Sentence:
         region, region_code = self._region(qa)
         subject = self._whole_words(subject, qa)
         if fact_type in ("indicator", "percentage"):
-            resolved = self.ctx.refs.resolve(subject)  # 该园区工业总产值: the zone named before
+            # 该园区工业总产值, 该公司一季度营业收入: the zone or company named before
+            resolved = self.ctx.refs.resolve(self.ctx.refs.opening(left, subject))
             if resolved != subject:
                 subject, self.how = resolved, "anaphora"
         if subject is None and fact_type in ("indicator", "percentage"):
