@@ -160,3 +160,16 @@ def test_damaged_warc_keeps_the_good_records(tmp_path):
 
     arts = load_outputs(tmp_path / "out")["articles"]
     assert 2 <= len(arts) < 7 and arts["article_id"].is_unique
+
+
+def test_regions_are_places_of_the_gazetteer_with_codes(corpus_tables):
+    from pipeline.facts.places import gazetteer
+
+    facts = corpus_tables["facts"]
+    regions = facts["region"].dropna().unique()
+    assert len(regions) > 10
+    assert [r for r in regions if not gazetteer().places(r)] == []  # never a zone, a noun or a fragment
+    coded = facts.dropna(subset=["region_code"])
+    assert len(coded) > 0.8 * facts["region"].notna().sum()
+    for name, code in coded[["region", "region_code"]].drop_duplicates().itertuples(index=False):
+        assert code in {p.code for p in gazetteer().places(name)}, (name, code)
