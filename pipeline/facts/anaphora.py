@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.text import HAN
+
 # Heads that make a named place of industry a zone (its figures are the zone's, not a region's).
 ZONE_HEADS = ("产业园区", "产业园", "工业园区", "工业园", "科技园", "物流园", "集群区", "集聚区", "开发区", "园区")
 
@@ -19,7 +21,7 @@ POINTER = re.compile(r"^(?:该|本|此|这个?|其)?(?:次签约的)?(园区|公
 CLAUSE_POINTER = re.compile(r"^(?:其中|同时|目前|今年|去年)?((?:该|本)?(?:园区|公司))(?!的)")
 
 # 该公司计划投资…, 公司具有年产…能力: a clause whose actor is the company named before.
-COMPANY_POINTER = re.compile(r"(?:^|[，；：\s]|目前|今年|去年|同时|此外|其中|近年来)(?:该|本)?公司(?=[\u4e00-\u9fff])")
+COMPANY_POINTER = re.compile(rf"(?:^|[，；：\s]|目前|今年|去年|同时|此外|其中|近年来)(?:该|本)?公司(?=[{HAN}])")
 
 
 @dataclass
