@@ -153,7 +153,10 @@ def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
             if core.endswith(head):
                 core = core[: -len(head)]
                 break
+        dated = YEAR_PREFIX.match(core.strip("“”"))
         core = YEAR_PREFIX.sub("", core.strip("“”"))  # 2020年重大项目 is a class
+        if dated and not core:
+            continue  # 2011年元月工程: a date before a bare head word names nothing
         named_zone = head not in ("项目", "工程") and core.endswith("产业")  # 北斗定位产业基地 names one place
         if not core or GENERIC_PROJECT.match(core) or REGION_RE.fullmatch(core) or (_is_generic(core) and not named_zone) \
                 or COUNTED_BATCH.search(m.text):

@@ -363,6 +363,9 @@ class _Sentence:
             if named is not None:
                 return named.name, self._register(named.name, named.company or self._company_before(qa), qa)
         batch = [p for p in self.projects if p.generic and seg <= p.start and p.end <= qa and p.kind == "project"]
+        if batch and batch[-1].text.startswith("上述") and self.ctx.batch:
+            self.how = "anaphora"
+            return self.ctx.batch, None  # 上述项目: the batch named before
         if batch and not J.DESCRIPTION.search(self.s[seg : batch[-1].start]):
             self.how = "batch"
             return batch[-1].text, None  # 签约项目22个，总投资268.5亿元: a batch, no project row

@@ -274,3 +274,13 @@ def test_capacity_inside_a_project_name_counts():
     assert (f.fact_type, f.subject, f.value) == ("capacity", "准格尔旗30万吨合成氨项目", 300000)
     g = one("达拉特旗2×66万千瓦热电项目计划总投资52亿元。", "2×66万千瓦")
     assert (g.fact_type, g.value, g.unit) == ("capacity", 1320000, "千瓦")
+
+
+def test_anaphora_上述项目_is_the_batch_named_before():
+    f = one("全市12个交通重点工程进展顺利。截至3月底，上述项目已累计完成投资57.3亿元。", "57.3亿元")
+    assert (f.subject, f.subject_source) == ("12个交通重点工程", "anaphora")
+
+
+def test_a_date_before_a_bare_head_is_no_project():
+    _, projects = extract("江北蓄洪工程进展顺利，2012年元月工程开工。该工程投资概算30亿元。", "2021-06-20")
+    assert [p.name for p in projects] == ["江北蓄洪工程"]
