@@ -191,11 +191,16 @@ def _clean_name(text: str, m: Mention) -> Mention:
     """A project mention without the words read into it from around it (see NAME_LEAD,
     MONEY_IN_NAME), and with the capacity its name starts with (10万吨/年…工程).
 
-    >>> s = "投资1.2亿元进行东坡水电站扩容，公司电容屏项目，建设5万吨/年精炼铜工程"
+    >>> s = "投资1.2亿元进行东坡水电站扩容，公司电容屏项目，建设5万吨/年精炼铜工程，LED外延材料、芯片产业化项目"
     >>> [_clean_name(s, x).text for x in find_heads(s, PROJECT_HEADS, "project")]
-    ['东坡水电站', '电容屏项目', '5万吨/年精炼铜工程']
+    ['东坡水电站', '电容屏项目', '5万吨/年精炼铜工程', 'LED外延材料、芯片产业化项目']
     """
     start = m.start
+    if start > 1 and text[start - 1] == "、":  # …外延材料、芯片及器件产业化项目: one name with a list inside
+        before = _extend_left(text, start - 1, 0)
+        part = text[before : start - 1]
+        if len(part) >= 4 and not any(head in part for head in PROJECT_HEADS) and not REGION_RE.fullmatch(part):
+            start = before
     name = text[start : m.end]
     cut = MONEY_IN_NAME.match(name) or NAME_LEAD.match(name)
     if cut and m.end - (start + cut.end()) >= 2:

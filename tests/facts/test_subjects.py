@@ -284,3 +284,8 @@ def test_anaphora_上述项目_is_the_batch_named_before():
 def test_a_date_before_a_bare_head_is_no_project():
     _, projects = extract("江北蓄洪工程进展顺利，2012年元月工程开工。该工程投资概算30亿元。", "2021-06-20")
     assert [p.name for p in projects] == ["江北蓄洪工程"]
+
+
+def test_a_project_name_may_hold_a_list():
+    f = one("光纤预制棒、光缆及器件产业化项目，总投资额3.2亿元。", "3.2亿元")
+    assert f.subject == "光纤预制棒、光缆及器件产业化项目"
