@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
-NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-×]"
+NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-×.]"
 NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
 
 PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
@@ -27,7 +27,7 @@ COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "�
 # Words at which a name stops when we extend it to the left.
 LEFT_STOP = re.compile(
     r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
-    r"举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|"
+    r"举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|安装|容纳|"
     r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
     r"年产|达到|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
     r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"

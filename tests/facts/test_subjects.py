@@ -289,3 +289,8 @@ def test_a_date_before_a_bare_head_is_no_project():
 def test_a_project_name_may_hold_a_list():
     f = one("光纤预制棒、光缆及器件产业化项目，总投资额3.2亿元。", "3.2亿元")
     assert f.subject == "光纤预制棒、光缆及器件产业化项目"
+
+
+def test_a_capacity_name_with_a_decimal_is_read_whole():
+    f = one("东区还将建设年产2.5亿个LED封装生产线。", "2.5亿个")
+    assert f.subject == "年产2.5亿个LED封装生产线"
