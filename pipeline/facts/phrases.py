@@ -52,7 +52,7 @@ COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|
 
 # Words that end a noun phrase when we read it backwards from a figure.
 NP_STOP = re.compile(
-    r"(实现|完成|达到|达|保持|继续|其中|全年|今年|去年|当年|同期|同比|环比|比上年|较上年|累计|共计|总计|合计|"
+    r"(实现|完成|达到|达|保持|继续|其中|全年|今年|去年|当年|同期|同比|环比|比上年|较上年|累计|共计|总计|合计|(?:19|20)\d{2}年|"
     r"分别|约|近|为|是|有|的|了|和|与|在|将|已|可|也|均|都|还|并|则|而|较|比|按|以|由|对|从|"
     r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|形成|具有|拥有|具备|"
     r"一季度|二季度|三季度|四季度|第一季度|第二季度|第三季度|第四季度|前三季度|上半年|下半年|\d+月|"
@@ -300,8 +300,8 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
         for r in mt.regions_in(head):
             if r.start == 0:
                 head = head[r.end :]
-    if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")):
-        return ()  # 比去年同期增长: a comparison base, not a topic
+    if COMPARISON.match(head) or head.startswith(("是", "这是", "也是")) or NOT_A_NAME.fullmatch(head):
+        return ()  # 比去年同期增长: a comparison base, not a topic; 被誉为…: no name at all
     head = TOPIC_REGION_LEAD.sub("", LISTED_LEAD.sub("", TIME_TAIL.sub("", head)))
     head = ADVERBS.sub("", AMOUNT_WORD_END.sub("", head))
     items = split_list(head)

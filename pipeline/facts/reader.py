@@ -190,6 +190,8 @@ class _Sentence:
             q = R.bare_money(q, local, self.s[qb : qb + 4]) or q
             if R.MILESTONE_AFTER.match(self.s, qb) and self.last_fact is not None and self.last_fact.unit == q.unit:
                 continue  # 实现产值1026亿元，首次突破千亿元大关: the bound of the figure just given
+            if R.is_class_or_count(q, self.s[qb : qb + 8]):
+                continue  # 增速超过50%的4个省份, 60多个国家: a threshold of a class, a count of places
             if R.is_unit_value(q, local):
                 continue  # 亩均税收28.6万元, 平均…投资规模, 数亿元: no facts (policy 14)
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):
@@ -199,6 +201,8 @@ class _Sentence:
                     self.topic = [priced]
                 continue
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
+            if kind is None and q.kind == "money" and local.rstrip().endswith("的") and R.money_noun_after(self.s[qb:cb]):
+                kind = ("indicator", None)  # 其2010年实现的20.8亿营收: the money word after the figure names it
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
             if kind is None and q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)):

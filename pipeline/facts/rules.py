@@ -113,7 +113,7 @@ def classify(q: Quantity, local: str, after_figure: bool = False, project_contex
     if q.kind in ("percent", "pp", "multiple"):
         if q.raw_text.startswith("翻"):
             return "percentage", q.raw_text
-        if BOUND.search(bare):
+        if BOUND.search(bare) or BOUND.search(local.rstrip()):
             return None  # 均超过10%, 仍在20%以上: a bound over several items or months, no rate of one
         triggers = RATE_TRIGGER.findall(local)
         return "percentage", (triggers[-1] if triggers else None)
@@ -198,6 +198,26 @@ def capacity_in_name(q: Quantity, name: str | None) -> bool:
     (True, False)
     """
     return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
+
+
+# After a figure: the class it bounds (超过50%的4个省份) or what a count counts when that is no
+# product (60多个国家, 12家企业).
+CLASS_AFTER = re.compile(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")
+NOT_PRODUCT_AFTER = re.compile(r"^(?:国家|省份|省|城市|地区|县|区|乡镇|企业|公司|项目|人|行业|部门|单位)")
+
+
+def is_class_or_count(q: Quantity, after: str) -> bool:
+    """A figure that bounds a class or counts places and firms: no fact (policy 9).
+
+    >>> from pipeline.facts.quantities import parse_quantities as pq
+    >>> is_class_or_count(pq("50%")[0], "的4个省份全部"), is_class_or_count(pq("60多个")[0], "国家的最大")
+    (True, True)
+    >>> is_class_or_count(pq("500万只")[0], "LED灯")
+    False
+    """
+    if q.kind == "count" and NOT_PRODUCT_AFTER.match(after):
+        return True
+    return bool(CLASS_AFTER.match(after))
 
 
 def is_unit_value(q: Quantity, local: str) -> bool:

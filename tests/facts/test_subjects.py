@@ -294,3 +294,17 @@ def test_a_project_name_may_hold_a_list():
 def test_a_capacity_name_with_a_decimal_is_read_whole():
     f = one("东区还将建设年产2.5亿个LED封装生产线。", "2.5亿个")
     assert f.subject == "年产2.5亿个LED封装生产线"
+
+
+def test_classes_and_counts_of_places_are_no_facts():
+    assert facts_of("产值增速超过30%的5个省份都在西部。") == []
+    assert facts_of("我国是40多个国家的最大贸易伙伴。") == []
+
+
+def test_a_rate_that_only_bounds_is_no_fact():
+    assert facts_of("行业增速虽有回落，但仍在15%以上。") == []
+
+
+def test_a_money_word_after_the_figure_names_it():
+    f = one("远超其去年实现的12.5亿营收。", "12.5亿")
+    assert (f.fact_type, f.subject, f.unit) == ("indicator", "营收", "CNY")
