@@ -182,7 +182,7 @@ COUNTED_BATCH = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个[^�
 # Words a name was read into from the sentence before it: 公司电容式触摸屏项目, 项目天门基地.
 NAME_LEAD = re.compile(r"^(?:公司|项目|本次|此次|争取|尽力争取)(?=.{3,})")
 # Money inside a name read too far to the left: 13000万元进行南源水电站.
-MONEY_IN_NAME = re.compile(r"^.*\d(?:[\d.]*)[万亿]?元(?:进行|用于|建设|实施|投资)?")
+MONEY_IN_NAME = re.compile(r"^.*\d(?:[\d.]*)[万亿]?(?:美元|欧元|港元|日元|英镑|元)(?:进行|用于|建设|实施|投资)?")
 # A capacity per period ahead of a name that starts with 年 (10万吨/年电锌…工程): part of the name.
 RATE_BEFORE_NAME = re.compile(r"\d+(?:\.\d+)?[万千百亿]?[吨台套件辆只片个]/$")
 

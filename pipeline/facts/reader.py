@@ -201,6 +201,10 @@ class _Sentence:
                     self.topic = [priced]
                 continue
             kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
+            if q.kind == "money" and kind in (None, ("indicator", None)):
+                signed = R.SIGNED_FOR.search(local)
+                if signed and any(p.start == qb and not p.generic for p in self.projects):
+                    kind = ("investment", signed.group(1))  # 签约12.4亿美元轻轨项目: the project's money
             if kind is None and q.kind == "money" and local.rstrip().endswith("的") and R.money_noun_after(self.s[qb:cb]):
                 kind = ("indicator", None)  # 其2010年实现的20.8亿营收: the money word after the figure names it
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
@@ -326,6 +330,8 @@ class _Sentence:
                 if chosen is not None and chosen.generic:
                     self.how = "batch"
                     return chosen.text, None  # 一批总投资超过300亿元的重大产业项目
+        if chosen is None:  # 签约12.4亿美元轻轨项目: the name right after the amount
+            chosen = next((p for p in specific if p.start == qb), None)
         if chosen is None:
             chosen = J.project_after(self.s, qb, self.projects)  # 投资6000万元实施…保护工程: the named object after the amount
         into = J.SPENT_ON_BATCH.match(self.s, qb) if chosen is None else None

@@ -200,6 +200,10 @@ def capacity_in_name(q: Quantity, name: str | None) -> bool:
     return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
 
 
+# The money of a project named right after it, behind a verb of signing or investing (policy 15):
+# 签约12.4亿美元轻轨项目, 引进5亿元智能制造项目.
+SIGNED_FOR = re.compile(r"(签约|签下|签订|引进|落户|投资|总投资)$")
+
 # After a figure: the class it bounds (超过50%的4个省份) or what a count counts when that is no
 # product (60多个国家, 12家企业).
 CLASS_AFTER = re.compile(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")

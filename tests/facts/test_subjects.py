@@ -308,3 +308,12 @@ def test_a_rate_that_only_bounds_is_no_fact():
 def test_a_money_word_after_the_figure_names_it():
     f = one("远超其去年实现的12.5亿营收。", "12.5亿")
     assert (f.fact_type, f.subject, f.unit) == ("indicator", "营收", "CNY")
+
+
+@pytest.mark.parametrize("text, raw, subject", [
+    ("两家央企昨天签约8.6亿美元港口项目。", "8.6亿美元", "港口项目"),
+    ("溪口镇昨天引进5亿元智能制造项目。", "5亿元", "智能制造项目"),
+])
+def test_money_signed_for_a_project_named_after_it_is_its_investment(text, raw, subject):
+    f = one(text, raw)
+    assert (f.fact_type, f.subject) == ("investment", subject)
