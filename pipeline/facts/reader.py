@@ -209,11 +209,13 @@ class _Sentence:
                 kind = ("indicator", None)  # 其2010年实现的20.8亿营收: the money word after the figure names it
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
-            if kind is None and q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)):
+            if kind is None and q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)) \
+                    and not R.counted_plants(self.s[max(0, qa - 4) : qa]):
                 kind = ("capacity", None)  # 30万吨合成氨项目, 2×34万千瓦热电项目 (policy 12)
             if kind is None and q.kind in ("physical", "count"):
                 after = P.capacity_after(self.s[qb:cb])  # 新增1亿吨左右的水泥产能
-                if after or R.per_period_capacity(local, self.s[qb : qb + 8]):
+                if after or (R.per_period_capacity(local, self.s[qb : qb + 8])
+                             and not R.counted_plants(self.s[max(0, qa - 4) : qa])):
                     kind = ("capacity", after[0] if after else None)  # 6万吨/年粗铅
             series_item = None
             last = self.last_fact

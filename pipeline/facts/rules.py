@@ -160,7 +160,7 @@ def per_period_capacity(local: str, after: str) -> bool:
     >>> per_period_capacity("驰宏锌锗在", "/年粗铅"), per_period_capacity("电石需求预计约为", "/年")
     (True, False)
     """
-    if local.rstrip().endswith(("个", "家", "座", "条")):
+    if counted_plants(local):
         return False  # 5-8个100万吨/年电石企业: a class of plants by size
     return bool(PER_PERIOD_AFTER.match(after)) and not NOT_CAPACITY_HEAD.search(local)
 
@@ -198,6 +198,15 @@ def capacity_in_name(q: Quantity, name: str | None) -> bool:
     (True, False)
     """
     return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
+
+
+def counted_plants(local: str) -> bool:
+    """形成5-8个100万吨/年电石生产基地: a number of plants of a size, a class rather than one plant.
+
+    >>> counted_plants("形成5-8个"), counted_plants("建设")
+    (True, False)
+    """
+    return local.rstrip().endswith(("个", "家", "座", "条"))
 
 
 # The money of a project named right after it, behind a verb of signing or investing (policy 15):
@@ -376,7 +385,13 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     年产…53000公里的生产能力, after the project named it) is the same figure too."""
     kept: list[Fact] = []
     for fact in facts:
+        if fact.subject_source in ("joined", "list", "series", "shared"):
+            kept.append(fact)  # an item of a list is a figure of its own
+            continue
         carried = fact.fact_type != "percentage" and not (fact.subject and fact.subject in fact.sentence)
+        # 会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目: a capacity in a name printed again, the name shortened
+        carried = carried or (fact.fact_type == "capacity" and fact.raw_text in (fact.subject or "")
+                              and fact.subject in fact.sentence)
         if (fact.subject or carried) and any(
                 k.fact_type == fact.fact_type and k.unit == fact.unit and (k.subject == fact.subject or carried)
                 and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))

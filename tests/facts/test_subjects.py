@@ -317,3 +317,17 @@ def test_a_money_word_after_the_figure_names_it():
 def test_money_signed_for_a_project_named_after_it_is_its_investment(text, raw, subject):
     f = one(text, raw)
     assert (f.fact_type, f.subject) == ("investment", subject)
+
+
+def test_a_capacity_in_a_name_printed_again_is_one_fact():
+    text = "2009年启动的溪西16万吨铅锌冶炼项目进展顺利。溪西16万吨铅锌项目预计明年6月底建成投产。"
+    assert [f.raw_text for f in extract_facts(text) if f.fact_type == "capacity"] == ["16万吨"]
+
+
+def test_plants_counted_by_size_are_a_class():
+    assert [f.raw_text for f in extract_facts("还将形成3-5个50万吨/年电石生产基地。")] == []
+
+
+def test_list_items_are_not_restatements():
+    text = "溪西铅锌项目年产锌10万吨。目前公司具有年产锌产品18万吨、铅产品10万吨的综合生产能力。"
+    assert [f.raw_text for f in extract_facts(text)].count("10万吨") == 2
