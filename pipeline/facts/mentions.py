@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
-NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-×.]"
+NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-×.～~]"
 NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
 
 PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",

@@ -331,3 +331,8 @@ def test_plants_counted_by_size_are_a_class():
 def test_list_items_are_not_restatements():
     text = "溪西铅锌项目年产锌10万吨。目前公司具有年产锌产品18万吨、铅产品10万吨的综合生产能力。"
     assert [f.raw_text for f in extract_facts(text)].count("10万吨") == 2
+
+
+def test_a_name_holds_a_size_range_in_brackets():
+    f = one("恒远科技自筹资金2.5亿元建设的中大尺寸电容屏（4.3～13.3英寸）生产线。", "2.5亿元")
+    assert f.subject == "中大尺寸电容屏（4.3～13.3英寸）生产线"
