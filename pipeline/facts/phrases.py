@@ -213,6 +213,19 @@ def list_phrase(left: str) -> str | None:
     start = held.rfind(np)
     return left[start : start + len(np)].strip("、和与") or None
 
+SALES_VERB_LEAD = re.compile(r"^(?:共计|累计|共)?(?:销售|售出|生产|产出)(?:各类|各种|了)?")
+
+def without_sales_verb(noun: str | None) -> str | None:
+    """A volume's noun without the verb that sold or made it (销售各类挖掘机械产品 -> 挖掘机械产品).
+
+    >>> without_sales_verb("销售工程起重机"), without_sales_verb("销售收入"), without_sales_verb(None)
+    ('工程起重机', '销售收入', None)
+    """
+    if not noun:
+        return noun
+    rest = SALES_VERB_LEAD.sub("", noun)
+    return rest if len(rest) >= 2 and not INDICATOR_HEAD.fullmatch(rest) and rest != noun and not rest.startswith(("额", "量", "收入")) else noun
+
 def sector_investment(bare: str) -> str | None:
     """The investment of a sector named before its figure (房地产开发完成投资 -> 房地产开发投资).
 
@@ -345,6 +358,8 @@ def list_items(clause: str) -> list[str]:
     count = m.group("count")
     if count and parse_number(count) != len(items):
         return []  # the writer counts otherwise: the list is not what it seems
+    if any(item.startswith(("是", "为", "也是")) for item in items):
+        return []  # 是继白炽灯、荧光灯之后的…: a description, not a list of items
     return items if all(len(item) >= 2 for item in items) else []
 
 def _complete_list(items: list[str]) -> list[str]:

@@ -280,6 +280,7 @@ class _Sentence:
             noun = prev[2] if prev else (after if after and local.rstrip().endswith(("的", "与", "和")) or not local.strip()
                                          else P.sector_investment(P.strip_filler(local))
                                          or P.noun_before(P.strip_filler(local)) or after)
+            noun = P.without_sales_verb(noun)  # 累计销售工程起重机15273台: the product sold
             subject, project = self._indicator_subject(noun, left, respectively, index)
             if subject is None:
                 return None
