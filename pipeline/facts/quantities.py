@@ -142,6 +142,7 @@ _AFTER_APPROX = {"左右": "about", "上下": "about", "及以上": "at_least", 
 # A threshold that names a category, not an amount: 亿元以上项目, 10万吨级泊位.
 _CATEGORY = re.compile(
     r"级|(?:及)?以[上下]的?(?:项目|企业|工业|产业|重点|重大|单位|客户|大项目|工程|投资项目)"
+    r"|以上的[^，。；]{1,8}?(?:企业|公司|集团)"  # 年产值百亿元以上的大型高科技企业
 )
 _CATEGORY_NOUN = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
 _LEAD_NOT_AFTER = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",

@@ -192,6 +192,8 @@ class _Sentence:
                 continue  # 实现产值1026亿元，首次突破千亿元大关: the bound of the figure just given
             if R.is_class_or_count(q, self.s[qb : qb + 8]):
                 continue  # 增速超过50%的4个省份, 60多个国家: a threshold of a class, a count of places
+            if q.kind == "multiple" and "面积" in local:
+                continue  # 约为现有厂区面积的7倍: a ratio of areas, and areas are no facts (policy 13)
             if R.is_unit_value(q, local):
                 continue  # 亩均税收28.6万元, 平均…投资规模, 数亿元: no facts (policy 14)
             if q.kind == "money" and R.is_price(local, self.s[qb : qb + 2]):

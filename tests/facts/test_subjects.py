@@ -336,3 +336,13 @@ def test_list_items_are_not_restatements():
 def test_a_name_holds_a_size_range_in_brackets():
     f = one("恒远科技自筹资金2.5亿元建设的中大尺寸电容屏（4.3～13.3英寸）生产线。", "2.5亿元")
     assert f.subject == "中大尺寸电容屏（4.3～13.3英寸）生产线"
+
+
+def test_a_class_of_firms_by_size_and_a_ratio_of_areas_are_no_facts():
+    assert facts_of("要培育一个年产值五十亿元以上的大型科技企业。") == []
+    assert facts_of("新厂占地面积80万平方米，约为现有厂区面积的5倍。") == []
+
+
+def test_a_volume_takes_the_product_sold():
+    f = one("上半年累计销售工程起重机15273台，同比增长63.6%。", "15273台")
+    assert f.subject == "工程起重机"
