@@ -381,21 +381,34 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     """The facts without the figures the body states again (a lead restated in a crosshead, a
     project's capacity in its name and again later, 36.7亿元 restated as 36.71亿元): the same
     type, unit and subject and a value within 0.5 % is one fact, read where it is first stated.
-    An amount or capacity stated again under a subject its sentence does not name (项目建成后，将形成
-    年产…53000公里的生产能力, after the project named it) is the same figure too."""
+    The same subject may be written shorter or longer where both sentences name it (食品类价格上涨
+    13.4% … 食品和居住类价格分别上涨13.4%和10.5%).  An amount or capacity stated again under a
+    subject its sentence does not name (项目建成后，将形成年产…53000公里的生产能力, after the
+    project named it) is the same figure too; an item of a list under a carried subject is not."""
     kept: list[Fact] = []
     for fact in facts:
-        if fact.subject_source in ("joined", "list", "series", "shared"):
+        named_here = bool(fact.subject) and fact.subject in fact.sentence
+        if fact.subject_source in ("joined", "list", "series", "shared") and not named_here:
             kept.append(fact)  # an item of a list is a figure of its own
             continue
-        carried = fact.fact_type != "percentage" and not (fact.subject and fact.subject in fact.sentence)
+        carried = fact.fact_type != "percentage" and not named_here and fact.subject_source not in (
+            "joined", "list", "series", "shared")
         # 会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目: a capacity in a name printed again, the name shortened
-        carried = carried or (fact.fact_type == "capacity" and fact.raw_text in (fact.subject or "")
-                              and fact.subject in fact.sentence)
+        carried = carried or (fact.fact_type == "capacity" and fact.raw_text in (fact.subject or "") and named_here)
         if (fact.subject or carried) and any(
-                k.fact_type == fact.fact_type and k.unit == fact.unit and (k.subject == fact.subject or carried)
+                k.fact_type == fact.fact_type and k.unit == fact.unit and k.direction == fact.direction
+                and (carried or _same_subject(k, fact, named_here))
                 and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
                 and k.char_start != fact.char_start for k in kept):
             continue
         kept.append(fact)
     return kept
+
+
+def _same_subject(a: Fact, b: Fact, b_named_here: bool) -> bool:
+    if a.subject == b.subject:
+        return True
+    if not (b_named_here and a.subject and b.subject and a.subject in a.sentence):
+        return False
+    short, long_ = sorted((a.subject, b.subject), key=len)
+    return len(short) >= 2 and long_.startswith(short)

@@ -346,3 +346,9 @@ def test_a_class_of_firms_by_size_and_a_ratio_of_areas_are_no_facts():
 def test_a_volume_takes_the_product_sold():
     f = one("上半年累计销售工程起重机15273台，同比增长63.6%。", "15273台")
     assert f.subject == "工程起重机"
+
+
+def test_a_rate_restated_with_a_shorter_subject_is_one_fact():
+    text = ("前5月，居民消费价格上涨4.1%，其中食品类价格同比上涨了11.2%。\n"
+            "分类看，食品和衣着类价格分别上涨11.2%和2.5%。")
+    assert [f.raw_text for f in extract_facts(text)].count("11.2%") == 1
