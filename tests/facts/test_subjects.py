@@ -352,3 +352,8 @@ def test_a_rate_restated_with_a_shorter_subject_is_one_fact():
     text = ("前5月，居民消费价格上涨4.1%，其中食品类价格同比上涨了11.2%。\n"
             "分类看，食品和衣着类价格分别上涨11.2%和2.5%。")
     assert [f.raw_text for f in extract_facts(text)].count("11.2%") == 1
+
+
+def test_status_is_the_words_as_written_never_a_clipped_name():
+    _, projects = extract("东湖材料产业园项目总投资12亿元，目前已进入设备调试阶段。", "2021-06-20")
+    assert [(p.name, p.status, p.stage) for p in projects] == [("东湖材料产业园项目", "已进入设备调试阶段", "building")]
