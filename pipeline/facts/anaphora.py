@@ -68,17 +68,17 @@ class Antecedents:
         return target if not rest or target.endswith(rest) else target + rest.removeprefix("的")
 
     def opening(self, left: str, subject: str | None) -> str | None:
-        """``subject`` of a figure whose clause opens with a pointing word (该公司一季度营业收入…,
-        园区今年力争工业总产值…): the entity pointed to, with the subject as its figure.
+        """``subject`` with the pointing word its clause opens with in front (该公司一季度营业收入…,
+        园区今年力争工业总产值…), for :meth:`resolve` to replace.
 
         >>> a = Antecedents(zone="溪南智能制造产业园")
         >>> a.opening("园区今年力争工业总产值突破", "工业总产值"), a.opening("全市工业总产值", "工业总产值")
-        ('溪南智能制造产业园工业总产值', '工业总产值')
+        ('园区工业总产值', '工业总产值')
         """
         m = CLAUSE_POINTER.match(left)
         if m is None or not subject or POINTER.match(subject):
             return subject
-        return self.resolve(m.group(1) + subject) or subject
+        return m.group(1) + subject
 
     def company_in(self, clause: str) -> str | None:
         """The company a clause speaks of by 公司/该公司, when one was named before.

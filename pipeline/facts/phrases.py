@@ -122,6 +122,9 @@ NOT_A_NAME = re.compile(
 # 消费对经济增长的贡献率: the contributor stands before 对.
 CONTRIBUTION = re.compile(r"([^，。；对]{2,16})对[^，。；对]{1,16}的?$")
 
+# 净利从一年前的1.2亿元…: the time a value is taken at, between the noun and the value.
+TIME_BASE_END = re.compile(r"(?:从|由)[^，。；从由]{1,8}?(?:前|以前|同期|年初|年末|年底)的?$")
+
 # 在现有基础上: the base a change is measured from, between the subject and the rate word.
 BASE_PHRASE = re.compile(r"在[^，。；]{0,8}基础上")
 
@@ -175,10 +178,10 @@ def noun_before(left: str) -> str | None:
 
     >>> noun_before("鄞州区实现进出口总额"), noun_before("其中工业投资"), noun_before("全区规上工业增加值")
     ('进出口总额', '工业投资', '规上工业增加值')
-    >>> noun_before("达产后年产值"), noun_before("全市")
-    ('年产值', None)
+    >>> noun_before("达产后年产值"), noun_before("全市"), noun_before("公司净利从一年前的")
+    ('年产值', None, '公司净利')
     """
-    left = left.rstrip().removesuffix("的")
+    left = TIME_BASE_END.sub("", left.rstrip()).removesuffix("的")
     scan = PROTECTED.sub(lambda m: "Ｘ" * len(m.group()), left)  # same length: offsets stay valid
     i = len(scan)
     while i > 0:
@@ -471,15 +474,21 @@ def capacity_after(after: str) -> tuple[str, str | None, str | None] | None:
 
 def whole_words(text: str, word_starts: list[int], start: int, end: int) -> str:
     """``text[start:end]`` without a word cut so that one character of it is left at either edge
-    (本次半导体… read from 次半导体… -> 半导体…); a longer piece of a word is a word of its own in a
-    compound and stays (全年产值 -> 产值).  ``word_starts``: where the words start, ascending.
+    (本次半导体… read from 次半导体… -> 半导体…); a word whose first character a name reader took
+    for a stop word (有 of 有色金属, 和 of 天和) is read whole (色金属… -> 有色金属…); a longer piece of
+    a word is a word of its own in a compound and stays (全年产值 -> 产值).  ``word_starts``:
+    where the words start, ascending.
 
     >>> whole_words("本次半导体项目", [0, 2, 5], 1, 7), whole_words("全年产值", [0, 1], 2, 4)
     ('半导体项目', '产值')
+    >>> whole_words("新建有色金属项目", [0, 2, 6], 3, 8)
+    '有色金属项目'
     """
     i = bisect.bisect_right(word_starts, start) - 1
     if i >= 0 and word_starts[i] < start and i + 1 < len(word_starts) and word_starts[i + 1] == start + 1:
         start += 1
+    elif i >= 0 and word_starts[i] == start - 1 and mt.LEFT_STOP.fullmatch(text[start - 1]):
+        start -= 1
     j = bisect.bisect_left(word_starts, end)
     if 0 < j and (j == len(word_starts) or word_starts[j] != end) and word_starts[j - 1] == end - 1 \
             and word_starts[j - 1] > start:

@@ -241,7 +241,7 @@ def _multiplier_tail(num: str) -> float:
     elif m := _ONE_DIGIT_AND_UNITS.fullmatch(num):
         tail = m.group(1)
     else:
-        tail = re.search(r"[万萬亿億]*$", num).group()
+        return _big_tail(num)
     factor = 1.0
     for ch in tail:
         factor *= _UNIT_VALUE[ch]

@@ -122,13 +122,15 @@ class _Sentence:
         return next((p.text for p in self.projects if not p.generic and p.start <= qa and qb <= p.end), None)
 
     def _whole_name(self, m: mt.Mention) -> mt.Mention:
-        """A mention that starts on a word's first character (次半导体…项目 read from 本次 -> 半导体…项目)."""
+        """A mention that starts on a word's first character (次半导体…项目 -> 半导体…项目, 色金属…项目
+        -> 有色金属…项目); its end, the head word, stays."""
         if self.ctx.word_starts is None:
             return m
         kept = P.whole_words(self.ctx.text, self.ctx.word_starts, self.a + m.start, self.a + m.end)
-        if kept == m.text or not m.text.endswith(kept) or len(kept) < 2:
+        start = m.end - len(kept)
+        if kept == m.text or len(kept) < 2 or start < 0 or self.s[start : m.end] != kept:
             return m
-        return mt.Mention(m.end - len(kept), m.end, kept, m.kind, m.generic)
+        return mt.Mention(start, m.end, kept, m.kind, m.generic)
 
     def _describing(self, m: mt.Mention) -> mt.Mention:
         """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
@@ -211,13 +213,11 @@ class _Sentence:
                 kind = ("indicator", None)  # 其2010年实现的20.8亿营收: the money word after the figure names it
             if kind is None and respectively and len(self.topic) > 1 and q.kind in ("money", "physical", "count"):
                 kind = ("indicator", None)  # 汽车制造业、通用设备制造业两个大类，分别达到6075亿元和5866亿元
-            if kind is None and q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)) \
-                    and not R.counted_plants(self.s[max(0, qa - 4) : qa]):
-                kind = ("capacity", None)  # 30万吨合成氨项目, 2×34万千瓦热电项目 (policy 12)
-            if kind is None and q.kind in ("physical", "count"):
+            if kind is None and q.kind in ("physical", "count") and not R.counted_plants(self.s[max(0, qa - 4) : qa]):
                 after = P.capacity_after(self.s[qb:cb])  # 新增1亿吨左右的水泥产能
-                if after or (R.per_period_capacity(local, self.s[qb : qb + 8])
-                             and not R.counted_plants(self.s[max(0, qa - 4) : qa])):
+                if q.kind == "physical" and R.capacity_in_name(q, self._named_around(qa, qb)):
+                    kind = ("capacity", None)  # 30万吨合成氨项目, 2×34万千瓦热电项目 (policy 12)
+                elif after or R.per_period_capacity(local, self.s[qb : qb + 8]):
                     kind = ("capacity", after[0] if after else None)  # 6万吨/年粗铅
             series_item = None
             last = self.last_fact

@@ -160,8 +160,6 @@ def per_period_capacity(local: str, after: str) -> bool:
     >>> per_period_capacity("驰宏锌锗在", "/年粗铅"), per_period_capacity("电石需求预计约为", "/年")
     (True, False)
     """
-    if counted_plants(local):
-        return False  # 5-8个100万吨/年电石企业: a class of plants by size
     return bool(PER_PERIOD_AFTER.match(after)) and not NOT_CAPACITY_HEAD.search(local)
 
 
@@ -200,13 +198,14 @@ def capacity_in_name(q: Quantity, name: str | None) -> bool:
     return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
 
 
-def counted_plants(local: str) -> bool:
-    """形成5-8个100万吨/年电石生产基地: a number of plants of a size, a class rather than one plant.
+def counted_plants(before: str) -> bool:
+    """形成5-8个100万吨/年电石生产基地: a number of plants of a size, a class rather than one plant
+    (``before``: the text just before the figure; the count may be a figure of its own).
 
     >>> counted_plants("形成5-8个"), counted_plants("建设")
     (True, False)
     """
-    return local.rstrip().endswith(("个", "家", "座", "条"))
+    return before.rstrip().endswith(("个", "家", "座", "条"))
 
 
 # The money of a project named right after it, behind a verb of signing or investing (policy 15):
@@ -388,16 +387,16 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     kept: list[Fact] = []
     for fact in facts:
         named_here = bool(fact.subject) and fact.subject in fact.sentence
-        if fact.subject_source in ("joined", "list", "series", "shared") and not named_here:
-            kept.append(fact)  # an item of a list is a figure of its own
+        if not named_here and fact.subject_source in ("joined", "list", "series", "shared"):
+            kept.append(fact)  # an item of a list under a carried subject is a figure of its own
             continue
-        carried = fact.fact_type != "percentage" and not named_here and fact.subject_source not in (
-            "joined", "list", "series", "shared")
-        # 会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目: a capacity in a name printed again, the name shortened
-        carried = carried or (fact.fact_type == "capacity" and fact.raw_text in (fact.subject or "") and named_here)
-        if (fact.subject or carried) and any(
+        # any subject will do: an amount under a carried subject, or a capacity inside a name printed
+        # again and shortened (会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目)
+        any_subject = (fact.fact_type != "percentage" and not named_here) or (
+            fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)
+        if (fact.subject or any_subject) and any(
                 k.fact_type == fact.fact_type and k.unit == fact.unit and k.direction == fact.direction
-                and (carried or _same_subject(k, fact, named_here))
+                and (any_subject or _same_subject(k, fact, named_here))
                 and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
                 and k.char_start != fact.char_start for k in kept):
             continue

@@ -186,21 +186,34 @@ def test_分别_pairs_amounts_with_the_projects_listed():
 # --- spans: clause boundaries, word edges, fragments ----------------------------------------------
 
 def test_subject_never_crosses_a_clause_boundary():
-    for f in extract_facts("园区规划面积3平方公里，今年完成工业产值8亿元，同比增长5%。"):
-        assert "，" not in (f.subject or ""), f
+    found = extract_facts("园区规划面积3平方公里，今年完成工业产值8亿元，同比增长5%。")
+    assert [f.subject for f in found] == ["工业产值", "工业产值"]
+
+
+def jieba_starts(text: str) -> list[int]:
+    import jieba
+
+    starts, at = [], 0
+    for word in jieba.lcut(text):
+        starts.append(at)
+        at += len(word)
+    return starts
 
 
 def test_subject_never_starts_inside_a_word():
-    # 本次 is one word: a subject read from 次 would start inside it
-    text = "本次半导体封装项目计划总投资6亿元。"
-    words = [0, 2, 5, 7, 9, 11, 13, 15, 16, 17]  # 本次|半导体|封装|项目|计划|总投资|6亿元 … (jieba's cut)
-    facts, _ = extract(text, "2021-06-20", word_starts=words)
-    assert facts[0].subject == "半导体封装项目"
+    # 有 stops a name read leftwards, but here it starts the word 有色金属: jieba's words say so
+    text = "溪口镇新建有色金属冶炼项目总投资6亿元。"
+    assert extract(text, "2021-06-20")[0][0].subject == "色金属冶炼项目"  # without word edges
+    facts, projects = extract(text, "2021-06-20", word_starts=jieba_starts(text))
+    assert facts[0].subject == "有色金属冶炼项目"
+    assert [p.name for p in projects] == ["有色金属冶炼项目"]
+    text = "本次半导体封装项目计划总投资6亿元。"  # 本次 is a word: never 次半导体…
+    assert extract(text, "2021-06-20", word_starts=jieba_starts(text))[0][0].subject == "半导体封装项目"
 
 
-def test_nothing_resolvable_gives_no_fragment():
-    for f in extract_facts("此前，也在2万吨左右。"):
-        assert f.subject is None or len(f.subject) >= 2
+def test_a_time_the_value_is_taken_at_is_no_subject():
+    found = extract_facts("公司净利从一年前的1.2亿元降至3000万元。")
+    assert [(f.raw_text, f.subject) for f in found] == [("1.2亿元", "净利"), ("3000万元", "净利")]
 
 
 def test_time_base_and_verb_are_no_subjects():
