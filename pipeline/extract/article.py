@@ -11,17 +11,22 @@ from typing import Any
 from pipeline.config import Settings, SiteRules, default_settings
 from pipeline.errors import Skip
 from pipeline.extract import body as hb
+from pipeline.extract import bylines, dates
 from pipeline.extract import metadata as meta
 from pipeline.extract.decode import decode_html
+from pipeline.extract.headline import find_headline, index_of_line
 from pipeline.records import Article
 from pipeline.text import count_han
 from pipeline.urls import canonical_url, host_of
 
 SOFT_404 = re.compile(r"(页面不存在|页面未找到|找不到该页面|404 Not Found|文章已删除|该文章不存在|信息已过期)")
 ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*(.+)")
-INFO_ROLE_RE = re.compile(r"(作者|本报记者|记者|通讯员|实习生|文/|文／)")
-INFO_CUT_RE = re.compile(r"(来源|稿源|发布|时间|日期|责任编辑|编辑|浏览|点击|审核|字号|(?:19|20)\d\d[-/.年])")
-HEADLINE_HINT = re.compile(r"(title|headline|biaoti|bt|tit|hd)", re.I)
+INFO_ROLE_RE = re.compile("(" + bylines.either("作者|本报记者|记者|通讯员|实习生|文/|文／") + ")")
+INFO_CUT_RE = re.compile(
+    "(" + bylines.either("来源|稿源|发布|时间|日期|责任编辑|编辑|浏览|点击|审核|字号") + r"|(?:19|20)\d\d[-/.年])"
+)
+# A line that says when the page was published, wherever it sits (发布时间：…, 更新日期 …).
+DATE_LABEL = re.compile(r"(发布|发表|更新|时间|日期|来源|稿源)")
 BREADCRUMB_RE = re.compile(r"(?:当前位置|您的位置|您当前的位置|所在位置)\s*[:：]?\s*(.+)")
 
 
@@ -68,13 +73,6 @@ def extract_article(
     body = hb.body_of(doc)
     line_texts = page.line_texts(body if body is not None else doc)
 
-    site = head.get("site_name")
-    title_text, suffixes = meta.split_title(head.get("title") or "", site)
-    title, title_index = _find_headline(doc, page, line_texts, title_text, head.get("og_title"))
-    title = overrides.get("title") or title
-    if not site:
-        site = suffixes[-1] if suffixes else _site_from_breadcrumb(line_texts) or host_of(page_url)
-
     if "body" in overrides:
         body_lines = overrides["body"]
     else:
@@ -82,6 +80,16 @@ def extract_article(
         if body_el is None:
             _raise_no_body(line_texts, location)
         body_lines = page.lines(body_el)
+    body_texts = [text for text, _ in body_lines]
+    body_start = index_of_line(line_texts, hb.no_space(body_texts[0])) if body_texts else None
+
+    site = head.get("site_name")
+    title_text, segments = meta.split_title(head.get("title") or "", site)
+    title, title_index = find_headline(doc, page, line_texts, title_text, head.get("og_title"), body_start)
+    title = overrides.get("title") or title
+    if not site:
+        site = segments[-1] if segments else _site_from_breadcrumb(line_texts) or host_of(page_url)
+
     paragraphs, repeated = hb.body_paragraphs(body_lines, title)
     if repeated:
         flags.append("repeated_block_collapsed")
@@ -94,23 +102,19 @@ def extract_article(
     info = info[:15]
     if paragraphs:
         # the info block ends where the body begins
-        end = _index_of_line(info, hb.no_space(paragraphs[0]))
+        end = index_of_line(info, hb.no_space(paragraphs[0]))
         if end is not None:
             info = info[:end]
     info_text = "\n".join(info)
     all_text = "\n".join(line_texts)
 
-    published = overrides.get("published_at")
-    published = (meta.parse_date(published, earliest) if published else None) or head.get("published")
-    shown = meta.parse_date(info_text, earliest)
-    if not published or (len(published) == 10 and shown and shown.startswith(published)):
-        published = shown or published  # the info line may add the time a meta tag leaves out
-    published = published or meta.parse_date(all_text, earliest)
+    published = _published(overrides.get("published_at"), head.get("published"), info_text,
+                           line_texts, paragraphs, earliest)
     source = overrides.get("source_name")
     source = (meta.parse_source(source) or source.strip()) if source else None
     source = source or meta.parse_source(info_text) or meta.parse_source(all_text)
 
-    authors = _authors(info, paragraphs, content) or head.get("authors", [])
+    authors = _authors(info, body_texts, paragraphs) or head.get("authors", [])
     editor = meta.parse_editor(all_text)
     m = ORIGINAL_TITLE_RE.search(all_text)
     original_title = hb.clean_text(m.group(1)) if m else None
@@ -158,11 +162,11 @@ def _head_metadata(doc, earliest: str) -> dict[str, Any]:
             out.setdefault("og_url", value)
         elif key in ("article:published_time", "publishdate", "pubdate", "publish_date", "publishtime",
                      "og:release_date", "datepublished", "releasedate", "firstpublishedtime"):
-            published = meta.parse_iso_meta_date(value, earliest)
+            published = dates.parse_iso_meta_date(value, earliest)
             if published:
                 out.setdefault("published", published)
         elif key in ("author", "article:author"):
-            out.setdefault("authors", meta.parse_byline(value))
+            out.setdefault("authors", bylines.parse_byline(value))
     for el in doc.iter("link"):
         if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
             out.setdefault("canonical", el.get("href").strip())
@@ -179,47 +183,6 @@ def _choose_url(head: dict, url: str | None) -> str | None:
     return url
 
 
-def _find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str,
-                   og_title: str | None) -> tuple[str, int | None]:
-    """The visible headline matching <title>, and its index in the page lines."""
-    wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
-    best: tuple[int, str] | None = None
-    candidates = list(doc.iter("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p"))
-    for el, text in page.short_clean_texts(candidates, 4, 100):
-        norm = hb.norm_clean(text)
-        rank = None
-        for w in wanted:
-            if norm == w:
-                rank = 0
-            elif w and (w.startswith(norm) or norm.startswith(w)) and len(norm) >= 0.6 * len(w):
-                rank = 1 if rank is None else rank
-        if rank is None and el.tag == "h1":
-            rank = 2
-        elif rank is not None and el.tag not in ("h1", "h2", "h3") and not HEADLINE_HINT.search(
-            (el.get("class") or "") + (el.get("id") or "")
-        ):
-            rank += 1  # a heading tag or a title class makes a match more certain
-        if rank is not None and (best is None or rank < best[0]):
-            best = (rank, text)
-    title = best[1] if best else title_text
-    return title, _index_of_line(line_texts, hb.no_space(title))
-
-
-def _index_of_line(lines: list[str], norm: str) -> int | None:
-    """Index of the first (cleaned) line that is ``norm`` once white space is removed.
-
-    >>> _index_of_line(["首页", "鄞州 项目开工", "鄞州项目开工"], "鄞州项目开工")
-    1
-    """
-    if not norm:
-        return None
-    for i, line in enumerate(lines):
-        # a cleaned line starts with its first non-space character and only loses characters
-        if line[0] == norm[0] and len(line) >= len(norm) and hb.norm_clean(line) == norm:
-            return i
-    return None
-
-
 def _site_from_breadcrumb(line_texts: list[str]) -> str | None:
     for line in line_texts[:60]:
         m = BREADCRUMB_RE.search(line)
@@ -230,26 +193,64 @@ def _site_from_breadcrumb(line_texts: list[str]) -> str | None:
     return None
 
 
-def _authors(info_lines: list[str], paragraphs: list[str], content: str) -> list[str]:
-    """Bylined people: info line first, then the lead and closing bylines of the body."""
+def _published(override: str | None, meta_date: str | None, info_text: str, line_texts: list[str],
+               paragraphs: list[str], earliest: str) -> str | None:
+    """The publication time: a site rule, else the time shown under the headline (a meta tag only
+    adds the time of day the page leaves out), else a meta tag, else a dated line outside the body.
+    Dates inside the article's paragraphs are what the article talks about, never its own date."""
+    if override:
+        return dates.parse_date(override, earliest) or meta_date
+    shown = dates.parse_date(info_text, earliest)
+    if shown:
+        if meta_date and len(shown) == 10 and meta_date.startswith(shown):
+            return meta_date
+        return shown
+    if meta_date:
+        return meta_date
+    body = {hb.no_space(p) for p in paragraphs}
+    for line in line_texts:
+        if len(line) < 80 and DATE_LABEL.search(line) and hb.no_space(line) not in body:
+            found = dates.parse_date(line, earliest)
+            if found:
+                return found
+    # a date alone on a line right after the body: (2005年05月13日) / [2005-05-13]
+    if paragraphs:
+        end = index_of_line(line_texts, hb.no_space(paragraphs[-1]))
+        for line in line_texts[end + 1:end + 4] if end is not None else []:
+            found = dates.parse_date(line, earliest) if len(line) <= 24 else None
+            if found:
+                return found
+    return None
+
+
+def _authors(info_lines: list[str], body_lines: list[str], paragraphs: list[str]) -> list[str]:
+    """Bylined people in byline order: the info line, a byline line over the body and the lead
+    paragraphs' brackets, then the closing byline line and brackets."""
     names: list[str] = []
+
+    def add(found: list[str]) -> None:
+        names.extend(name for name in found if name not in names)
+
     for line in info_lines:
         m = INFO_ROLE_RE.search(line)
         if not m or len(line) > 120:
             continue
         rest = line[m.start():]
         cut = INFO_CUT_RE.search(rest, len(m.group(1)))
-        fragment = rest[: cut.start()] if cut else rest
-        for name in meta.parse_byline(fragment):
-            if name not in names:
-                names.append(name)
-        if names:
+        found = bylines.parse_byline(rest[: cut.start()] if cut else rest)
+        if found:
+            add(found)
             break
-    for paragraph in paragraphs[:2] + paragraphs[-2:]:
-        for fragment in meta.bylines_in(paragraph[:200] if paragraph in paragraphs[:2] else paragraph[-120:]):
-            for name in meta.parse_byline(fragment):
-                if name not in names:
-                    names.append(name)
+    for line in body_lines[:4]:
+        add(bylines.byline_line(line))
+    for paragraph in paragraphs[:2]:
+        for fragment in bylines.bylines_in(paragraph[:200]):
+            add(bylines.parse_byline(fragment))
+    for line in body_lines[-4:]:
+        add(bylines.byline_line(line))
+    for paragraph in paragraphs[-2:]:
+        for fragment in bylines.bylines_in(paragraph[-120:]):
+            add(bylines.parse_byline(fragment))
     return names
 
 

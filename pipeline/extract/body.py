@@ -20,7 +20,8 @@ from itertools import accumulate, chain
 import numpy as np
 from lxml import etree
 
-from pipeline.text import HAN, count_han
+from pipeline.extract.bylines import BYLINE_LINE
+from pipeline.text import count_han
 
 # Block-level tags: text on either side of them is on separate lines.
 BLOCK_TAGS = frozenset(
@@ -44,10 +45,6 @@ CHROME_LINE = re.compile(
 STOP_LINE = re.compile(r"^[【\[]?\s*(?:相关(?:新闻|阅读|链接|报道|文章|推荐)|延伸阅读|热点推荐|推荐阅读|热门排行|猜你喜欢|更多新闻)")
 INFO_LINE = re.compile(r"(?:来源|稿源|作者|编辑|发布|时间|浏览|点击)\s*[:：]")
 DATE_IN_LINE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
-BYLINE_ONLY = re.compile(
-    r"^[（(]?\s*(?:(?:本报|特约|见习|实习|首席|全媒体)?记者|通讯员|实习生|文|图|摄影|作者)[\s:：/／]*"
-    rf"[{HAN}·\s/／、,，:：记者通讯员实习生摄影]{{1,40}}[)）]?$"
-)
 
 
 def clean_text(text: str) -> str:
@@ -414,7 +411,7 @@ def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) ->
             continue
         if len(text) < 100 and INFO_LINE.search(text) and DATE_IN_LINE.search(text):
             continue
-        if len(text) < 60 and BYLINE_ONLY.match(text):
+        if len(text) < 60 and BYLINE_LINE.match(text):
             continue
         if norm in seen and len(norm) >= 8:
             repeated = True

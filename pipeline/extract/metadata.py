@@ -1,97 +1,49 @@
-"""Small pure parsers for article metadata written in Chinese page chrome.
+"""Small pure parsers for article metadata written in Chinese page chrome: 稿源, 编辑, <title>.
 
-Each takes text (an info line, a byline, a <title>) and returns the field, so
-they can be tested one by one and reused by the crawler and the notebooks.
+Each takes text (an info line, a <title>) and returns the field, so they can be tested one by
+one and reused by the crawler and the notebooks.  Dates live in :mod:`pipeline.extract.dates`,
+bylines in :mod:`pipeline.extract.bylines`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from pipeline.text import HAN
 
 SPACE = "\\s\u3000\u00a0"
+# White space within a line: a label's value never continues on the next line.
+HSPACE = " \t\u3000\u00a0"
 
-# 2017-05-15 17:32:00 / 2017年05月15日 09:30 / 2006-8-21 / 2018/9/26 / 2017.05.15
-# The separators agree: 2017年5月15日, 2017-05-15, 2017/5/15, 2017.05.15 (so 2021年1-4月 is no date).
-DATE_RE = re.compile(
-    rf"(?<!\d)((?:19|20)\d{{2}})(?:\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日|([-/.])(\d{{1,2}})\4(\d{{1,2}})(?!\d))"
-    rf"(?:[{SPACE}T]*(\d{{1,2}})\s*[:：时]\s*(\d{{2}})(?:\s*[:：分]\s*(\d{{2}}))?)?"
-)
-TZ = "+08:00"
-
-
-def parse_date(text: str, earliest: str | None = None, today: dt.date | None = None) -> str | None:
-    """The first plausible publication date/time in ``text``, ISO 8601.
-
-    A time gives ``YYYY-MM-DDTHH:MM:SS+08:00``; a bare date gives ``YYYY-MM-DD``.
-    Dates after tomorrow are not publication dates, nor (when given) dates before ``earliest``
-    (the extractor passes ``extract.earliest_date`` of the settings).
-
-    >>> parse_date("稿源: 宁波日报   2017-05-15 17:32:00报料热线:81850000")
-    '2017-05-15T17:32:00+08:00'
-    >>> parse_date("发布时间：2006-8-21")
-    '2006-08-21'
-    >>> parse_date("2018年09月26日 07:05 来源：浙江日报")
-    '2018-09-26T07:05:00+08:00'
-    >>> parse_date("1970-01-01 00:00", earliest="1995-01-01") is None
-    True
-    >>> parse_date("2021年1-4月，全市规上工业增加值增长") is None
-    True
-    >>> parse_date("2019年05月15日08:31  来源：人民网")
-    '2019-05-15T08:31:00+08:00'
-
-    """
-    today = today or dt.date.today()
-    low = dt.date.fromisoformat(earliest) if earliest else dt.date.min
-    for m in DATE_RE.finditer(text):
-        year, m1, d1, _, m2, d2, hour, minute, second = m.groups()
-        month, day = (m1, d1) if m1 else (m2, d2)
-        try:
-            date = dt.date(int(year), int(month), int(day))
-        except ValueError:
-            continue
-        if not (low <= date <= today + dt.timedelta(days=1)):
-            continue
-        if hour is None:
-            return date.isoformat()
-        try:
-            moment = dt.datetime(date.year, date.month, date.day, int(hour), int(minute), int(second or 0))
-        except ValueError:
-            return date.isoformat()
-        return moment.isoformat() + TZ
-    return None
-
-
-def parse_iso_meta_date(value: str, earliest: str | None = None) -> str | None:
-    """A date from a meta tag such as article:published_time, normalized to +08:00 text.
-
-    >>> parse_iso_meta_date("2018-09-26T07:05:30+08:00")
-    '2018-09-26T07:05:30+08:00'
-    >>> parse_iso_meta_date("2018-09-25T23:05:30Z")
-    '2018-09-26T07:05:30+08:00'
-    """
-    value = value.strip()
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return parse_date(value, earliest)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
-    elif len(value) <= 10:
-        return parse_date(value, earliest)
-    return parse_date(moment.strftime("%Y-%m-%d %H:%M:%S"), earliest)
-
-
-SOURCE_RE = re.compile(
-    rf"(?:稿源|来源|信息来源|文章来源|新闻来源|出处)[{SPACE}]*[:：][{SPACE}]*"
+# The value of a source label ends at white space, a bracket, the next label or chrome after it.
+_SOURCE_VALUE = (
     rf"([^{SPACE}:：|｜/【】\[\]()（）]{{2,30}}?)"
-    rf"(?=[{SPACE}|｜/【\[(（]|$|作者|记者|编辑|责编|时间|发布(?:时间|日期|于)|日期|浏览|点击|阅读|报料|字号|(?:19|20)\d\d[-/.年])"
+    rf"(?=[{SPACE}|｜/【\[(（]|$|作者|记者|编辑|责编|时间|发布(?:时间|日期|于|人)|日期|浏览|点击|阅读|报料|字号"
+    rf"|参与|评论|分享|打印|收藏|关注|纠错|我要|(?:19|20)\d\d[-/.年])"
 )
+SOURCE_RE = re.compile(
+    rf"(?:稿源|来源|信息来源|文章来源|新闻来源|出处|来源于|发布单位|发布机构)[{HSPACE}]*[:：][{HSPACE}]*{_SOURCE_VALUE}"
+    rf"|转载自[{HSPACE}]*[:：]?[{HSPACE}]*{_SOURCE_VALUE}"
+)
+# 发布人 names the publisher on many portals (发布人：上海证券报), a person on some government
+# sites: read only when no source label is there.
+PUBLISHER_RE = re.compile(rf"(?:发布人|发布者)[{HSPACE}]*[:：][{HSPACE}]*{_SOURCE_VALUE}")
+# 某某日报官方账号: the account of a news organisation on a platform page.
+ACCOUNT_RE = re.compile(rf"([^{SPACE}]{{2,30}}?)官方(?:账号|帐号)")
+NOT_A_SOURCE = re.compile(r"(记者|通讯员|首页|>|＞|»|当前位置|您的位置)")
+
+
+def _clean_source(value: str | None) -> str | None:
+    """A source value without decoration; None for a reporter, a breadcrumb or punctuation."""
+    if not value:
+        return None
+    value = value.strip("-–—_·:：,，.。;； ")
+    if len(value) < 2 or not re.search(rf"[{HAN}A-Za-z]", value) or NOT_A_SOURCE.search(value):
+        return None
+    return value
 
 
 def parse_source(text: str) -> str | None:
-    """The 稿源/来源 value in an info line.
+    """The 稿源/来源 value in an info line (发布人 and 官方账号 when no source label is there).
 
     >>> parse_source("稿源: 宁波日报   2017-05-15 17:32:00报料热线:81850000")
     '宁波日报'
@@ -99,16 +51,59 @@ def parse_source(text: str) -> str | None:
     '浙江日报'
     >>> parse_source("发布时间：2018-03-12 10:20  信息来源：区发改局  浏览次数：1234")
     '区发改局'
+    >>> parse_source("2020年07月04日 12:10 来源：理论网参与互动")
+    '理论网'
+    >>> parse_source("发布时间：2011-06-23 发布人：-某某产业报 "), parse_source("转载自某某晚报")
+    ('某某产业报', '某某晚报')
+    >>> parse_source("2024-05-13 06:16 发布于杭州 某某日报官方账号")
+    '某某日报'
+    >>> parse_source("来源：—— 记者 王博") is None
+    True
     """
-    m = SOURCE_RE.search(text)
-    return m.group(1) if m else None
+    for pattern in (SOURCE_RE, PUBLISHER_RE):
+        for m in pattern.finditer(text):
+            value = _clean_source(next(g for g in m.groups() if g is not None))
+            if value:
+                return value
+    for m in ACCOUNT_RE.finditer(text):
+        value = _account_name(m.group(1), text)
+        if value:
+            return value
+    return None
 
 
-EDITOR_RE = re.compile(rf"(责任编辑|责编|编辑)[{SPACE}]*[:：][{SPACE}]*([{HAN}·]{{2,5}})")
+def _account_name(run: str, text: str) -> str | None:
+    """The account's name at the end of ``run``: the longest ending that the text also shows as
+    a line of its own (the account's name line), else the whole run when it is only a name.
+
+    >>> _account_name("06:16发布于杭州某某日报", "某某日报\\n2024-05-13 06:16发布于杭州某某日报官方账号")
+    '某某日报'
+    >>> _account_name("某某日报", "2024-05-13 某某日报官方账号"), _account_name("06:16发布于杭州某某日报", "")
+    ('某某日报', None)
+    """
+    lines = {line.strip() for line in text.split("\n")}
+    for start in range(len(run) - 1):
+        if run[start:] in lines:
+            return _clean_source(run[start:])
+    if re.fullmatch(rf"[{HAN}A-Za-z]{{2,12}}", run) and "发布" not in run:
+        return _clean_source(run)
+    return None
+
+
+# A further name is no label: it is not followed by a colon (编辑：陈晨 责任编辑：李想).
+EDITOR_RE = re.compile(
+    rf"(责任编辑|责编|编辑)[{HSPACE}]*[:：][{HSPACE}]*"
+    rf"([{HAN}·]{{2,5}}(?:[{HSPACE}、,，/／]+[{HAN}·]{{2,4}}(?![{HAN}·]*[{SPACE}]*[:：]))*)"
+)
+# Labels and chrome that follow an editor's name, never a name themselves.
+NOT_AN_EDITOR = re.compile(
+    r"^(?:审核|审校|校对|来源|作者|编辑|责任|日期|时间|发布|签发|监制|主编|美编|终审|初审|复审|值班|记者|通讯员|"
+    r"摄影|实习生|打印|关闭|分享|收藏|返回|字号|点击|浏览)"
+)
 
 
 def parse_editor(text: str) -> str | None:
-    """The 责任编辑 (preferred) or 编辑 named in ``text``.
+    """The 责任编辑 (preferred) or 编辑 named in ``text``; several editors as written.
 
     >>> parse_editor("原标题:…\\n编辑: 赖小惠")
     '赖小惠'
@@ -116,14 +111,33 @@ def parse_editor(text: str) -> str | None:
     '王芳'
     >>> parse_editor("编辑：陈晨 责任编辑：李想")
     '李想'
+    >>> parse_editor("责任编辑： 审核：张强"), parse_editor("责任编辑：\\n一季度全市经济")
+    (None, None)
+    >>> parse_editor("责任编辑：李想 王芳 打印本页"), parse_editor("责任编辑：李想、王芳")
+    ('李想 王芳', '李想、王芳')
     """
-    found = EDITOR_RE.findall(text)
+    found = [(role, _editor_names(value)) for role, value in EDITOR_RE.findall(text)]
+    found = [(role, names) for role, names in found if names]
     if not found:
         return None
-    for role, name in found:
+    for role, names in found:
         if role in ("责任编辑", "责编"):
-            return _strip_trailing_role(name)
-    return _strip_trailing_role(found[0][1])
+            return names
+    return found[0][1]
+
+
+def _editor_names(value: str) -> str | None:
+    """The names at the start of an editor value, as written; None when it starts with a label."""
+    parts = re.split(rf"([{HSPACE}、,，/／]+)", value)
+    kept = ""
+    for i in range(0, len(parts), 2):
+        name = _strip_trailing_role(parts[i])
+        if NOT_AN_EDITOR.match(name) or (i and len(name) > 3):
+            break
+        kept += (" " if i and parts[i - 1].isspace() else parts[i - 1] if i else "") + name
+        if name != parts[i]:
+            break  # 王芳审核: the next label was glued to the name
+    return kept or None
 
 
 def _strip_trailing_role(name: str) -> str:
@@ -133,85 +147,20 @@ def _strip_trailing_role(name: str) -> str:
     return name
 
 
-# Role words that precede names in bylines, longest first so 本报记者 wins over 记者.
-ROLE_WORDS = (
-    "本报特约记者", "本报见习记者", "本报实习记者", "本报通讯员", "全媒体记者", "融媒体记者", "特约记者",
-    "见习记者", "实习记者", "首席记者", "本报记者", "摄影记者", "记者", "通讯员", "实习生", "特约撰稿",
-    "撰稿", "摄影", "作者", "文字", "图片", "文", "图", "摄",
-)
-ROLE_RE = re.compile(
-    rf"^(?:[{HAN}]{{0,6}}记者站|{'|'.join(ROLE_WORDS)})[{SPACE}]*[:：/／]?[{SPACE}]*"
-)
-# Where a new role starts inside a chunk (记者王博通讯员李明); 本报记者 is one role, not two.
-GLUED_ROLE = re.compile(r"(?=通讯员|实习生|(?<!本报)(?<!见习)(?<!实习)(?<!特约)(?<!首席)(?<!摄影)(?<!媒体)记者|摄影|文/|图/|摄/)")
-STATION_RE = re.compile(rf"[{HAN}]{{0,6}}记者站")
-NOT_A_NAME = re.compile(r"(日报|晚报|网|报社|新闻|中心|记者站|本报|编辑|政府|局|委|办|社|台|电视|讯|部|报道)")
-NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
-
-
-def parse_byline(text: str) -> list[str]:
-    """Names of the bylined people in ``text``, role words removed, in order.
-
-    >>> parse_byline("记者王博 鄞州记者站张绘薇 杨磊")
-    ['王博', '张绘薇', '杨磊']
-    >>> parse_byline("本报记者 李娜 通讯员 赵刚、钱多多")
-    ['李娜', '赵刚', '钱多多']
-    >>> parse_byline("文/陈喆 图/周晓")
-    ['陈喆', '周晓']
-    >>> parse_byline("作者：宁波日报")
-    []
-    >>> parse_byline("记者从湖州市发改委了解到，按照计划")
-    []
-    """
-    names: list[str] = []
-    # "鄞州记者站" is a role with a place in front: drop it whole before splitting.
-    text = STATION_RE.sub(" ", text)
-    for chunk in re.split(rf"[{SPACE},，、;；|｜]+", text):
-        rest = chunk.strip()
-        # a chunk may hold several roles glued together: 记者王博通讯员李明
-        for piece in GLUED_ROLE.split(rest):
-            while True:
-                stripped = ROLE_RE.sub("", piece, count=1)
-                if stripped == piece:
-                    break
-                piece = stripped
-            piece = piece.strip("：:/／()（）[]【】 ")
-            if not piece:
-                continue
-            if not NAME_RE.match(piece) or NOT_A_NAME.search(piece):
-                return names  # a byline is a run of names: the first non-name ends it
-            if piece not in names:
-                names.append(piece)
-    return names
-
-
-# (记者王博 鄞州记者站张绘薇 杨磊) / 本报讯（记者 李娜 通讯员 赵刚） / （记者 王博）
-LEAD_BYLINE_RE = re.compile(
-    rf"[（(]\s*((?:[{HAN}]{{0,6}}记者站|(?:本报|全媒体|融媒体|特约|见习|实习|首席)?(?:记者|通讯员|实习生))[^（()）]{{1,80}}?)[)）]"
-)
-
-
-def bylines_in(text: str) -> list[str]:
-    """Byline fragments in a body paragraph or info line (not yet split into names).
-
-    >>> bylines_in("中国宁波网讯(记者王博 鄞州记者站张绘薇 杨磊)联镇村促发展")
-    ['记者王博 鄞州记者站张绘薇 杨磊']
-    >>> bylines_in("本报讯（记者 李娜 通讯员 赵刚）昨天")
-    ['记者 李娜 通讯员 赵刚']
-    >>> bylines_in("中国宁波网讯(余姚记者站黄程 通讯员徐一丹 汪昇)前天")
-    ['余姚记者站黄程 通讯员徐一丹 汪昇']
-    """
-    return [m.group(1) for m in LEAD_BYLINE_RE.finditer(text)]
-
-
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|--|——|—|–|\s-\s|-(?=[^\d]))\s*")
 SITE_WORDS = re.compile(
     r"(网|报|新闻|在线|政府|门户|频道|电视|客户端|时报|日报|晚报|中心|首页|资讯|\.com|\.cn|online)", re.I
 )
 
 
+def _site_like(part: str, site_hint: str | None) -> bool:
+    return len(part) <= 16 and bool(SITE_WORDS.search(part) or (site_hint and part == site_hint))
+
+
 def split_title(title: str, site_hint: str | None = None) -> tuple[str, list[str]]:
-    """Split a <title> into the headline and the site/channel suffix segments.
+    """Split a <title> into the headline and the site/channel segments around it.
+
+    The segments are listed in order, prefixes first.
 
     >>> split_title("鄞州经济开发区新项目开工_宁波新闻_中国宁波网")
     ('鄞州经济开发区新项目开工', ['宁波新闻', '中国宁波网'])
@@ -219,6 +168,8 @@ def split_title(title: str, site_hint: str | None = None) -> tuple[str, list[str
     ('1-4月工业增加值增长8.9%', ['杭州网'])
     >>> split_title("浙江前三季度GDP增长7.5%|新浪新闻")
     ('浙江前三季度GDP增长7.5%', ['新浪新闻'])
+    >>> split_title("华东某某信息网--全县新建大棚蔬菜基地3个")
+    ('全县新建大棚蔬菜基地3个', ['华东某某信息网'])
     """
     title = re.sub(r"\s+", " ", title).strip()
     suffixes: list[str] = []
@@ -229,9 +180,18 @@ def split_title(title: str, site_hint: str | None = None) -> tuple[str, list[str
         last = matches[-1]
         tail = title[last.end():].strip()
         head = title[: last.start()].strip()
-        site_like = len(tail) <= 16 and (SITE_WORDS.search(tail) or (site_hint and tail == site_hint))
-        if not head or not site_like:
+        if not head or not _site_like(tail, site_hint):
             break
         suffixes.insert(0, tail)
         title = head
-    return title, suffixes
+    prefixes: list[str] = []
+    while True:
+        first = TITLE_SEPARATORS.search(title)
+        if first is None:
+            break
+        head, tail = title[: first.start()].strip(), title[first.end():].strip()
+        if not tail or not _site_like(head, site_hint) or _site_like(tail, site_hint):
+            break
+        prefixes.append(head)
+        title = tail
+    return title, prefixes + suffixes
