@@ -21,7 +21,7 @@ from pipeline.urls import canonical_url, host_of
 
 SOFT_404 = re.compile(r"(页面不存在|页面未找到|找不到该页面|404 Not Found|文章已删除|该文章不存在|信息已过期)")
 ORIGINAL_TITLE_RE = re.compile(r"原标题\s*[:：]\s*(.+)")
-INFO_ROLE_RE = re.compile("(" + bylines.either("作者|本报记者|记者|通讯员|实习生|文/|文／") + ")")
+INFO_ROLE_RE = re.compile("(" + bylines.either("作者|撰文|撰稿|本报记者|记者|通讯员|实习生|文/|文／") + ")")
 INFO_CUT_RE = re.compile(
     "(" + bylines.either("来源|稿源|发布|时间|日期|责任编辑|编辑|浏览|点击|审核|字号") + r"|(?:19|20)\d\d[-/.年])"
 )
@@ -213,13 +213,15 @@ def _published(override: str | None, meta_date: str | None, info_text: str, line
             found = dates.parse_date(line, earliest)
             if found:
                 return found
-    # a date alone on a line right after the body: (2005年05月13日) / [2005-05-13]
+    # a date alone on a line just above or right after the body: [2005年05月13日] / (2005-05-13)
     if paragraphs:
-        end = index_of_line(line_texts, hb.no_space(paragraphs[-1]))
-        for line in line_texts[end + 1:end + 4] if end is not None else []:
-            found = dates.parse_date(line, earliest) if len(line) <= 24 else None
-            if found:
-                return found
+        first = index_of_line(line_texts, hb.no_space(paragraphs[0]))
+        last = index_of_line(line_texts, hb.no_space(paragraphs[-1]))
+        near = (line_texts[max(0, first - 3):first] if first is not None else []) + (
+            line_texts[last + 1:last + 4] if last is not None else [])
+        for line in near:
+            if dates.is_date_line(line):
+                return dates.parse_date(line, earliest)
     return None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from lxml import etree
 
 from pipeline.extract.bylines import BYLINE_LINE
+from pipeline.extract.dates import is_date_line
 from pipeline.text import count_han
 
 # Block-level tags: text on either side of them is on separate lines.
@@ -28,21 +29,38 @@ BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd div dl dt fieldset figcaption figure footer form "
     "h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
-# Never text of the article.
-DROP_TAGS = frozenset("script style noscript iframe form select option textarea button svg object embed head".split())
+# Never text of the article (a <marquee> scrolls other headlines or a ticker).
+DROP_TAGS = frozenset("script style noscript iframe select option textarea button svg object embed head marquee".split())
+# A <form> is a comment or search box, except on ASP-era sites that wrap the whole page in one:
+# a form with this much text stays (unwrapped), a smaller one goes.
+FORM_KEEPS_HAN = 200
 # Blocks whose text votes for the block around them (a <p> votes for its <div>).
 CLIMB_TAGS = frozenset("p font span b strong h4 h5 h6 center".split())
 WS_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 
 CHROME_LINE = re.compile(
-    r"^(?:[【\[(（]?\s*)(?:分享到|分享至|打印|关闭|关闭窗口|打印本页|收藏|字号|字体|返回顶部|返回首页|"
+    r"^(?:[【\[(（]?\s*)(?:分享到|分享至|分享\s*[:：]|打印|关闭|关闭窗口|打印本页|收藏|字号|字体|返回顶部|返回首页|"
     r"责任编辑|责编|编辑\s*[:：]|原标题\s*[:：]|稿源\s*[:：]|来源\s*[:：]|信息来源|报料热线|新闻热线|"
-    r"版权所有|Copyright|©|扫一扫|扫描二维码|上一篇|下一篇|上一页|下一页|【专题】|专题[:：]|浏览次数|点击数|"
-    r"发布时间|发布日期|作者\s*[:：]|相关附件|附件[:：]|网站地图|联系我们|免责声明|举报)",
+    r"版权所有|版权声明|Copyright|©|扫一扫|扫描二维码|上一篇|下一篇|上一页|下一页|【专题】|专题[:：]|浏览次数|点击数|"
+    r"发布时间|发布日期|作者\s*[:：]|相关附件|附件[:：]|网站地图|联系我们|免责声明|举报|"
+    r"当前位置|您的位置|您现在的位置|所在位置|我要评论|发表评论|网友评论|查看评论|参与评论|评论\s*[(（]?\d)",
     re.I,
 )
 # A heading after which the rest of the block is not the article.
-STOP_LINE = re.compile(r"^[【\[]?\s*(?:相关(?:新闻|阅读|链接|报道|文章|推荐)|延伸阅读|热点推荐|推荐阅读|热门排行|猜你喜欢|更多新闻)")
+STOP_LINE = re.compile(
+    r"^[【\[]?\s*(?:相关(?:新闻|阅读|链接|报道|文章|推荐)|延伸阅读|热点推荐|推荐阅读|热门排行|猜你喜欢|更多新闻|"
+    r"精彩推荐|编辑推荐|今日推荐|新闻排行|往期回顾|热点新闻|热门文章|热门推荐)"
+)
+# A heading that is only one of these words ends the article too: 热点, 热门, 推荐, 排行.
+STOP_WORD_LINE = re.compile(r"^[【\[]?\s*(?:热点|热门|推荐|排行|热读|热评|相关|精选)\s*[】\]]?\s*(?:[:：>》]|更多.{0,3})?$")
+# Other chrome lines, wherever they sit: a breadcrumb (首页 > 经济 > 正文), a share bar, a ticker
+# of index values, a comment count, a copyright notice.
+BREADCRUMB_LINE = re.compile(r"^[^。，,；;]{0,12}(?:首页|主页|正文)[^。，,；;]{0,50}$")
+CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|>>)\s*")
+SHARE_LINE = re.compile(r"^(?:(?:微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|人民微博|豆瓣|复制链接|更多)[\s|｜,，]*){2,}$")
+TICKER_LINE = re.compile(r"^(?:[^\d\s。，]{2,10}\s*[\d,]+\.\d+\s*[+\-−▲▼↑↓]?\s*\d+(?:\.\d+)?%?\s*)+$")
+COMMENT_COUNT = re.compile(r"^(?:已有|共有|共)?\s*[\d,]+\s*(?:条评论|条留言|人参与|人评论|人已评论|条跟帖|跟帖)")
+COPYRIGHT_LINE = re.compile(r"(?:未经.{0,6}(?:授权|许可|同意).{0,10}(?:转载|使用|复制)|转载请注明|All Rights Reserved|ICP备|ICP证)", re.I)
 INFO_LINE = re.compile(r"(?:来源|稿源|作者|编辑|发布|时间|浏览|点击)\s*[:：]")
 DATE_IN_LINE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 
@@ -115,9 +133,20 @@ def drop_tree(el) -> None:
 
 
 def strip_tags(doc) -> None:
-    """Remove elements that are never article text (scripts, forms, hidden blocks)."""
+    """Remove elements that are never article text (scripts, comment forms, hidden blocks).
+
+    >>> doc = parse_page("<form action=a.aspx><p>" + "联镇村促发展。" * 40 + "</p><form><p>用户名</p></form></form>")
+    >>> strip_tags(doc); [el.tag for el in body_of(doc).iter()]
+    ['body', 'p']
+    """
     # C-level removal; the tails of the removed elements stay in place.
     etree.strip_elements(doc, *DROP_TAGS, with_tail=False)
+    forms = list(doc.iter("form"))
+    for form in reversed(forms):  # innermost first: a small form inside a page-wide one goes
+        if count_han(text_content(form)) < FORM_KEEPS_HAN:
+            drop_tree(form)
+    if any(form.getparent() is not None for form in forms):
+        etree.strip_tags(doc, "form")
     for el in hidden_elements(doc):
         if el.getparent() is not None:
             drop_tree(el)
@@ -363,23 +392,42 @@ def find_body(doc, page: PageText | None = None):
     """The element holding the article body, or None when the page has no paragraph text.
 
     The block with the most paragraph votes wins.  When that block holds a single paragraph and
-    its siblings hold others (a CMS that puts every paragraph in its own <div>), the parent
-    holding them all is the body.  ``page`` is the :class:`PageText` of ``doc`` if already made.
+    blocks near it hold others (a CMS that puts every paragraph in its own <div>, a 2005 portal
+    that gives each paragraph its own table row or table), the nearest ancestor holding them all
+    is the body: at most :data:`CLIMB_LEVELS` levels up, counting only votes at most that deep
+    under it, so a sidebar in another column of the page never joins.  ``page`` is the
+    :class:`PageText` of ``doc`` if already made.
     """
     page = page if page is not None else PageText(doc)
     scores = page.scores
     if not scores:
         return None
     best = max(scores.items(), key=lambda kv: kv[1])[0]
-    for _ in range(3):
-        parent = best.getparent()
-        if parent is None or len([t for t in page.line_texts(best) if len(t) >= 10]) > 1:
+    if len([t for t in page.line_texts(best) if len(t) >= 10]) > 1:
+        return best
+    ancestor = best
+    for _ in range(CLIMB_LEVELS):
+        ancestor = ancestor.getparent()
+        if ancestor is None:
             break
-        voting_children = [ch for ch in parent if scores.get(ch, 0) > 0]
-        if len(voting_children) < 2:
-            break
-        best = parent
+        if sum(1 for el in scores if _is_within(el, ancestor, CLIMB_LEVELS)) >= 2:
+            return ancestor
     return best
+
+
+# How far the body climbs from a one-paragraph block to the blocks of its other paragraphs.
+CLIMB_LEVELS = 3
+
+
+def _is_within(el, ancestor, levels: int) -> bool:
+    """Whether ``ancestor`` is ``el`` or one of its ``levels`` nearest ancestors."""
+    for _ in range(levels + 1):
+        if el is ancestor:
+            return True
+        el = el.getparent()
+        if el is None:
+            return False
+    return False
 
 
 def block_lines(el) -> list[tuple[str, float]]:
@@ -398,11 +446,11 @@ def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) ->
     repeated = False
     norm_title = no_space(title) if title else None
     for text, link_share in lines:
-        if STOP_LINE.match(text) and len(text) < 40:
+        if (STOP_LINE.match(text) and len(text) < 40) or STOP_WORD_LINE.match(text):
             break
         if link_share > 0.5:
             continue
-        if CHROME_LINE.match(text):
+        if CHROME_LINE.match(text) or is_chrome_line(text):
             continue
         norm = no_space(text)
         if not norm:
@@ -413,12 +461,30 @@ def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) ->
             continue
         if len(text) < 60 and BYLINE_LINE.match(text):
             continue
+        if is_date_line(text):
+            continue
         if norm in seen and len(norm) >= 8:
             repeated = True
             continue
         seen.add(norm)
         kept.append(text)
     return kept, repeated
+
+
+def is_chrome_line(text: str) -> bool:
+    """Whether a body-block line is page furniture: breadcrumb, share bar, ticker, comment count,
+    copyright notice.
+
+    >>> [is_chrome_line(t) for t in ("首页 > 财经 > 正文", "微信 微博 QQ空间", "上证指数 3245.12 +0.85%",
+    ...                               "已有 23 条评论", "未经授权不得转载", "全市生产总值3245.12亿元，增长5%。")]
+    [True, True, True, True, True, False]
+    """
+    if len(text) > 120:
+        return False
+    if BREADCRUMB_LINE.match(text) and len(CRUMB_SEPARATORS.findall(text)) >= 2:
+        return True
+    return bool(SHARE_LINE.match(text) or TICKER_LINE.match(text) or COMMENT_COUNT.match(text)
+                or COPYRIGHT_LINE.search(text))
 
 
 def no_space(text: str) -> str:

@@ -112,6 +112,22 @@ def parse_date(text: str, earliest: str | None = None, today: dt.date | None = N
     return None
 
 
+_DATE_LINE_DECORATION = re.compile(r"^[\[【(（〔\s]*(?:(?:发布|更新|发表)?(?:时间|日期)[:：\s]*)?|[\]】)）〕\s]*$")
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a line is nothing but a date (and time), bracketed or labelled.
+
+    >>> [is_date_line(t) for t in ("[2005年05月13日]", "（2016-06-30 09:30）", "日期：2005-5-13", "2005年5月13日，全市")]
+    [True, True, True, False]
+    """
+    if len(text) > 40:
+        return False
+    core = _DATE_LINE_DECORATION.sub("", arabic_dates(text))
+    m = DATE_RE.match(core)
+    return bool(m) and not core[m.end():].strip()
+
+
 def parse_iso_meta_date(value: str, earliest: str | None = None) -> str | None:
     """A date from a meta tag such as article:published_time, normalized to +08:00 text.
 
