@@ -94,3 +94,8 @@ def test_source_forms(info, expected):
 ])
 def test_editor_forms(foot, expected):
     assert extract_article(page(foot=foot)).editor == expected
+
+
+def test_fetch_time_is_never_the_publication_time():
+    a = extract_article(page(), url="http://news.example.cn/a/1.html", fetched_at="2026-12-01T03:00:00+00:00")
+    assert a.published_at is None and a.fetched_at == "2026-12-01T03:00:00+00:00"
