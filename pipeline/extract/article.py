@@ -112,7 +112,7 @@ def extract_article(
                            line_texts, paragraphs, earliest)
     source = overrides.get("source_name")
     source = (meta.parse_source(source) or source.strip()) if source else None
-    source = source or meta.parse_source(info_text) or meta.parse_source(all_text)
+    source = source or meta.parse_source(info_text) or _unlabelled_source(info) or meta.parse_source(all_text)
 
     authors = _authors(info, body_texts, paragraphs) or head.get("authors", [])
     editor = meta.parse_editor(all_text)
@@ -222,6 +222,14 @@ def _published(override: str | None, meta_date: str | None, info_text: str, line
         for line in near:
             if dates.is_date_line(line):
                 return dates.parse_date(line, earliest)
+    return None
+
+
+def _unlabelled_source(info_lines: list[str]) -> str | None:
+    for line in info_lines:
+        found = meta.unlabelled_source(line)
+        if found:
+            return found
     return None
 
 

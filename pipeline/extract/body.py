@@ -60,6 +60,10 @@ CRUMB_SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|>>)\s*")
 SHARE_LINE = re.compile(r"^(?:(?:微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|人民微博|豆瓣|复制链接|更多)[\s|｜,，]*){2,}$")
 TICKER_LINE = re.compile(r"^(?:[^\d\s。，]{2,10}\s*[\d,]+\.\d+\s*[+\-−▲▼↑↓]?\s*\d+(?:\.\d+)?%?\s*)+$")
 COMMENT_COUNT = re.compile(r"^(?:已有|共有|共)?\s*[\d,]+\s*(?:条评论|条留言|人参与|人评论|人已评论|条跟帖|跟帖)")
+# A photo caption: 图为…, ▲…, or a short line that ends with the photo's credit.
+CAPTION_LINE = re.compile(
+    r"^(?:图为|▲|↑|△)|[（(](?:(?:图片|照片|图)(?:由|来源|来自)[^）)]{1,24}|资料图片?|[^）)]{0,12}(?:摄|供图)|(?:图|摄影)[/／:：][^）)]{1,12})[)）]$"
+)
 COPYRIGHT_LINE = re.compile(r"(?:未经.{0,6}(?:授权|许可|同意).{0,10}(?:转载|使用|复制)|转载请注明|All Rights Reserved|ICP备|ICP证)", re.I)
 INFO_LINE = re.compile(r"(?:来源|稿源|作者|编辑|发布|时间|浏览|点击)\s*[:：]")
 DATE_IN_LINE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
@@ -478,10 +482,15 @@ def is_chrome_line(text: str) -> bool:
     >>> [is_chrome_line(t) for t in ("首页 > 财经 > 正文", "微信 微博 QQ空间", "上证指数 3245.12 +0.85%",
     ...                               "已有 23 条评论", "未经授权不得转载", "全市生产总值3245.12亿元，增长5%。")]
     [True, True, True, True, True, False]
+    >>> [is_chrome_line(t) for t in ("新厂房投产现场。（图片由县委宣传部提供）", "图为园区全景", "（记者 王博 摄）",
+    ...                               "全年完成投资12亿元（不含土地费用）")]
+    [True, True, True, False]
     """
     if len(text) > 120:
         return False
     if BREADCRUMB_LINE.match(text) and len(CRUMB_SEPARATORS.findall(text)) >= 2:
+        return True
+    if len(text) <= 80 and CAPTION_LINE.search(text):
         return True
     return bool(SHARE_LINE.match(text) or TICKER_LINE.match(text) or COMMENT_COUNT.match(text)
                 or COPYRIGHT_LINE.search(text))

@@ -50,8 +50,10 @@ GLUED_ROLE = re.compile(either(
 STATION_RE = re.compile(STATION)
 NOT_A_NAME = re.compile(either(r"(日报|晚报|网|报社|新闻|中心|记者站|本报|编辑|政府|局|委|办|社|台|电视|讯|部|报道|评论员)"))
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
-# Names spaced out to line up with longer ones: 方  敏 -> 方敏.
-SPACED_NAME = re.compile(rf"(?<![{HAN}])([{HAN}])[{SPACE}]{{1,4}}([{HAN}])(?![{HAN}])")
+# Names spaced out to line up with longer ones: 方  敏 -> 方敏, also right after the role (记者石　磊).
+SPACED_NAME = re.compile(
+    rf"(?:(?<![{HAN}])|(?<=者)|(?<=员)|(?<=員)|(?<=生))([{HAN}])[{SPACE}]{{1,4}}([{HAN}])(?![{HAN}])"
+)
 # An affiliation run into the name (方敏北京大学经济学院教授): where institutions' names begin.
 AFFILIATION_START = re.compile(
     r"(?:中国|中央|国家|国务院|全国|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
@@ -73,8 +75,8 @@ def parse_byline(text: str) -> list[str]:
     ['陈喆', '周晓']
     >>> parse_byline("新华社记者王博、李娜、张强")
     ['王博', '李娜', '张强']
-    >>> parse_byline("本报记者 方  敏 通讯员 李  想")
-    ['方敏', '李想']
+    >>> parse_byline("本报记者 方  敏 通讯员 李  想"), parse_byline("新华社记者石　磊、周立")
+    (['方敏', '李想'], ['石磊', '周立'])
     >>> parse_byline("作者：方敏浙江大学经济学院教授"), parse_byline("作者：方敏 浙江大学教授")
     (['方敏'], ['方敏'])
     >>> parse_byline("記者 陳家明 通訊員 李想")

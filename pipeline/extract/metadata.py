@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.extract.dates import DATE_RE, arabic_dates
 from pipeline.text import HAN
 
 SPACE = "\\s\u3000\u00a0"
@@ -91,6 +92,31 @@ def _account_name(run: str, text: str) -> str | None:
 
 
 # A further name is no label: it is not followed by a colon (编辑：陈晨 责任编辑：李想).
+# A news organisation's name: what an unlabelled source next to the date looks like.
+MEDIA_NAME = re.compile(
+    rf"^[{HAN}A-Za-z]{{1,10}}(?:网|报|社|台|电视台|新闻|在线|日报|晚报|时报|商报|客户端|通讯社|杂志|周刊)$"
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+
+
+def unlabelled_source(line: str) -> str | None:
+    """The news organisation named without a label on a dated info line, if there is exactly one.
+
+    >>> unlabelled_source("http://news.example.com.cn 2004年08月12日09:15 某某网")
+    '某某网'
+    >>> unlabelled_source("2007年07月18日 10:26   某某日报")
+    '某某日报'
+    >>> unlabelled_source("2007年07月18日 10:26 浏览次数 12") is None
+    True
+    """
+    text = arabic_dates(line)
+    if len(text) > 80 or not DATE_RE.search(text):
+        return None
+    rest = DATE_RE.sub(" ", _URL.sub(" ", text))
+    found = [token for token in rest.split() if MEDIA_NAME.match(token) and not NOT_A_SOURCE.search(token)]
+    return found[0] if len(found) == 1 else None
+
+
 EDITOR_RE = re.compile(
     rf"(责任编辑|责编|编辑)[{HSPACE}]*[:：][{HSPACE}]*"
     rf"([{HAN}·]{{2,5}}(?:[{HSPACE}、,，/／]+[{HAN}·]{{2,4}}(?![{HAN}·]*[{SPACE}]*[:：]))*)"
