@@ -85,7 +85,10 @@ def extract_article(
 
     site = head.get("site_name")
     title_text, segments = meta.split_title(head.get("title") or "", site)
-    title, title_index = find_headline(doc, page, line_texts, title_text, head.get("og_title"), body_start)
+    if meta.is_site_name(title_text):
+        title_text, segments = "", (*segments, title_text)
+    title, title_index = find_headline(doc, page, line_texts, title_text, head.get("og_title"), body_start,
+                                       (*segments, site or ""))
     title = overrides.get("title") or title
     if not site:
         site = segments[-1] if segments else _site_from_breadcrumb(line_texts) or host_of(page_url)

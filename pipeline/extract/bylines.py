@@ -48,6 +48,8 @@ GLUED_ROLE = re.compile(either(
     r"|摄影|文/|图/|摄/)"
 ))
 STATION_RE = re.compile(STATION)
+# 张三/文 李四/图: the role written after the name.
+TRAILING_ROLE = re.compile(either(r"[/／](?:文图|图文|文|图|摄影|摄)$"))
 NOT_A_NAME = re.compile(either(r"(日报|晚报|网|报社|新闻|中心|记者站|本报|编辑|政府|局|委|办|社|台|电视|讯|部|报道|评论员)"))
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 # Names spaced out to line up with longer ones: 方  敏 -> 方敏, also right after the role (记者石　磊).
@@ -79,6 +81,8 @@ def parse_byline(text: str) -> list[str]:
     (['方敏', '李想'], ['石磊', '周立'])
     >>> parse_byline("作者：方敏浙江大学经济学院教授"), parse_byline("作者：方敏 浙江大学教授")
     (['方敏'], ['方敏'])
+    >>> parse_byline("■本报记者 周立 李想"), parse_byline("张三/文 李四/图")
+    (['周立', '李想'], ['张三', '李四'])
     >>> parse_byline("記者 陳家明 通訊員 李想")
     ['陳家明', '李想']
     >>> parse_byline("作者：宁波日报")
@@ -90,7 +94,7 @@ def parse_byline(text: str) -> list[str]:
     # "鄞州记者站" is a role with a place in front: drop it whole before splitting.
     text = SPACED_NAME.sub(r"\1\2", STATION_RE.sub(" ", text))
     for chunk in re.split(rf"[{SPACE},，、;；|｜]+", text):
-        rest = chunk.strip()
+        rest = chunk.strip().lstrip("■□●◆▲")
         # a chunk may hold several roles glued together: 记者王博通讯员李明
         for piece in GLUED_ROLE.split(rest):
             while True:
@@ -98,7 +102,7 @@ def parse_byline(text: str) -> list[str]:
                 if stripped == piece:
                     break
                 piece = stripped
-            piece = piece.strip("：:/／()（）[]【】 ")
+            piece = TRAILING_ROLE.sub("", piece).strip("：:/／()（）[]【】■□●◆▲ ")
             if not piece:
                 continue
             if not NAME_RE.match(piece):
@@ -151,7 +155,7 @@ def bylines_in(text: str) -> list[str]:
 
 # A line that is only a byline: 新华社记者王博、李娜 / 本报记者 方  敏 / 文/陈喆 图/周晓 / （记者 王博）
 BYLINE_LINE = re.compile(
-    rf"^[（(【\[]?[{SPACE}]*(?:(?:{MEDIUM}|{either('本报')})?{REPORTER}|{either('通讯员|实习生|文|图|撰文|撰稿|摄影|作者')})"
+    rf"^[（(【\[■□●◆]?[{SPACE}]*(?:(?:{MEDIUM}|{either('本报')})?{REPORTER}|{either('通讯员|实习生|文|图|撰文|撰稿|摄影|作者')})"
     rf"[{SPACE}:：/／]*"
     rf"[{HAN}·{SPACE}/／、,，:：]{{1,40}}[)）】\]]?$"
 )

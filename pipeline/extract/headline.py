@@ -56,13 +56,15 @@ def styled_as_heading(el) -> bool:
 
 
 def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str, og_title: str | None,
-                  body_start: int | None) -> tuple[str, int | None]:
+                  body_start: int | None, site_names: tuple[str, ...] = ()) -> tuple[str, int | None]:
     """The headline and its index in the page lines.
 
     A visible heading whose text is the <title>'s headline (or og:title) wins, then any <h1>,
     then a heading-styled line just above the body (``body_start`` is the index of the body's
-    first line), then the <title>'s headline itself.
+    first line), then the <title>'s headline itself.  ``site_names`` (the site segments of <title>
+    and og:site_name) are never the headline.
     """
+    site_names = {hb.no_space(name) for name in site_names if name}
     wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
     best: tuple[int, str] | None = None
     candidates = list(doc.iter(*CANDIDATE_TAGS))
@@ -75,8 +77,8 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
                 rank = 0
             elif w and (w.startswith(norm) or norm.startswith(w)) and min(len(norm), len(w)) >= 0.6 * max(len(norm), len(w)):
                 rank = 1 if rank is None else rank
-        if rank is None and el.tag == "h1":
-            rank = 2
+        if rank is None and el.tag == "h1" and norm not in site_names:
+            rank = 2  # any <h1> but the site's logo
         elif rank is not None and el.tag not in ("h1", "h2", "h3") and not HEADLINE_HINT.search(
             (el.get("class") or "") + (el.get("id") or "")
         ):

@@ -179,6 +179,18 @@ SITE_WORDS = re.compile(
 )
 
 
+SITE_NAME_END = re.compile(r"(?:网|网站|在线|门户|频道|客户端|日报|晚报|时报|报|电视台|\.com|\.cn)$", re.I)
+
+
+def is_site_name(text: str) -> bool:
+    """Whether a whole <title> is only the site's name (no headline in it).
+
+    >>> is_site_name("某某新闻网"), is_site_name("某某县人民政府门户网站"), is_site_name("全县设施农业投资增长18.5%")
+    (True, True, False)
+    """
+    return len(text) <= 16 and bool(SITE_NAME_END.search(text))
+
+
 def _site_like(part: str, site_hint: str | None) -> bool:
     return len(part) <= 16 and bool(SITE_WORDS.search(part) or (site_hint and part == site_hint))
 
@@ -194,6 +206,8 @@ def split_title(title: str, site_hint: str | None = None) -> tuple[str, list[str
     ('1-4月工业增加值增长8.9%', ['杭州网'])
     >>> split_title("浙江前三季度GDP增长7.5%|新浪新闻")
     ('浙江前三季度GDP增长7.5%', ['新浪新闻'])
+    >>> split_title("鄞州项目集中开工_经济_某某网")
+    ('鄞州项目集中开工', ['经济', '某某网'])
     >>> split_title("华东某某信息网--全县新建大棚蔬菜基地3个")
     ('全县新建大棚蔬菜基地3个', ['华东某某信息网'])
     """
@@ -206,7 +220,9 @@ def split_title(title: str, site_hint: str | None = None) -> tuple[str, list[str
         last = matches[-1]
         tail = title[last.end():].strip()
         head = title[: last.start()].strip()
-        if not head or not _site_like(tail, site_hint):
+        # a channel sits before the site's name: 标题_经济_某某网
+        channel = bool(suffixes) and len(tail) <= 6 and not re.search(r"\d", tail)
+        if not head or not (_site_like(tail, site_hint) or channel):
             break
         suffixes.insert(0, tail)
         title = head

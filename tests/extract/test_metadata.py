@@ -99,3 +99,10 @@ def test_editor_forms(foot, expected):
 def test_fetch_time_is_never_the_publication_time():
     a = extract_article(page(), url="http://news.example.cn/a/1.html", fetched_at="2026-12-01T03:00:00+00:00")
     assert a.published_at is None and a.fetched_at == "2026-12-01T03:00:00+00:00"
+
+
+def test_an_h1_logo_is_not_the_headline():
+    html = ('<html><head><title>某某新闻网</title></head><body><h1><a href="/">某某新闻网</a></h1>'
+            '<div class=nav><a href=a>首页</a></div><div class=art><div class=bt>全县设施农业投资增长18.5%</div>'
+            f'<div class=info>2022-03-15 来源：某某日报</div>{BODY}</div></body></html>')
+    assert extract_article(html).title == "全县设施农业投资增长18.5%"
