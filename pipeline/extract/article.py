@@ -77,6 +77,17 @@ def extract_article(
         body_lines = overrides["body"]
     else:
         body_el = hb.find_body(doc, page)
+        if body_el is None or count_han(page.text_content(body_el)) < 20:
+            # an article hidden until a script shows it (display:none): read it with the hidden blocks
+            shown = hb.parse_page(text)
+            hb.strip_tags(shown, keep_hidden=True)
+            shown_page = hb.PageText(shown)
+            shown_body = hb.find_body(shown, shown_page)
+            if shown_body is not None and count_han(shown_page.text_content(shown_body)) >= 20:
+                doc, page, body_el = shown, shown_page, shown_body
+                body = hb.body_of(doc)
+                line_texts = page.line_texts(body if body is not None else doc)
+                flags.append("hidden_body_shown")
         if body_el is None:
             _raise_no_body(line_texts, location)
         body_lines = page.lines(body_el)

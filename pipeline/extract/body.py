@@ -136,8 +136,9 @@ def drop_tree(el) -> None:
     parent.remove(el)
 
 
-def strip_tags(doc) -> None:
-    """Remove elements that are never article text (scripts, comment forms, hidden blocks).
+def strip_tags(doc, keep_hidden: bool = False) -> None:
+    """Remove elements that are never article text (scripts, comment forms, hidden blocks unless
+    ``keep_hidden``).
 
     >>> doc = parse_page("<form action=a.aspx><p>" + "联镇村促发展。" * 40 + "</p><form><p>用户名</p></form></form>")
     >>> strip_tags(doc); [el.tag for el in body_of(doc).iter()]
@@ -151,6 +152,8 @@ def strip_tags(doc) -> None:
             drop_tree(form)
     if any(form.getparent() is not None for form in forms):
         etree.strip_tags(doc, "form")
+    if keep_hidden:
+        return
     for el in hidden_elements(doc):
         if el.getparent() is not None:
             drop_tree(el)

@@ -63,3 +63,19 @@ def test_headline_styled_above_the_body_when_title_is_the_company_name():
     a = extract_article(html)
     assert a.title == "上半年工程机械销量增长三成"
     assert a.published_at is None  # no date shown: the dates inside the body are not its date
+
+
+def test_an_article_hidden_until_a_script_shows_it_is_read():
+    html = ('<html><head><title>一季度全市投资增长15.2%</title></head><body><div class=nav><a href=a>首页</a></div>'
+            '<h1>一季度全市投资增长15.2%</h1><div id=article style="display:none">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div><script>show('article')</script></body></html>")
+    a = extract_article(html)
+    assert a.content.split("\n") == PARAS and "hidden_body_shown" in a.flags
+
+
+def test_a_hidden_block_next_to_a_visible_article_stays_out():
+    html = ('<html><head><title>一季度全市投资增长15.2%</title></head><body><h1>一季度全市投资增长15.2%</h1>'
+            '<div class=content>' + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>"
+            '<div style="display:none"><p>隐藏的推广文字，总投资999亿元的项目今天签约，年产能达到一百万吨。</p></div></body></html>')
+    a = extract_article(html)
+    assert a.content.split("\n") == PARAS and "hidden_body_shown" not in a.flags
