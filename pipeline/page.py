@@ -81,10 +81,21 @@ def analyze(article: Article, settings: Settings, found_url_is_clean: bool = Tru
 
 def safe_process(raw: RawPage, settings: Settings) -> PageResult | Skip:
     """process_page that never raises: a failure becomes a Skip naming the page."""
+    return safe_process_pages([raw], settings)
+
+
+def safe_process_pages(raws: list[RawPage], settings: Settings) -> PageResult | Skip:
+    """process_pages that never raises: a failure becomes a Skip naming the article (its first
+    page) and, for a multi-page article, the page that failed."""
     try:
-        return process_page(raw, settings)
+        return process_pages(raws, settings)
     except Skip as skip:
+        locations = [raw.location for raw in raws]
+        if skip.location in locations[1:]:  # a following page: the whole article is not stored
+            page = locations.index(skip.location) + 1
+            return Skip(skip.reason, locations[0],
+                        f"page {page} ({skip.location}) of this {len(raws)}-page article: {skip.detail}")
         return skip
     except Exception as exc:  # a bug or a page we cannot handle must not stop the run
-        log.debug("page %s failed:\n%s", raw.location, traceback.format_exc())
-        return Skip("extract_error", raw.location, f"{type(exc).__name__}: {exc} (rerun with -v for the traceback)")
+        log.debug("page %s failed:\n%s", raws[0].location, traceback.format_exc())
+        return Skip("extract_error", raws[0].location, f"{type(exc).__name__}: {exc} (rerun with -v for the traceback)")

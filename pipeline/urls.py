@@ -1,11 +1,13 @@
-"""URL identity: two spellings of one article URL map to one canonical form.
+"""URL identity: two spellings of one article URL map to one canonical form; and page names.
 
 w3lib does the RFC work (percent-encoding, sorted query, lower-case host);
 on top of it we drop what news sites add for tracking and the variants that
-serve the same page.
+serve the same page.  The page-name helpers at the end read the numbering of
+multi-page articles and lists (``0086_2.shtml`` is page 2 of ``0086.shtml``).
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -142,3 +144,103 @@ def unique_urls(urls: Iterable[str | None]) -> list[str]:
             seen.add(url)
             out.append(url)
     return out
+
+
+# --------------------------------------------------------------------------- page names
+# The numbering of the usual Chinese CMSs: TRS/WCM lists ``index.shtml``, ``index_1.shtml`` ...;
+# articles ``0086.shtml``, ``0086_2.shtml`` ...; people.cn's ``c1004-40189999-2.html``.  Shared by
+# the crawler (pipeline.crawl.links) and the batch reader that joins multi-page articles
+# (pipeline.read.multipage).
+
+# Page names: a stem, optionally "_N" or "-N" (N = 1..9999, no leading zero), and an extension.
+_PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:(?P<sep>[_-])(?P<n>[1-9]\d{0,3}))?\.(?P<ext>s?html?|php|aspx?|jsp)$", re.I)
+_NAME = re.compile(r"^(?P<name>.+)\.(?P<ext>s?html?|php|aspx?|jsp)$", re.I)
+
+
+def split_page_url(url: str) -> tuple[str, str, str] | None:
+    """``(directory URL, file name without extension, extension)`` of a page URL, or None.
+
+    A URL ending in ``/`` is its directory's ``index`` page.
+
+    >>> split_page_url("http://x.cn/a/0086_2.shtml?x=1")
+    ('http://x.cn/a/', '0086_2', 'shtml')
+    >>> split_page_url("http://x.cn/xwzx/")
+    ('http://x.cn/xwzx/', 'index', '')
+    >>> split_page_url("http://x.cn/a/list.do") is None
+    True
+    """
+    parts = urlsplit(url)
+    directory, name = posixpath.split(parts.path or "/")
+    directory = directory.rstrip("/") + "/"
+    head = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), directory, "", ""))
+    if not name:
+        return head, "index", ""
+    match = _NAME.match(name)
+    if not match:
+        return None
+    return head, match.group("name"), match.group("ext").lower()
+
+
+def page_number_readings(name: str) -> list[tuple[str, int]]:
+    """The ways a file name can be read as (article/list stem, page number), page 1 first.
+
+    ``0086_2`` is page 2 of ``0086``, but it could also be page 1 of an article
+    whose id is ``0086_2``; both readings are returned and callers use the
+    links on the page to decide.
+
+    >>> page_number_readings("0086_2")
+    [('0086_2', 1), ('0086', 2)]
+    >>> page_number_readings("t20240305_5847563")
+    [('t20240305_5847563', 1)]
+    >>> page_number_readings("c1004-40189999-3")
+    [('c1004-40189999-3', 1), ('c1004-40189999', 3)]
+    """
+    readings = [(name, 1)]
+    match = _PAGE_NAME.match(name + ".html")
+    if match and match.group("n"):
+        readings.append((match.group("stem"), int(match.group("n"))))
+    return readings
+
+
+def page_of(url: str, directory: str, stem: str, ext: str, query: str = "") -> int | None:
+    """Page number of ``url`` if it is ``stem`` or ``stem_N`` / ``stem-N`` in ``directory``.
+
+    The query must be the current page's (``list.aspx?page=1`` is not a numbered sibling).
+
+    >>> [page_of(u, "http://x.cn/a/", "0086", "shtml") for u in
+    ...  ("http://x.cn/a/0086.shtml", "http://x.cn/a/0086_3.shtml", "http://x.cn/b/0086_3.shtml", "http://x.cn/a/0086_03.shtml")]
+    [1, 3, None, None]
+    """
+    split = split_page_url(url)
+    if split is None or split[0] != directory or (ext and split[2] != ext) or urlsplit(url).query != query:
+        return None
+    name = split[1]
+    if name == stem and (split[2] or not ext):
+        return 1
+    if name.startswith(stem) and len(name) > len(stem) + 1 and name[len(stem)] in "_-":
+        number = name[len(stem) + 1:]
+        if number.isdigit() and not number.startswith("0") and len(number) <= 4:
+            return int(number)
+    return None
+
+
+def is_same_article_page(url_a: str, url_b: str) -> bool:
+    """Whether two URLs can be pages of one multi-page article (by name only).
+
+    >>> is_same_article_page("http://x.cn/a/0086.shtml", "http://x.cn/a/0086_2.shtml")
+    True
+    >>> is_same_article_page("http://x.cn/a/0086_3.shtml", "http://x.cn/a/0086_2.shtml")
+    True
+    >>> is_same_article_page("http://x.cn/a/0086.shtml", "http://x.cn/a/0087_2.shtml")
+    False
+    >>> is_same_article_page("http://x.cn/a/0086.shtml", "http://x.cn/b/0086_2.shtml")
+    False
+    >>> is_same_article_page("http://x.cn/a/t2024_5847563.shtml", "http://x.cn/a/t2024_5847564.shtml")
+    False
+    """
+    a, b = split_page_url(url_a), split_page_url(url_b)
+    if a is None or b is None or a[0] != b[0] or a[2] != b[2]:
+        return False
+    stems_a = {stem for stem, _ in page_number_readings(a[1])}
+    stems_b = {stem for stem, _ in page_number_readings(b[1])}
+    return bool(stems_a & stems_b)

@@ -266,8 +266,8 @@ class Crawler:
     # -- pages ---------------------------------------------------------------------------------
     def _article(self, url, result, source, run_id, summary) -> None:
         raws = [_raw(url, result)]
-        text = result.body.decode("utf-8", "replace")  # only for finding links; the extractor decodes properly
-        for more in links.article_continuations(text, result.final_url)[:20]:
+        # the page bar, read as a batch run reads it (pipeline.read.pagebar): both join the same pages
+        for more in links.following_pages(result.body, result.final_url):
             page = self._fetch_more(more, source)
             if page is None:
                 raise Skip("incomplete_pagination", url, f"page {more} of the article could not be fetched; retried next run")

@@ -4,9 +4,16 @@ The client lists the inputs (folders walked like :func:`pipeline.read.files.iter
 first, sorted, the same locations and the same skips for what cannot be listed) into *units*, one
 per saved page or WARC/ARC file.  Units go into Dask bags, ``partition_size`` saved pages per
 partition and every WARC in a partition of its own.  A worker opens and reads the files of its
-partition itself (so the inputs must be visible to every worker under the same path), runs
-:func:`pipeline.page.safe_process` on each page -- the very function of the local engine -- and
-returns :class:`~pipeline.records.PageResult` records and Skips.
+partition itself (so the inputs must be visible to every worker under the same path), joins
+the following pages of multi-page articles to their first page with
+:func:`pipeline.read.multipage.join_pages` and runs :func:`pipeline.page.safe_process_pages` on
+each article -- the very functions of the local engine -- and returns
+:class:`~pipeline.records.PageResult` records, Skips and ``Joined`` records.
+
+A multi-page article may straddle two partitions of saved pages, so a partition also names the
+units of the same folder on either side (``REACH`` of them, :class:`Part`); a worker reads them
+only when a page of its own has following pages or could be one, and hands on only what becomes
+of its own pages: exactly what the local run decides.  A WARC is read by one worker whole.
 
 The client computes the partitions in input order, a few at a time (``window`` in flight), and
 hands the results on in input order to :func:`pipeline.engines.run.run`, which puts them into the state store, decides
@@ -21,7 +28,6 @@ partition's first input unit), for runs too large to be read back as one table.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -34,17 +40,18 @@ from pipeline import __version__
 from pipeline.config import Settings
 from pipeline.errors import PipelineError, Skip, UsageError
 from pipeline.nlp.language import get_nlp
-from pipeline.page import safe_process
-from pipeline.read.files import input_files, read_file
+from pipeline.page import safe_process_pages
+from pipeline.read.files import input_files
+from pipeline.read.multipage import REACH, Joined, join_pages, needs_context, scope_of, unit_slots
 from pipeline.records import PageResult
-from pipeline.store.export import arrow_schema, arrow_table, batches
+from pipeline.store.export import arrow_schema, arrow_table
 from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
 from pipeline.tables import ARTICLES, FACTS, PROJECTS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PARTITION_SIZE = 16  # saved pages per partition (a WARC is always a partition of its own)
-BLOCK_PARTITIONS = 64  # partitions per bag: the listing is turned into bags block by block
+BLOCK_PARTITIONS = 64  # partitions per bag: the listing is turned into bags of this many partitions
 DATASET_TABLES = ("articles", "facts", "projects")
 
 
@@ -56,6 +63,16 @@ class Unit:
     path: str  # absolute path, opened by the worker
     location: str  # the location prefix the local engine gives it
     kind: str  # "html" or "archive"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One partition: its units, and the units of the same folder right before and after it
+    (up to ``REACH`` each), read only to join multi-page articles that straddle partitions."""
+
+    units: tuple[Unit, ...]
+    before: tuple[Unit, ...] = ()
+    after: tuple[Unit, ...] = ()
 
 
 class EnvironmentMismatch(RuntimeError):
@@ -85,26 +102,62 @@ def iter_units(paths: Iterable[str | os.PathLike]) -> Iterator[Unit | Skip]:
         index += 1
 
 
-def plan(items: Iterable[Unit | Skip], partition_size: int,
-         block_partitions: int = BLOCK_PARTITIONS) -> Iterator[Skip | list[Unit]]:
-    """Cut the listing into blocks for bags: saved pages up to ``partition_size * block_partitions``
-    per block, every WARC a block of its own, listing skips passed through in their place.
+def plan(items: Iterable[Unit | Skip], partition_size: int, reach: int = REACH) -> Iterator[Skip | Part]:
+    """Cut the listing into partitions: saved pages ``partition_size`` at a time, every WARC a
+    partition of its own, listing skips passed through in their place.  A partition of saved
+    pages names the units of the same folder around it, up to ``reach`` on either side, within a
+    run of pages (a WARC, a listing skip or a subfolder ends it, as in
+    :func:`pipeline.read.multipage.join_pages`).
 
-    >>> us = [Unit(i, f"/{i}", f"{i}.html", "html") for i in range(5)]
+    >>> us = [Unit(i, f"/d/{i}.html", f"{i}.html", "html") for i in range(5)]
     >>> w = Unit(5, "/w", "w.warc.gz", "archive")
-    >>> [b if isinstance(b, Skip) else [u.index for u in b] for b in plan([*us[:3], Skip("x"), *us[3:], w], 2, 1)]
-    [[0, 1], [2], Skip(reason='x', location='', detail=''), [3, 4], [5]]
+    >>> def show(p): return p if isinstance(p, Skip) else ([u.index for u in p.before], [u.index for u in p.units], [u.index for u in p.after])
+    >>> [show(p) for p in plan([*us[:3], Skip("x"), *us[3:], w], 2, reach=1)]
+    [([], [0, 1], [2]), ([1], [2], []), Skip(reason='x', location='', detail=''), ([], [3, 4], []), ([], [5], [])]
     """
-    limit = max(1, partition_size * block_partitions)
-    for alone, group in itertools.groupby(items, key=lambda item: isinstance(item, Skip) or item.kind == "archive"):
-        if alone:
-            yield from (item if isinstance(item, Skip) else [item] for item in group)
+    run: deque[Unit] = deque(maxlen=reach)  # the last units of the current run (the `before` of the next partition)
+    run_scope = None
+    current: list[Unit] = []
+    before: tuple[Unit, ...] = ()
+    waiting: deque[tuple[list[Unit], tuple[Unit, ...], list[Unit]]] = deque()  # partitions collecting `after`
+
+    def close(keep: int = 0) -> Iterator[Part]:
+        while len(waiting) > keep or (waiting and len(waiting[0][2]) >= reach):
+            units, ahead, behind = waiting.popleft()
+            yield Part(tuple(units), ahead, tuple(behind))
+
+    def end_run() -> Iterator[Part]:
+        nonlocal run_scope
+        if current:
+            waiting.append((list(current), before, []))
+            current.clear()
+        run.clear()
+        run_scope = None
+        yield from close()
+
+    for item in items:
+        if isinstance(item, Skip) or item.kind == "archive":
+            yield from end_run()
+            yield item if isinstance(item, Skip) else Part((item,))
+            continue
+        scope = scope_of(item.path, item.kind, item.index)
+        if scope != run_scope:  # a new run: what waits for pages after it has them all
+            run.clear()
+            run_scope = scope
+            yield from close()
         else:
-            yield from batches(group, limit)
-
-
-def _chunks(seq: list, size: int) -> list[list]:
-    return [seq[i:i + size] for i in range(0, len(seq), size)]
+            for _, _, behind in waiting:
+                if len(behind) < reach:
+                    behind.append(item)
+            yield from close(keep=len(waiting))
+        if not current:
+            before = tuple(run)
+        current.append(item)
+        run.append(item)
+        if len(current) >= partition_size:
+            waiting.append((list(current), before, []))
+            current.clear()
+    yield from end_run()
 
 
 # --------------------------------------------------------------------------- environment check
@@ -150,18 +203,38 @@ def _prepare(settings: Settings, expected: dict) -> None:
         raise EnvironmentMismatch(_prepared[key])
 
 
-def process_partition(units: list[Unit], settings: Settings, expected: dict,
-                      dataset_dir: str | None = None) -> list[PageResult | Skip]:
-    """Read the files of one partition and run the per-page function on every page (on a worker)."""
+def process_partition(units: list[Unit], settings: Settings, expected: dict, dataset_dir: str | None = None,
+                      before: Iterable[Unit] = (), after: Iterable[Unit] = ()) -> list[PageResult | Skip | Joined]:
+    """Read the files of one partition, join multi-page articles and run the per-page function on
+    every article (on a worker).  ``before``/``after``: the units around it (:class:`Part`)."""
     _prepare(settings, expected)
-    out: list[PageResult | Skip] = []
-    for unit in units:
-        for item in read_file(unit.path, unit.location, unit.kind, settings.input.max_page_bytes):
-            out.append(item if isinstance(item, Skip) else safe_process(item, settings))
+    max_bytes = settings.input.max_page_bytes
+
+    def slots(us: Iterable[Unit]):
+        for u in us:
+            yield from unit_slots(u.index, u.path, u.location, u.kind, max_bytes)
+
+    if any(u.kind == "archive" for u in units):
+        entries = slots(units)  # a WARC, record by record: its partition holds nothing else
+    else:
+        entries = list(slots(units))
+        if needs_context(slot for _, slot in entries):
+            entries = [*slots(before), *entries, *slots(after)]
+    own = {u.index for u in units}
+    out: list[PageResult | Skip | Joined] = []
+    for item in join_pages(entries, own=own.__contains__):
+        out.append(safe_process_pages(item, settings) if isinstance(item, list) else item)
     if dataset_dir and units:
         write_dataset_part(Path(dataset_dir), units[0].index,
                            [r for r in out if isinstance(r, PageResult)])
     return out
+
+
+def _process_parts(parts: list[Part], settings: Settings, expected: dict,
+                   dataset_dir: str | None = None) -> list[PageResult | Skip | Joined]:
+    """The Dask partition function: a bag partition holds one Part."""
+    return [item for part in parts
+            for item in process_partition(list(part.units), settings, expected, dataset_dir, part.before, part.after)]
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -268,10 +341,10 @@ def _connect(scheduler: str | None, workers: int | None):
 def process_all(inputs: list[str], settings: Settings, counted: Callable[[], None], workers: int | None = None,
                 scheduler: str | None = None, partition_size: int | None = None,
                 dataset_dir: str | os.PathLike | None = None,
-                window: int | None = None) -> Iterator[PageResult | Skip]:
-    """PageResults and Skips of all inputs in input order, computed on a Dask cluster.
+                window: int | None = None) -> Iterator[PageResult | Skip | Joined]:
+    """PageResults, Skips and Joined records of all inputs in input order, computed on a Dask cluster.
 
-    ``counted`` is called once per page or skip, as the local engine does.
+    ``counted`` is called once per item, as the local engine does.
     """
     _import_dask()
     import dask.bag as db  # see _import_dask
@@ -290,16 +363,27 @@ def process_all(inputs: list[str], settings: Settings, counted: Callable[[], Non
                  scheduler or "local cluster", len(client.nthreads()), threads, partition_size, window)
 
         def tasks() -> Iterator[Skip | tuple[object, list[Unit]]]:
-            for block in plan(iter_units(inputs), partition_size):
-                if isinstance(block, Skip):
-                    yield block
+            block: list[Part] = []
+
+            def submit() -> Iterator[tuple[object, list[Unit]]]:
+                bag = db.from_sequence(block, partition_size=1)
+                delayed = bag.map_partitions(_process_parts, settings, expected, dataset).to_delayed()
+                units = [list(part.units) for part in block]
+                if len(delayed) != len(units):  # from_sequence split otherwise: name the whole block
+                    units = [[u for part in block for u in part.units]] * len(delayed)
+                block.clear()
+                yield from zip(delayed, units)
+
+            for part in plan(iter_units(inputs), partition_size):
+                if isinstance(part, Skip):
+                    yield from submit() if block else ()
+                    yield part
                     continue
-                bag = db.from_sequence(block, partition_size=partition_size)
-                parts = bag.map_partitions(process_partition, settings, expected, dataset).to_delayed()
-                chunks = _chunks(block, partition_size)
-                if len(parts) != len(chunks):  # from_sequence split otherwise: name the whole block
-                    chunks = [block] * len(parts)
-                yield from zip(parts, chunks)
+                block.append(part)
+                if len(block) >= BLOCK_PARTITIONS:
+                    yield from submit()
+            if block:
+                yield from submit()
 
         pending: deque = deque()  # Skip, or (future, units), in input order
         in_flight = 0

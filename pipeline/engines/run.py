@@ -2,7 +2,9 @@
 
 ``newsfacts run`` calls :func:`run`.  The engine (``local``: this machine, ``dask``: a Dask
 cluster) turns the inputs into :class:`~pipeline.records.PageResult` records and Skips in input
-order; everything with state stays here: the results go into the state store, duplicates are
+order, the following pages of a multi-page article joined to its first page
+(:mod:`pipeline.read.multipage`; each reported by a ``Joined`` record); everything with state
+stays here: the results go into the state store, duplicates are
 decided over all stored pages, the tables are exported and the run is recorded.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pipeline.config import Settings
 from pipeline.engines import dask as dask_engine
 from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
-from pipeline.read.files import iter_raw_pages
+from pipeline.read.multipage import Joined, iter_articles
 from pipeline.store.export import clean_stale_temp, export_tables
 from pipeline.store.state import RunSummary, Store, new_run_id
 
@@ -35,6 +37,7 @@ class Summary(RunSummary):
 
     pages_read: int = 0
     articles: int = 0
+    joined_pages: int = 0  # following pages of multi-page articles, joined to their first page
 
     def count_page(self) -> None:
         self.pages_read += 1
@@ -42,6 +45,7 @@ class Summary(RunSummary):
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id, "pages_read": self.pages_read, "articles": self.articles,
+            "joined_pages": self.joined_pages,
             "skipped": dict(sorted(self.skipped.items())), "duplicates": self.duplicates,
             "facts": dict(sorted(self.facts.items())), "tables": self.tables,
         }
@@ -51,6 +55,7 @@ class Summary(RunSummary):
         return [
             f"pages read: {self.pages_read}",
             f"articles extracted this run: {self.articles}",
+            f"pages joined into multi-page articles: {self.joined_pages}",
             f"pages skipped: {skipped}" + (
                 " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) + ")" if skipped else ""),
             "duplicates: " + ", ".join(f"{k} {v}" for k, v in self.duplicates.items()),
@@ -98,8 +103,8 @@ def run(
                                             scheduler=scheduler, partition_size=partition_size,
                                             dataset_dir=dataset_dir)
         else:
-            raw_items = iter_raw_pages(inputs, settings.input.max_page_bytes)
-            items = local.process_all(raw_items, settings, cores, summary.count_page)
+            articles = iter_articles(inputs, settings.input.max_page_bytes)
+            items = local.process_all(articles, settings, cores, summary.count_page)
         bar = _progress_bar(progress)
         try:
             for item in items:
@@ -107,6 +112,11 @@ def run(
                 if isinstance(item, Skip):
                     summary.skipped[item.reason] += 1
                     log.warning("%s", item)
+                    continue
+                if isinstance(item, Joined):  # a following page: part of its first page's article
+                    summary.joined_pages += 1
+                    log.info("%s", item)
+                    store.forget(item.location)  # an earlier run may have kept it as an article
                     continue
                 store.put(item, summary.run_id)
                 summary.articles += 1

@@ -13,6 +13,7 @@ from pipeline.errors import Skip
 from pipeline.extract import body as hb
 from pipeline.extract import bylines, dates
 from pipeline.extract import metadata as meta
+from pipeline.extract.chrome import body_paragraphs
 from pipeline.extract.decode import decode_html
 from pipeline.extract.headline import find_headline, index_of_line
 from pipeline.records import Article
@@ -104,7 +105,7 @@ def extract_article(
     if not site:
         site = segments[-1] if segments else _site_from_breadcrumb(line_texts) or host_of(page_url)
 
-    paragraphs, repeated = hb.body_paragraphs(body_lines, title)
+    paragraphs, repeated = body_paragraphs(body_lines, title)
     if repeated:
         flags.append("repeated_block_collapsed")
     content = "\n".join(paragraphs)

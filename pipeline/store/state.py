@@ -194,6 +194,13 @@ class Store:
         if self._pending >= 500:
             self.commit()
 
+    def forget(self, location: str) -> None:
+        """Remove a page stored as an article of its own that a later run joined into another
+        page's article (its page 2, 3 ...); its duplicate decision is made again."""
+        assert self.db is not None
+        for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
+            self.db.execute(f"DELETE FROM {table} WHERE location=?", (location,))
+
     def record_run(self, run_id: str, started_at: str, inputs: list[str], summary: dict) -> None:
         assert self.db is not None
         self.db.execute(
