@@ -78,7 +78,7 @@ def extract_article(
         body_lines = overrides["body"]
     else:
         body_el = hb.find_body(doc, page)
-        if body_el is None or count_han(page.text_content(body_el)) < 20:
+        if body_el is None or max(page.scores.values()) < 30:
             # an article hidden until a script shows it (display:none): read it with the hidden blocks
             shown = hb.parse_page(text)
             hb.strip_tags(shown, keep_hidden=True)

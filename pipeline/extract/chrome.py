@@ -89,9 +89,12 @@ def is_chrome_line(text: str) -> bool:
     """
     if len(text) > 120:
         return False
-    if BREADCRUMB_LINE.match(text) and len(CRUMB_SEPARATORS.findall(text)) >= 2:
+    # Every line of the body block comes here: a cheap test of characters before each pattern.
+    if (">" in text or "＞" in text or "»" in text or "›" in text or "→" in text) and BREADCRUMB_LINE.match(
+            text) and len(CRUMB_SEPARATORS.findall(text)) >= 2:
         return True
-    if len(text) <= 80 and CAPTION_LINE.search(text):
+    if len(text) <= 80 and (text[-1] in "）)" or text[0] in "图▲↑△") and CAPTION_LINE.search(text):
         return True
-    return bool(SHARE_LINE.match(text) or TICKER_LINE.match(text) or COMMENT_COUNT.match(text)
-                or COPYRIGHT_LINE.search(text))
+    if ("转载" in text or "ICP" in text or "ights" in text) and COPYRIGHT_LINE.search(text):
+        return True
+    return bool(SHARE_LINE.match(text) or ("." in text and TICKER_LINE.match(text)) or COMMENT_COUNT.match(text))

@@ -121,7 +121,7 @@ def is_date_line(text: str) -> bool:
     >>> [is_date_line(t) for t in ("[2005年05月13日]", "（2016-06-30 09:30）", "日期：2005-5-13", "2005年5月13日，全市")]
     [True, True, True, False]
     """
-    if len(text) > 40:
+    if len(text) > 40 or not ("年" in text or "-" in text or "/" in text or "." in text):
         return False
     core = _DATE_LINE_DECORATION.sub("", arabic_dates(text))
     m = DATE_RE.match(core)
