@@ -34,7 +34,7 @@ OUTPUTS = os.environ.get("NEWSFACTS_OUTPUTS", "../outputs")  # folder written by
 ARTICLE_ID = None  # article to highlight; None: an original article with facts of every type
 SAMPLE_SIZE = 15  # facts in the spot-check sample
 SEED = 20240601  # the sample is the same on every run with the same tables
-GOLD = "../corpora/gold/samples.jsonl"  # gold of corpora/samples; None if OUTPUTS holds another corpus
+GOLD = "../corpora/gold/samples.jsonl"  # gold of corpora/samples; skipped when OUTPUTS holds none of its pages
 
 # %%
 import html
@@ -51,9 +51,8 @@ import nbsupport
 import pipeline
 
 pd.set_option("display.max_colwidth", 120)
-out_dir = nbsupport.outputs_dir(OUTPUTS)
-tables = pipeline.load_outputs(out_dir)
-nbsupport.check_tables(tables)
+out_dir, tables = nbsupport.load_tables(OUTPUTS)
+notes = nbsupport.check_tables(tables)
 articles, facts, duplicates = tables["articles"], tables["facts"], tables["duplicates"]
 by_id = articles.set_index("article_id")
 print(f"{out_dir}: {len(articles)} articles, {len(facts)} facts, {len(duplicates)} duplicates")
@@ -65,33 +64,44 @@ print(f"{out_dir}: {len(articles)} articles, {len(facts)} facts, {len(duplicates
 # jieba segmentation, sentences, the `newsfacts_facts` component), with its publication date so
 # that relative periods (今年1至8月) resolve as they did in the run. The component puts its
 # findings in the span group `doc.spans["facts"]`: the figures (MONEY, PERCENT, QUANTITY) and
-# the names they are linked to (PROJECT, ORG, GPE). displacy draws the spans under the
-# tokens; the spaces between words are jieba's token boundaries.
+# the names they are linked to (PROJECT, ORG, GPE). They are handed to displacy in its manual
+# format (tokens and token spans), which draws the spans under the tokens; the spaces between
+# words are jieba's token boundaries. A run without facts has nothing to highlight and says so.
 
 # %%
 originals = articles[articles["duplicate_of"].isna()]
-if ARTICLE_ID is None:
+candidates = facts[facts["article_id"].isin(originals["article_id"])]
+if ARTICLE_ID is None and len(candidates):
     # the article with facts of the most types, then with the most facts (ties: article_id order)
-    per_article = (facts[facts["article_id"].isin(originals["article_id"])]
-                   .groupby("article_id").agg(types=("fact_type", "nunique"), n=("fact_id", "size")))
+    per_article = candidates.groupby("article_id").agg(types=("fact_type", "nunique"), n=("fact_id", "size"))
     ARTICLE_ID = per_article.sort_values(["types", "n"], ascending=False, kind="stable").index[0]
-article = by_id.loc[ARTICLE_ID]
-article_facts = facts[facts["article_id"] == ARTICLE_ID].sort_values("char_start")
-assert len(article_facts) > 0, f"article {ARTICLE_ID} has no facts"
-print(f"{ARTICLE_ID}  {article['title']}  ({article['site']}, {article['published_at']}, {len(article_facts)} facts)")
+if ARTICLE_ID is None:
+    print("no facts in this run: no article to highlight")
+    article_facts = facts.iloc[:0]
+else:
+    article = by_id.loc[ARTICLE_ID]
+    title = article["title"] if isinstance(article["title"], str) else "（无标题）"
+    article_facts = facts[facts["article_id"] == ARTICLE_ID].sort_values("char_start")
+    print(f"{ARTICLE_ID}  {title}  ({article['site']}, {article['published_at']}, {len(article_facts)} facts)")
 
 # %%
-nlp = pipeline.get_nlp()
-doc = nlp(article["content"], component_cfg={"newsfacts_facts": {"published_at": article["published_at"]}})
-spans = doc.spans["facts"]
-# the pipeline run now must find what the run wrote to the table
-assert len(doc._.facts) == len(article_facts), (len(doc._.facts), len(article_facts))
-assert {(f.char_start, f.char_end) for f in doc._.facts} == set(zip(article_facts["char_start"], article_facts["char_end"]))
-assert {"MONEY", "PERCENT", "QUANTITY"} & {s.label_ for s in spans}, "no figure span"
 colors = {"MONEY": "#f4b183", "PERCENT": "#a9d18e", "QUANTITY": "#9dc3e6",
           "PROJECT": "#ffd966", "ORG": "#c9b3e6", "GPE": "#d9d9d9"}
-rendered = displacy.render(doc, style="span", options={"spans_key": "facts", "colors": colors}, jupyter=False)
-display(HTML(f"<h3>{html.escape(article['title'])}</h3>" + rendered))
+spans = []
+if ARTICLE_ID is not None:
+    nlp = pipeline.get_nlp()
+    published = nbsupport.published_text(article["published_at"], article["published_precision"])
+    doc = nlp(article["content"], component_cfg={"newsfacts_facts": {"published_at": published}})
+    spans = doc.spans["facts"]
+    # the pipeline run now must find what the run wrote to the table
+    assert len(doc._.facts) == len(article_facts), (len(doc._.facts), len(article_facts))
+    assert ({(f.char_start, f.char_end) for f in doc._.facts}
+            == set(zip(article_facts["char_start"], article_facts["char_end"])))
+    assert {"MONEY", "PERCENT", "QUANTITY"} & {s.label_ for s in spans}, "no figure span"
+    manual = {"text": doc.text, "tokens": [t.text for t in doc],
+              "spans": [{"start_token": s.start, "end_token": s.end, "label": s.label_} for s in spans]}
+    rendered = displacy.render(manual, style="span", manual=True, options={"colors": colors}, jupyter=False)
+    display(HTML(f"<h3>{html.escape(title)}</h3>" + rendered))
 
 # %%
 pd.Series({label: sum(s.label_ == label for s in spans) for label in colors}, name="spans").to_frame().T
@@ -111,32 +121,35 @@ article_facts[["fact_type", "subject", "metric", "value", "unit", "per", "produc
 # copies. Syndicated copies typically change the title, add an 编者按 or drop a paragraph.
 
 # %%
-assert len(duplicates) > 0, "no duplicates in this run: nothing to compare"
-cluster_sizes = duplicates.groupby("duplicate_of").size()
-original_id = cluster_sizes[cluster_sizes == cluster_sizes.max()].sort_index().index[0]
-copies = duplicates[duplicates["duplicate_of"] == original_id].sort_values("similarity", ascending=False)
-
-
 def first_paragraphs(text: str, n: int = 3, width: int = 400) -> str:
     paras = [p.strip() for p in text.split("\n") if p.strip()][:n]
     joined = "\n\n".join(paras)
     return joined if len(joined) <= width else joined[:width] + "…"
 
 
-columns = {}
-for role, aid, method, sim in [("original", original_id, "", 1.0)] + [
-        (f"copy {i}", r.article_id, r.method, r.similarity) for i, r in enumerate(copies.itertuples(), 1)]:
-    a = by_id.loc[aid]
-    columns[f"{role}: {aid}"] = {
-        "title": a["title"], "site": a["site"], "published_at": a["published_at"], "url": a["url"],
-        "method": method or "—", "similarity": f"{sim:.3f}", "characters": a["n_chars"],
-        "first paragraphs": first_paragraphs(a["content"]),
-    }
-side_by_side = pd.DataFrame(columns)
-assert len(side_by_side.columns) >= 2
-(side_by_side.style
- .format(escape="html")
- .set_properties(**{"white-space": "pre-wrap", "text-align": "left", "vertical-align": "top", "min-width": "18em"}))
+side_by_side = pd.DataFrame()
+if duplicates.empty:
+    print("no duplicates in this run: nothing to compare")
+else:
+    cluster_sizes = duplicates.groupby("duplicate_of").size()
+    original_id = cluster_sizes[cluster_sizes == cluster_sizes.max()].sort_index().index[0]
+    copies = duplicates[duplicates["duplicate_of"] == original_id].sort_values("similarity", ascending=False)
+
+    columns = {}
+    for role, aid, method, sim in [("original", original_id, "", 1.0)] + [
+            (f"copy {i}", r.article_id, r.method, r.similarity) for i, r in enumerate(copies.itertuples(), 1)]:
+        a = by_id.loc[aid]
+        columns[f"{role}: {aid}"] = {
+            "title": a["title"], "site": a["site"], "published_at": a["published_at"], "url": a["url"],
+            "method": method or "—", "similarity": f"{sim:.3f}", "characters": a["n_chars"],
+            "first paragraphs": first_paragraphs(a["content"]),
+        }
+    side_by_side = pd.DataFrame(columns)
+    assert len(side_by_side.columns) >= 2
+    display(side_by_side.style
+            .format(escape="html", na_rep="—")
+            .set_properties(**{"white-space": "pre-wrap", "text-align": "left", "vertical-align": "top",
+                               "min-width": "18em"}))
 
 # %% [markdown]
 # ## 3 · Facts to spot-check
@@ -150,9 +163,12 @@ def figure_in_body(row) -> bool:
     return by_id.at[row["article_id"], "content"][row["char_start"]:row["char_end"]] == row["raw_text"]
 
 
-bad_offsets = facts[~facts.apply(figure_in_body, axis=1)]
-assert bad_offsets.empty, f"{len(bad_offsets)} facts whose offsets do not give their raw_text"
-assert facts.apply(lambda r: r["raw_text"] in r["sentence"], axis=1).all(), "a raw_text not in its sentence"
+if facts.empty:
+    print("no facts in this run: nothing to spot-check")
+else:
+    bad_offsets = facts[~facts.apply(figure_in_body, axis=1).astype(bool)]
+    assert bad_offsets.empty, f"{len(bad_offsets)} facts whose offsets do not give their raw_text"
+    assert all(t in s for t, s in zip(facts["raw_text"], facts["sentence"])), "a raw_text not in its sentence"
 
 sample = facts.sample(n=min(SAMPLE_SIZE, len(facts)), random_state=SEED).copy()
 sample["evidence"] = [s.replace(t, f"【{t}】", 1) for s, t in zip(sample["sentence"], sample["raw_text"])]
@@ -169,11 +185,13 @@ review
 # requires the subject, **loose** does not.
 
 # %%
-if GOLD is None:
-    print("GOLD is None: no gold file for these outputs, nothing scored")
+gold = Path(GOLD).resolve() if GOLD else None
+gold_locations = ({json.loads(line)["location"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()}
+                  if gold else set())
+if not gold_locations & set(articles["location"]):
+    print(f"the gold file {GOLD} holds none of the pages of these outputs: nothing scored")
     scores = None
 else:
-    gold = Path(GOLD).resolve()
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline", "evaluate", "--gold", str(gold), "--pred", str(out_dir), "--json"],
         capture_output=True, text=True, encoding="utf-8", cwd=nbsupport.REPO, timeout=300,

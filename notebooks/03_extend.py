@@ -14,7 +14,7 @@
 # ---
 
 # %% [markdown]
-# # 03 · Extending the pipeline: dictionary words and site overrides
+# # 03 · Extending the pipeline: dictionary words, site overrides and triggers
 #
 # Two things a researcher can change without touching the code, both through a config file
 # given with `newsfacts run --config my.toml`:
@@ -25,14 +25,18 @@
 #    title, body, date and source are on one site, and which blocks to remove.
 #
 # Then one page is run again through the whole per-page pipeline with the new config, to see
-# what changes in its row, its tokens and its facts. Everything is written to a temporary
+# what changes in its row, its tokens and its facts. Last, **a trigger word** (the word before a
+# figure that makes it an investment): triggers are code, not configuration, so section 4
+# shows the facts of a sentence before and after adding one, in this kernel only, and where to
+# make the change for a run. Everything is written to a temporary
 # folder: the repository and the outputs folder are not changed.
 
 # %% tags=["parameters"]
 import os
 
 OUTPUTS = os.environ.get("NEWSFACTS_OUTPUTS", "../outputs")  # folder written by `newsfacts run … --out`
-PAGE = "../corpora/samples/portal-163/DS7K2Q8R000189FH.html"  # a saved page of the corpus
+PAGE = "../corpora/samples/portal-163/DS7K2Q8R000189FH.html"  # a saved page (of the corpus, or not)
+PAGE_URL = "https://news.163.com/18/0921/09/DS7K2Q8R000189FH.html"  # its URL when the outputs lack the page
 CORPUS = "../corpora/samples"  # folder the run read (locations in the tables are relative to it)
 NEW_WORDS = ["芯湃 1000 nz", "芯湃半导体 1000 nt", "大江东 1000 ns", "产业集聚区 1000 n", "晶圆制造 1000 n"]
 SITE_HOST = "news.163.com"
@@ -41,6 +45,9 @@ body = "div#endText"
 # the portal's 编者按 and its footer are not part of the syndicated story
 remove = ['div#endText p:-soup-contains("编者按")', "div.ep-source"]
 '''
+NEW_TRIGGER = "斥资"  # a word that, before an amount, makes it an investment
+TRIGGER_TEXT = ("宁波恒远智能科技有限公司斥资12亿元，在北仑区建设智能仓储物流基地项目，预计明年投产。"
+                "该公司去年营业收入8.6亿元，同比增长12.4%。")
 
 # %%
 import dataclasses
@@ -58,18 +65,24 @@ from pipeline.records import RawPage
 from pipeline.store.minhash import shingles
 
 pd.set_option("display.max_colwidth", 120)
-out_dir = nbsupport.outputs_dir(OUTPUTS)
-tables = pipeline.load_outputs(out_dir)
-nbsupport.check_tables(tables)
+out_dir, tables = nbsupport.load_tables(OUTPUTS)
+notes = nbsupport.check_tables(tables)
 articles, facts = tables["articles"], tables["facts"]
 
 page = Path(PAGE).resolve()
 location = page.relative_to(Path(CORPUS).resolve()).as_posix()
 raw = page.read_bytes()
 row = articles[articles["location"] == location]
-assert len(row) == 1, f"{location} is not in {out_dir}: was the run made from {CORPUS}?"
-row = row.iloc[0]
-url = row["url"] if isinstance(row["url"], str) else None
+if len(row) == 1:
+    row = row.iloc[0]
+    url = row["url"] if isinstance(row["url"], str) else None
+else:
+    # outputs of another corpus: the page is run with the shipped defaults to stand for its row
+    print(f"{location} is not in {out_dir} (a run of another corpus): its row comes from a run with the defaults")
+    url = PAGE_URL
+    stand_in = pipeline.process_page(RawPage(location=location, body=raw, url=url), default_settings()).article
+    row = pd.Series({"article_id": stand_in.article_id, "url": url, "content": stand_in.content,
+                     "tokens": list(stand_in.tokens), "n_chars": stand_in.n_chars, "duplicate_of": None})
 work = Path(tempfile.mkdtemp(prefix="newsfacts-extend-"))
 print(f"tables {out_dir}\npage {location} ({len(raw):,} bytes), url {url}\nscratch folder {work}")
 
@@ -198,6 +211,52 @@ facts_diff = old_facts[key + ["char_start"]].merge(
     new_facts[key + ["char_start"]], on=key, how="outer", suffixes=(" before", " after"), indicator="in")
 facts_diff["in"] = facts_diff["in"].map({"left_only": "only before", "right_only": "only after", "both": "both"})
 facts_diff.sort_values(["in", "char_start after"])
+
+# %% [markdown]
+# ## 4 · A trigger word
+#
+# Whether an amount is an investment is decided by the words right before it, matched by the
+# regular expression `INVEST_TRIGGER` in `pipeline/facts/rules.py` (计划总投资, 总投资, 首期投入,
+# 投资, 注资 …; capacities by `CAPACITY_TRIGGER`, growth rates by `RATE_TRIGGER` in
+# `pipeline/facts/phrases.py`). They are not read from the config: to change them for a run,
+# add the word to the regex in `rules.py`, with a line in its doctests or in `tests/facts/` (see
+# ARCHITECTURE.md "Where to go for a change"). Here the module's regex is replaced in this kernel
+# only, to see what the word changes, and put back afterwards.
+#
+# Without the trigger, 斥资12亿元 is read as an indicator of a subject cut out of the company
+# name; with it, an investment of the project named in the clause.
+
+# %%
+import re
+
+import pipeline.facts.rules as rules
+
+fact_columns = ["fact_type", "subject", "metric", "value", "unit", "direction", "confidence", "raw_text"]
+
+
+def facts_of(text: str) -> pd.DataFrame:
+    found = pipeline.extract_facts(text, "2023-05-01")
+    return pd.DataFrame([dataclasses.asdict(f) for f in found], columns=fact_columns)[fact_columns]
+
+
+shipped_trigger = rules.INVEST_TRIGGER
+assert not shipped_trigger.search(NEW_TRIGGER), f"{NEW_TRIGGER} is a trigger already"
+trigger_before = facts_of(TRIGGER_TEXT)
+try:
+    rules.INVEST_TRIGGER = re.compile(shipped_trigger.pattern.replace("(", f"({re.escape(NEW_TRIGGER)}|", 1))
+    trigger_after = facts_of(TRIGGER_TEXT)
+finally:
+    rules.INVEST_TRIGGER = shipped_trigger  # the kernel is as it was
+assert facts_of(TRIGGER_TEXT).equals(trigger_before), "the shipped trigger was not put back"
+
+trigger_diff = trigger_before.merge(trigger_after, on=["raw_text", "value", "unit"], how="outer",
+                                    suffixes=(" before", " after"))
+trigger_diff["changed"] = ((trigger_diff["fact_type before"] != trigger_diff["fact_type after"])
+                           | (trigger_diff["subject before"] != trigger_diff["subject after"]))
+assert trigger_diff["changed"].any(), f"adding {NEW_TRIGGER} changed no fact"
+print(TRIGGER_TEXT)
+trigger_diff[["raw_text", "fact_type before", "fact_type after", "subject before", "subject after",
+              "metric before", "metric after", "confidence before", "confidence after", "changed"]]
 
 # %% [markdown]
 # The scratch folder (dictionary and config) is removed; copy the two files from the cells

@@ -6,13 +6,17 @@ Each notebook (default: every ``notebooks/NN_*.ipynb``) runs headless in a kerne
 running this script, with ``notebooks/`` as its working directory and ``NEWSFACTS_OUTPUTS`` set to
 the outputs folder. The executed copy is exported with nbconvert's HTMLExporter to
 ``REPORT/NAME.html`` (figures embedded), and ``REPORT/index.html`` links them; the committed
-``.ipynb`` files are not touched. A cell that fails stops that notebook: its page is still
+``.ipynb`` files are not touched. The Chinese text of a page is drawn with the packaged Noto Sans
+CJK font, subset to the characters of that page and embedded (WOFF), so a browser without a CJK
+system font shows no empty boxes either. A cell that fails stops that notebook: its page is still
 written, up to and including the error, and the script exits with status 1.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import html
+import io
 import os
 import sys
 import time
@@ -79,6 +83,52 @@ def to_html(nb) -> str:
     return body
 
 
+CJK_FACE = "Noto Sans CJK SC"  # the Simplified Chinese face of the packaged collection
+EMBEDDED_FAMILY = "newsfacts CJK"
+
+
+def cjk_font_css(text: str) -> str:
+    """A <style> with the packaged CJK font subset to the non-ASCII characters of ``text``."""
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
+    sys.path.insert(0, str(NOTEBOOKS))
+    import nbsupport
+
+    chars = {ord(c) for c in text if ord(c) > 127}  # never ASCII: see the font stacks below
+    if not chars:
+        return ""
+    path = str(nbsupport.cjk_font_path())
+    names = [f["name"].getDebugName(1) for f in TTCollection(path, lazy=True).fonts]
+    font = TTFont(path, fontNumber=names.index(CJK_FACE) if CJK_FACE in names else 0, lazy=False)
+    options = subset.Options()
+    options.flavor = "woff"  # zlib: no extra package needed
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=chars)
+    subsetter.subset(font)
+    buf = io.BytesIO()
+    font.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    # The embedded face comes first: Chromium left runs of Han characters as empty boxes when it was
+    # a fallback after the system faces. It holds no ASCII, so Latin text still uses the faces after
+    # it (bold is synthesized from the one face).
+    sans = f'"{EMBEDDED_FAMILY}", system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif'
+    mono = f'"{EMBEDDED_FAMILY}", Menlo, Consolas, "DejaVu Sans Mono", monospace'
+    return (
+        "<style>\n/* Noto Sans CJK SC (SIL Open Font License 1.1), subset to this page's characters */\n"
+        f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; src: url(data:font/woff;base64,{data}) format("woff"); font-display: block; }}\n'
+        f":root {{ --jp-content-font-family: {sans}; --jp-ui-font-family: {sans}; --jp-code-font-family: {mono}; }}\n"
+        f"body {{ font-family: {sans}; }}\n</style>\n"
+    )
+
+
+def with_cjk_font(page: str) -> str:
+    """The page with ``cjk_font_css`` put at the end of its <head>."""
+    css = cjk_font_css(page)
+    return page.replace("</head>", css + "</head>", 1) if css and "</head>" in page else page
+
+
 def main(argv: list[str] | None = None) -> int:
     from nbclient.exceptions import CellExecutionError
 
@@ -107,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path.name}: a cell failed\n{exc}", file=sys.stderr)
         page = report / f"{path.stem}.html"
         tmp = page.with_suffix(".html.tmp")
-        tmp.write_text(to_html(nb), encoding="utf-8")
+        tmp.write_text(with_cjk_font(to_html(nb)), encoding="utf-8")
         tmp.replace(page)
         links.append((page.name, path.stem, status))
         print(f"{status:6} {path.name} -> {page} ({time.monotonic() - start:.1f} s)")

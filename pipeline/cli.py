@@ -12,21 +12,30 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from pipeline import __version__
 from pipeline.config import load_settings
 from pipeline.errors import PipelineError, UsageError
 
 ENGINES = ("local", "dask")  # pipeline.engines.run.ENGINES (checked equal by the tests)
+# pipeline.engines.local.AUTO_ONE_WORKER_BELOW (checked equal by the tests; importing it here
+# would load the pipeline for --help)
+AUTO_ONE_WORKER_BELOW = 150
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # click's plain help: flags and -v/-vv without the <bool>/<int> type column of Typer's
+    # rich panels, one line per option, readable in an 80-column terminal and in a pipe
+    rich_markup_mode=None,
     help="Chinese news pages in, tables of investment projects and economic figures out.",
 )
 log = logging.getLogger("newsfacts")
@@ -40,38 +49,87 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         logging.getLogger().setLevel(logging.ERROR)
 
 
+def _package_version() -> str:
+    try:
+        return metadata.version("newsfacts")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsfacts {_package_version()}")
+        raise typer.Exit(0)
+
+
+def _writable_folder_problem(path: Path, flag: str) -> str | None:
+    """Why ``path`` cannot be used as an output folder (created if missing), or None if it can.
+
+    Checked before a run starts, so that a mistyped ``--out`` is one clear line with exit
+    code 2 rather than a traceback from deep inside the run.
+    """
+    if path.exists() and not path.is_dir():
+        return f"{flag} {path} is a file, not a folder; name a folder (it is created if it does not exist)"
+    existing = path
+    while not existing.exists():  # the nearest ancestor that exists: the one that must be writable
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing != path and existing.exists() and not existing.is_dir():
+        return (f"{flag} {path} cannot be created: {existing} is a file, not a folder; "
+                f"name a folder that is not inside a file")
+    if existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        what = f"{flag} {path} is" if existing == path else f"{flag} {path} cannot be created: {existing} is"
+        return f"{what} not writable for this user; choose another folder or fix its permissions"
+    return None
+
+
+def _check_output_folders(*folders: tuple[Path | None, str]) -> None:
+    for path, flag in folders:
+        problem = _writable_folder_problem(path, flag) if path is not None else None
+        if problem:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(2)
+
+
 @app.callback()
-def main_options() -> None:
+def main_options(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version of newsfacts and exit."),
+) -> None:
     """newsfacts: run `newsfacts COMMAND --help` for the options of a command."""
 
 
 @app.command()
 def run(
-    paths: List[Path] = typer.Argument(..., help="Folders of saved pages, single pages, or WARC/ARC files."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the tables."),
-    state: Optional[Path] = typer.Option(None, "--state", help="State database folder (default: OUT/.state)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file overlaying the shipped defaults."),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, envvar="NEWSFACTS_WORKERS",
-                                          help="Worker processes (default: one per core)."),
-    threshold: Optional[float] = typer.Option(None, "--near-threshold", min=0.05, max=1.0,
+    paths: List[Path] = typer.Argument(..., metavar="PATH", help="Folders of saved pages, single pages, or WARC/ARC files."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Output folder for the tables."),
+    state: Optional[Path] = typer.Option(None, "--state", metavar="DIR", help="State database folder (default: OUT/.state)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="FILE", help="TOML file overlaying the shipped defaults."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, metavar="N", envvar="NEWSFACTS_WORKERS",
+                                          help="Worker processes. Default: one per core, but one when the "
+                                               f"input has fewer than {AUTO_ONE_WORKER_BELOW} pages (starting a "
+                                               "worker costs more than it saves); an explicit N is always used."),
+    threshold: Optional[float] = typer.Option(None, "--near-threshold", min=0.05, max=1.0, metavar="J",
                                               help="Jaccard threshold for near duplicates."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False,
+                                help="More log output; -vv for debug."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the summary."),
-    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+    engine: str = typer.Option("local", "--engine", metavar="local|dask", help="local (this machine) or dask (a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Dask scheduler address, e.g. tcp://host:8786 (default: a "
                                                  "local cluster for this run). With --engine dask."),
-    partition_size: Optional[int] = typer.Option(None, "--partition-size", min=1,
+    partition_size: Optional[int] = typer.Option(None, "--partition-size", min=1, metavar="N",
                                                  help="Saved pages per Dask partition (default 16; a WARC is "
                                                       "always a partition of its own). With --engine dask."),
     dataset: bool = typer.Option(False, "--dataset", help="Also write a partitioned Parquet dataset "
                                                           "(OUT/dataset/TABLE/part-*.parquet). With --engine dask."),
-    dataset_dir: Optional[Path] = typer.Option(None, "--dataset-dir",
+    dataset_dir: Optional[Path] = typer.Option(None, "--dataset-dir", metavar="DIR",
                                                help="Where --dataset writes (default OUT/dataset; shared storage "
                                                     "on a cluster). Implies --dataset."),
 ) -> None:
-    """Extract articles and facts from PATHS into tables in OUT (CSV and Parquet)."""
+    """Extract articles and facts from the pages under each PATH into tables in the --out DIR (CSV and Parquet)."""
     _setup_logging(verbose, quiet)
     from pipeline.engines.run import run as run_pipeline  # loaded when the command runs (module docstring)
 
@@ -85,6 +143,7 @@ def run(
     if engine == "local" and (scheduler or partition_size or dataset or dataset_dir):
         typer.echo("error: --scheduler, --partition-size, --dataset and --dataset-dir need --engine dask", err=True)
         raise typer.Exit(2)
+    _check_output_folders((out, "--out"), (state, "--state"), (dataset_dir, "--dataset-dir"))
     if dataset and dataset_dir is None:
         dataset_dir = out / "dataset"
     overrides = {"dedupe": {"threshold": threshold}} if threshold is not None else None
@@ -96,20 +155,32 @@ def run(
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
+    except OSError as exc:  # the checks above passed but writing failed (full disk, a race): no traceback
+        typer.echo(f"error: cannot write {exc.filename or out}: {exc.strerror or exc}; "
+                   "check --out and --state and the free space", err=True)
+        raise typer.Exit(1)
     for line in summary.lines():
         typer.echo(line, err=True)
+    if summary.pages_read == 0:
+        # nothing was found to read at all: no SKIP lines either, so name the paths instead
+        typer.echo(f"error: no pages found under {', '.join(map(str, paths))} (looked for .html .htm .shtml, "
+                   ".gz of those, and .warc .warc.gz .arc files); check the path", err=True)
+        raise typer.Exit(1)
     if summary.articles == 0:
-        typer.echo("error: no article could be read from the inputs (see the SKIP lines above)", err=True)
+        where = ("run without -q for the SKIP line of each file" if quiet
+                 else "the SKIP lines above name each file and what to do")
+        typer.echo(f"error: no article could be read from the inputs ({where})", err=True)
         raise typer.Exit(1)
 
 
 @app.command()
 def crawl(
-    sources: Path = typer.Option(..., "--sources", "-s", help="Sources file (TOML): sites, feeds, sitemaps, politeness."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for the tables (full snapshot + runs/<run-id>/)."),
-    state: Path = typer.Option(..., "--state", help="State folder: database, WARC files, lock."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="TOML file overlaying the shipped defaults."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log output (-vv for debug)."),
+    sources: Path = typer.Option(..., "--sources", "-s", metavar="FILE", help="Sources file (TOML): sites, feeds, sitemaps, politeness."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Output folder for the tables (full snapshot + runs/<run-id>/)."),
+    state: Path = typer.Option(..., "--state", metavar="DIR", help="State folder: database, WARC files, lock."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="FILE", help="TOML file overlaying the shipped defaults."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False,
+                                help="More log output; -vv for debug."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors and the one-line summary."),
 ) -> None:
     """Fetch what is new or changed on the configured sites, archive it, and update the tables."""
@@ -118,6 +189,7 @@ def crawl(
     from pipeline.crawl.lock import LockHeld
     from pipeline.crawl.sources import load_sources
 
+    _check_output_folders((out, "--out"), (state, "--state"))
     try:
         settings = load_settings(config)
         spec = load_sources(sources)
@@ -139,8 +211,8 @@ def crawl(
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Option(..., "--gold", "-g", help="Gold JSON Lines file (or a folder of them)."),
-    pred: Path = typer.Option(..., "--pred", "-p", help="Output folder of a run."),
+    gold: Path = typer.Option(..., "--gold", "-g", metavar="FILE", help="Gold JSON Lines file (or a folder of them)."),
+    pred: Path = typer.Option(..., "--pred", "-p", metavar="DIR", help="Output folder of a run."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON."),
     details: bool = typer.Option(True, "--details/--no-details", help="List misses, false facts and errors."),
 ) -> None:

@@ -99,6 +99,15 @@ def _present(value) -> bool:
     return not (value is None or value == "" or (isinstance(value, float) and math.isnan(value)))
 
 
+def _as_text(row: dict, name: str):
+    """A cell as the table's text: a typed ``published_at`` (``load_outputs``) back to ISO 8601,
+    a bare date where ``published_precision`` says the page gave only the day."""
+    value = row.get(name)
+    if name == "published_at" and hasattr(value, "isoformat"):
+        return value.date().isoformat() if row.get("published_precision") == "day" else value.isoformat()
+    return value
+
+
 def _norm_meta(name: str, value):
     if name == "authors":
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -170,7 +179,7 @@ def evaluate(gold_records: list[dict], tables: dict) -> Report:
             if name not in gold_article:
                 continue
             meta_n[name] += 1
-            want, got = _norm_meta(name, gold_article[name]), _norm_meta(name, row.get(name))
+            want, got = _norm_meta(name, gold_article[name]), _norm_meta(name, _as_text(row, name))
             if want == got:
                 meta_ok[name] += 1
             else:

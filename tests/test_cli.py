@@ -120,7 +120,8 @@ def test_site_override_from_config(tmp_path):
     art = load_outputs(tmp_path / "out")["articles"].iloc[0]
     assert art["title"] == "鄞州区新签约项目12个"
     assert art["content"] == "鄞州区今天集中签约项目12个，总投资达到56亿元，其中外资项目3个。"
-    assert art["published_at"] == "2018-03-01" and art["source_name"] == "鄞州发布"
+    assert art["published_at"].date().isoformat() == "2018-03-01" and art["published_precision"] == "day"
+    assert art["source_name"] == "鄞州发布"
 
 
 def test_progress_bar_on_request(tmp_path):

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLES, run_cli
 
 SCHEMA_COLUMNS = {
     "articles": "article_id location url site title original_title published_at source_name authors editor content "
-                "tokens n_chars content_sha1 duplicate_of dup_similarity fetched_at economic".split(),
+                "tokens n_chars content_sha1 duplicate_of dup_similarity fetched_at economic published_precision".split(),
     "facts": "fact_id article_id fact_type subject project_id metric value value_max unit per product direction "
              "approx region period raw_text sentence char_start char_end region_code confidence".split(),
     "projects": "project_id article_id name company region status total_investment currency capacity "

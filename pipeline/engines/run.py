@@ -79,7 +79,8 @@ def run(
     """Process ``inputs`` into the state database of ``out_dir`` and export all tables.
 
     ``engine="local"`` runs the per-page function here or in ``workers`` processes (default one
-    per core); ``engine="dask"`` runs it on a Dask cluster (``pipeline.engines.dask``: a
+    per core, or one for an input of fewer than ``local.AUTO_ONE_WORKER_BELOW`` pages);
+    ``engine="dask"`` runs it on a Dask cluster (``pipeline.engines.dask``: a
     LocalCluster of ``workers`` processes, or the cluster of ``scheduler``), with
     ``partition_size`` saved pages per partition and, with ``dataset_dir``, a partitioned
     Parquet dataset written by the workers.  Both give the same tables.
@@ -94,7 +95,10 @@ def run(
     clean_stale_temp(out_dir)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     summary = Summary(run_id=new_run_id(now))
-    cores = workers or os.cpu_count() or 1
+    if workers is None and engine == "local":  # an explicit --workers N is always used
+        cores = local.auto_workers(inputs, settings.input.max_page_bytes, os.cpu_count() or 1)
+    else:
+        cores = workers or os.cpu_count() or 1
 
     log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
     with Store(state_dir / "newsfacts.sqlite", settings.dedupe) as store:

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.config import DedupeSettings
+from pipeline.store.rows import CHINA_TIME, published_moment, published_precision
 from pipeline.store.state import Store
-from pipeline.tables import FACTS, TABLES
+from pipeline.tables import FACTS, TABLES, UTC_OFFSET, VOCABULARIES
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,22 @@ def _number_cell(value) -> str:
     return "" if value is None else format_number(value)
 
 
+# columns computed from another column of the same row when a table is written: (source, function)
+DERIVED = {"published_precision": ("published_at", published_precision)}
+
+
+def _derive(values: list[list], columns) -> None:
+    """Fill the derived columns of a batch (column by column) from their source columns."""
+    names = [c for c, _ in columns]
+    for name, (source, fn) in DERIVED.items():
+        if name in names and source in names:
+            values[names.index(name)] = [fn(v) for v in values[names.index(source)]]
+
+
 def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
     """The CSV cells of one column of a batch."""
+    if kind in ("category", "datetime"):  # the text as stored (published_at: the page's precision)
+        return [_text_cell(v) for v in values]
     if kind == "str":
         import pyarrow.compute as pc  # pyarrow (0.1 s) loads when a table is written, not on import
 
@@ -121,6 +136,7 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
                     values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
                 else:  # tuples in column order
                     values = [list(col) for col in zip(*batch)]
+                _derive(values, columns)
                 table = _arrow_batch(values, columns, schema)
                 writer.writerows(zip(*[_csv_column(col, kind, arr) for col, (_, kind), arr
                                        in zip(values, columns, table.columns)]))
@@ -141,7 +157,9 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
 
 def arrow_table(rows: list[dict], columns, schema):
     """An Arrow table of these rows (dicts) with the columns and schema of an output table."""
-    return _arrow_batch([[row.get(c) for row in rows] for c, _ in columns], columns, schema)
+    values = [[row.get(c) for row in rows] for c, _ in columns]
+    _derive(values, columns)
+    return _arrow_batch(values, columns, schema)
 
 
 def _arrow_batch(columns_values: list[list], columns, schema):
@@ -154,6 +172,14 @@ def _arrow_batch(columns_values: list[list], columns, schema):
         if kind == "tokens":
             joined = pa.array([v if isinstance(v, str) else " ".join(v or []) for v in values], pa.string())
             arrays.append(pc.split_pattern(joined, " ").cast(field.type))
+        elif kind == "datetime":  # ISO text -> instant at +08:00 (a bare date: its midnight)
+            arrays.append(pa.array([published_moment(v) for v in values], field.type))
+        elif kind == "category":  # the closed vocabulary first, so every file has all of it
+            vocabulary = list(VOCABULARIES.get(name, ()))
+            vocabulary += sorted({v for v in values if v is not None} - set(vocabulary))
+            index = {v: i for i, v in enumerate(vocabulary)}
+            indices = pa.array([None if v is None else index[v] for v in values], pa.int32())
+            arrays.append(pa.DictionaryArray.from_arrays(indices, pa.array(vocabulary, pa.string())))
         else:
             arrays.append(pa.array(values, field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -179,20 +205,34 @@ def arrow_schema(columns: list[tuple[str, str]]):
     """The Arrow schema of a table's columns (see ``pipeline.tables`` for the kinds)."""
     import pyarrow as pa  # see _csv_column
 
-    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-             "tokens": pa.list_(pa.string())}
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "float?": pa.float64(),
+             "bool": pa.bool_(), "tokens": pa.list_(pa.string()),
+             "category": pa.dictionary(pa.int32(), pa.string()), "datetime": pa.timestamp("us", tz=UTC_OFFSET)}
     return pa.schema([(c, types[k]) for c, k in columns])
 
 
-def load_outputs(out_dir: str | os.PathLike, fmt: str = "parquet") -> dict:
-    """The output tables of a run as pandas DataFrames: ``{"articles": df, "facts": df, ...}``.
+def load_outputs(out_dir: str | os.PathLike, min_confidence: float | None = None, *, fmt: str | None = None) -> dict:
+    """The output tables of a run as typed pandas DataFrames: ``{"articles": df, "facts": df, ...}``.
 
-    Parquet by default (real types, raw values); ``fmt="csv"`` reads the spreadsheet files
-    instead, with the ``'`` that defuses formulas removed again.
+    Types (docs/tables.md): text as ``str``; small vocabularies (fact_type, unit, approx, stage,
+    method ...) as ``category``; ``published_at`` as ``datetime64[us, UTC+08:00]`` (a bare date
+    at midnight) with ``published_precision`` ``day``/``minute``; numbers that may be empty as
+    ``Float64``; ``economic`` as ``boolean``; ``region_code`` as text.  The same types from the
+    Parquet files (the default), from the CSV files (``fmt="csv"``, the ``'`` that defuses
+    formulas removed again) and from the files of older runs (CSV only, or Parquet with text
+    dates); with neither ``fmt`` nor Parquet files the CSV files are read.
+
+    ``min_confidence``: keep only the facts with ``confidence >=`` it (a fact without one is
+    dropped); the other tables are returned whole, so projects may name facts left out.
     """
     import pandas as pd  # 0.4 s to import: only readers of the tables need it
 
+    if min_confidence is not None and not isinstance(min_confidence, (int, float)):
+        raise TypeError(f"min_confidence must be a number (0-1), not {min_confidence!r}; the format is fmt=...")
     out_dir = Path(out_dir)
+    if fmt is None:
+        fmt = "csv" if not any((out_dir / f"{n}.parquet").exists() for n in TABLES) and all(
+            (out_dir / f"{n}.csv").exists() for n in TABLES) else "parquet"
     missing = [n for n in TABLES if not (out_dir / f"{n}.{fmt}").exists()]
     if missing:
         raise FileNotFoundError(
@@ -202,16 +242,80 @@ def load_outputs(out_dir: str | os.PathLike, fmt: str = "parquet") -> dict:
     for name, columns in TABLES.items():
         path = out_dir / f"{name}.{fmt}"
         if fmt == "parquet":
-            frames[name] = pd.read_parquet(path)
-        else:
-            text_cols = {c: "string" for c, k in columns if k in ("str", "tokens")}
-            dtypes = {**text_cols, **{c: "boolean" for c, k in columns if k == "bool"}}
-            df = pd.read_csv(path, encoding="utf-8-sig", dtype=dtypes, keep_default_na=False, na_values={
-                c: [""] for c, _ in columns}, true_values=["true"], false_values=["false"])
-            for c in text_cols:
-                df[c] = df[c].map(lambda v: v[1:] if isinstance(v, str) and v[:1] == "'" and v[1:2] in FORMULA_START else v)
-            frames[name] = df
+            df = pd.read_parquet(path)
+        else:  # every cell as text, empty as missing; typed below like an older Parquet file
+            df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
+            for c, kind in columns:
+                if kind in ("str", "category") and c in df:
+                    df[c] = df[c].map(_undefuse)
+        frames[name] = typed_frame(df, columns)
+    if min_confidence is not None:
+        facts = frames["facts"]
+        frames["facts"] = facts[(facts["confidence"] >= min_confidence).fillna(False)].reset_index(drop=True)
     return frames
+
+
+def _undefuse(value):
+    """A CSV cell without the ``'`` that ``excel_safe`` put before a formula."""
+    return value[1:] if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_START else value
+
+
+def typed_frame(df, columns):
+    """``df`` (a table read from Parquet or CSV, of this or an older run) with the dtypes of
+    ``columns`` (see ``pipeline.tables``), in table order; columns it lacks that can be derived
+    (``published_precision``) are added, other extra columns kept at the end."""
+    import pandas as pd  # see load_outputs
+
+    df = df.copy()
+    names = [c for c, _ in columns]
+    for name, (source, fn) in DERIVED.items():
+        if name in names and name not in df and source in df:  # a run before the column
+            src = df[source]
+            if isinstance(src.dtype, pd.DatetimeTZDtype):
+                df[name] = None
+            else:
+                df[name] = [fn(v if isinstance(v, str) else None) for v in src]
+    for c, kind in columns:
+        if c in df:
+            df[c] = _typed_column(df[c], c, kind)
+    return df[[c for c in names if c in df] + [c for c in df.columns if c not in names]]
+
+
+def _typed_column(s, name: str, kind: str):
+    """One column with the dtype of its kind, from whatever an older reader or file gave."""
+    import pandas as pd  # see load_outputs
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if kind == "str":
+        if pd.api.types.is_numeric_dtype(s.dtype):  # 330212.0 from a reader that guessed numbers
+            s = s.map(lambda v: None if pd.isna(v) else format_number(v), na_action=None)
+        s = s.astype("str")
+        return s.mask(s == "")  # empty means unknown, as in the CSV (a page without authors: "")
+    if kind == "category":
+        values = s.astype("object").where(s.notna(), None)
+        vocabulary = list(VOCABULARIES.get(name, ()))
+        vocabulary += sorted({v for v in values if v is not None} - set(vocabulary))
+        return pd.Series(pd.Categorical(values, categories=vocabulary), index=s.index, name=s.name)
+    if kind == "datetime":
+        dtype = pd.DatetimeTZDtype("us", CHINA_TIME)  # a fixed +08:00: Asia/Shanghai had DST in 1986-91
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            return s.dt.tz_convert(dtype.tz).astype(dtype)
+        moments = [published_moment(v) if isinstance(v, str) and v else None for v in s]
+        return pd.Series(pd.array(moments, dtype=dtype), index=s.index, name=s.name)
+    if kind == "tokens":
+        if not any(isinstance(v, str) for v in s):  # lists already (Parquet)
+            return s
+        # space-joined text (CSV): split as the writer splits it, into the arrays Parquet gives
+        text = pa.array([v if isinstance(v, str) else "" for v in s], pa.string())  # empty: [""] as in Parquet
+        return pd.Series(pc.split_pattern(text, " ").to_pandas().to_numpy(dtype=object), index=s.index, name=s.name)
+    if kind == "bool":
+        mapping = {"true": True, "false": False, True: True, False: False}
+        return s.map(lambda v: pd.NA if v is None or v is pd.NA or v != v else mapping.get(v, bool(v))).astype("boolean")
+    numbers = pd.to_numeric(s)
+    if kind == "int":
+        return numbers.astype("int64") if numbers.notna().all() else numbers.astype("Int64")
+    return numbers.astype("float64" if kind == "float" else "Float64")
 
 
 # --------------------------------------------------------------------------- from the state store

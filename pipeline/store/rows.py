@@ -6,6 +6,7 @@ state store (SQLite) and the per-partition dataset of the Dask engine both use t
 """
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Iterable
 
@@ -36,6 +37,37 @@ def project_id(article_id: str, ordinal: int | None) -> str | None:
     return f"{article_id}-p{ordinal}" if ordinal else None
 
 
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))  # tables.UTC_OFFSET: China has one time zone, no DST
+
+
+def published_precision(published_at: str | None) -> str | None:
+    """How precise a ``published_at`` text is: ``day`` (a bare date), ``minute`` (a time of day
+    is given; seconds are kept as the page shows them) or None (no date).
+
+    >>> published_precision("2006-08-21"), published_precision("2018-08-22T07:20:00+08:00"), published_precision("")
+    ('day', 'minute', None)
+    """
+    if not published_at:
+        return None
+    return "minute" if len(published_at) > 10 else "day"
+
+
+def published_moment(published_at: str | None) -> dt.datetime | None:
+    """A ``published_at`` text as an aware datetime at +08:00: a bare date is its midnight.
+
+    >>> published_moment("2006-08-21").isoformat(), published_moment("2018-08-22T07:20:00+08:00").isoformat()
+    ('2006-08-21T00:00:00+08:00', '2018-08-22T07:20:00+08:00')
+    >>> published_moment("2018-08-21T23:20:00Z").isoformat(), published_moment(None)
+    ('2018-08-22T07:20:00+08:00', None)
+    """
+    if not published_at:
+        return None
+    moment = dt.datetime.fromisoformat(published_at)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=CHINA_TIME)
+    return moment.astimezone(CHINA_TIME)
+
+
 def article_values(result: PageResult) -> dict:
     """The columns of the articles table that a page has before duplicates are decided."""
     a = result.article
@@ -44,7 +76,7 @@ def article_values(result: PageResult) -> dict:
         "original_title": a.original_title, "published_at": a.published_at, "source_name": a.source_name,
         "authors": ";".join(a.authors), "editor": a.editor, "content": a.content, "tokens": " ".join(a.tokens),
         "n_chars": a.n_chars, "content_sha1": result.sha1, "fetched_at": a.fetched_at, "economic": a.economic,
-    }
+    }  # published_precision is derived from published_at when a table is written (export.DERIVED)
 
 
 def project_values(article_id: str, project: Project, facts: Iterable[tuple[str, float, str, str | None]]) -> dict:
