@@ -128,10 +128,13 @@ def run(
     dataset_dir: Optional[Path] = typer.Option(None, "--dataset-dir", metavar="DIR",
                                                help="Where --dataset writes (default OUT/dataset; shared storage "
                                                     "on a cluster). Implies --dataset."),
+    wait: bool = typer.Option(False, "--wait", help="If another run or crawl holds the state folder, wait for "
+                                                    "it to finish (default: exit 75 at once, naming it)."),
 ) -> None:
     """Extract articles and facts from the pages under each PATH into tables in the --out DIR (CSV and Parquet)."""
     _setup_logging(verbose, quiet)
     from pipeline.engines.run import run as run_pipeline  # loaded when the command runs (module docstring)
+    from pipeline.store.lock import LockHeld
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -151,7 +154,10 @@ def run(
         settings = load_settings(config, overrides)
         summary = run_pipeline([str(p) for p in paths], out, settings, state_dir=state, workers=workers,
                                progress=progress, engine=engine, scheduler=scheduler,
-                               partition_size=partition_size, dataset_dir=dataset_dir)
+                               partition_size=partition_size, dataset_dir=dataset_dir, wait=wait)
+    except LockHeld as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(LockHeld.exit_code)
     except PipelineError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
@@ -186,7 +192,7 @@ def crawl(
     """Fetch what is new or changed on the configured sites, archive it, and update the tables."""
     _setup_logging(verbose, quiet)
     from pipeline.crawl.crawler import Crawler  # loaded when the command runs (module docstring)
-    from pipeline.crawl.lock import LockHeld
+    from pipeline.store.lock import LockHeld
     from pipeline.crawl.sources import load_sources
 
     _check_output_folders((out, "--out"), (state, "--state"))

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.config import Settings
 from pipeline.crawl import feeds, links
 from pipeline.crawl.fetch import Fetcher, FetchError, FetchPolicy
-from pipeline.crawl.lock import RunLock
+from pipeline.store.lock import RunLock
 from pipeline.crawl.robots import PolitenessPolicy, robots_url, rules_from_response
 from pipeline.crawl.sources import Source, SourcesFile
 from pipeline.errors import Skip

@@ -24,6 +24,7 @@ from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.multipage import Joined, iter_articles
 from pipeline.store.export import clean_stale_temp, export_tables
+from pipeline.store.lock import RunLock
 from pipeline.store.state import RunSummary, Store, new_run_id
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def run(
     scheduler: str | None = None,
     partition_size: int | None = None,
     dataset_dir: str | Path | None = None,
+    wait: bool = False,
 ) -> Summary:
     """Process ``inputs`` into the state database of ``out_dir`` and export all tables.
 
@@ -84,6 +86,9 @@ def run(
     LocalCluster of ``workers`` processes, or the cluster of ``scheduler``), with
     ``partition_size`` saved pages per partition and, with ``dataset_dir``, a partitioned
     Parquet dataset written by the workers.  Both give the same tables.
+
+    One run at a time per state folder, crawls included: another run holding its lock makes this
+    one raise :class:`~pipeline.store.lock.LockHeld` (exit 75), or wait for it with ``wait=True``.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}: use local or dask")
@@ -92,6 +97,15 @@ def run(
     out_dir = Path(out_dir)
     state_dir = Path(state_dir) if state_dir else out_dir / ".state"
     out_dir.mkdir(parents=True, exist_ok=True)
+    # One run per state folder (the crawl takes the same lock): a second run into the same --out
+    # would delete the first one's temporary files and mix its tables.
+    with RunLock(state_dir / "newsfacts.lock", wait=wait):
+        return _run_locked(inputs, out_dir, settings, state_dir, workers, progress, engine, scheduler,
+                           partition_size, dataset_dir)
+
+
+def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, workers, progress, engine, scheduler,
+                partition_size, dataset_dir) -> Summary:
     clean_stale_temp(out_dir)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     summary = Summary(run_id=new_run_id(now))

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.config import default_settings
 from pipeline.crawl.crawler import Crawler
-from pipeline.crawl.lock import LockHeld, RunLock
+from pipeline.store.lock import LockHeld, RunLock
 from pipeline.crawl.sources import load_sources
 from pipeline.store.export import load_outputs
 from tests.conftest import REPO, run_cli

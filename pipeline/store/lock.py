@@ -1,4 +1,4 @@
-"""One crawl at a time: an OS file lock that dies with its holder.
+"""One run at a time per state folder (a crawl or a batch run): an OS file lock that dies with its holder.
 
 ``fcntl.flock`` is released by the kernel when the process ends, however it
 ends, so a killed run never leaves a stale lock (unlike marker files).
@@ -6,10 +6,13 @@ ends, so a killed run never leaves a stale lock (unlike marker files).
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+
+log = logging.getLogger(__name__)
 
 
 class LockHeld(PipelineError):
@@ -19,8 +22,11 @@ class LockHeld(PipelineError):
 
 
 class RunLock:
-    def __init__(self, path: str | Path):
+    """The lock of a state folder; ``wait=True`` waits for the holder to finish instead of failing."""
+
+    def __init__(self, path: str | Path, wait: bool = False):
         self.path = Path(path)
+        self.wait = wait
         self._fd: int | None = None
 
     def acquire(self) -> "RunLock":
@@ -30,8 +36,12 @@ class RunLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise LockHeld(f"another run (pid {holder}) holds {self.path}; this run exits without doing anything") from None
+            if not self.wait:
+                os.close(fd)
+                raise LockHeld(f"another run (pid {holder}) holds {self.path}; this run exits without doing "
+                               "anything (use --wait to wait for it)") from None
+            log.warning("waiting for the run with pid %s, which holds %s", holder, self.path)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         os.fsync(fd)
