@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -38,6 +38,7 @@ class Summary(RunSummary):
 
     pages_read: int = 0
     articles: int = 0
+    warnings: list = field(default_factory=list)  # said to the operator with the summary
     joined_pages: int = 0  # following pages of multi-page articles, joined to their first page
 
     def count_page(self) -> None:
@@ -46,14 +47,14 @@ class Summary(RunSummary):
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id, "pages_read": self.pages_read, "articles": self.articles,
-            "joined_pages": self.joined_pages,
+            "joined_pages": self.joined_pages, "warnings": self.warnings,
             "skipped": dict(sorted(self.skipped.items())), "duplicates": self.duplicates,
             "facts": dict(sorted(self.facts.items())), "tables": self.tables,
         }
 
     def lines(self) -> list[str]:
         skipped = sum(self.skipped.values())
-        return [
+        return [*(f"warning: {w}" for w in self.warnings),
             f"pages read: {self.pages_read}",
             f"articles extracted this run: {self.articles}",
             f"pages joined into multi-page articles: {self.joined_pages}",
@@ -109,6 +110,12 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
     clean_stale_temp(out_dir)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     summary = Summary(run_id=new_run_id(now))
+    if not (state_dir / "newsfacts.sqlite").exists() and any(out_dir.glob("articles.*")):
+        # The tables are rebuilt from the state: a new (or deleted) state folder shrinks them to this run.
+        summary.warnings.append(
+            f"the state folder {state_dir} is new but {out_dir} holds tables of earlier runs: the tables now "
+            f"hold this run's pages only; to rebuild them, run again over all the inputs of those runs "
+            f"(or point --state at the old state folder)")
     if workers is None and engine == "local":  # an explicit --workers N is always used
         cores = local.auto_workers(inputs, settings.input.max_page_bytes, os.cpu_count() or 1)
     else:

@@ -50,3 +50,15 @@ def test_the_lock_is_that_of_the_state_folder_given(tmp_path):
     with RunLock(state / "newsfacts.lock"):
         proc = run_cli("run", str(PAGE), "--out", str(tmp_path / "out"), "--state", str(state))
     assert proc.returncode == 75
+
+
+def test_a_deleted_state_folder_is_said_with_how_to_rebuild(tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    first = run_cli("run", str(PAGE), "--out", str(out))
+    assert first.returncode == 0 and "warning:" not in first.stderr
+    shutil.rmtree(out / ".state")
+    second = run_cli("run", str(PAGE), "--out", str(out))
+    assert second.returncode == 0
+    assert "warning: the state folder" in second.stderr and "run again over all the inputs" in second.stderr
