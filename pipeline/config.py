@@ -3,7 +3,13 @@
 Built once per run by :func:`load_settings` into :class:`Settings`, a frozen dataclass with one
 frozen section per table of ``defaults.toml``, and passed to the stages.  ``defaults.toml`` is
 the only place a default value is written; a section or key that it does not have is refused
-with the nearest valid name, and a value of the wrong type names its key.
+with the nearest valid name.  Every value of every layer is checked when it is read, against the
+type of its field (a TOML boolean for ``bool``, an integer but not a boolean for ``int``, an
+integer or a float for ``float``, a string, an array of strings ...) and against its range
+(:data:`_RANGES`: sizes, timeouts and counts are positive, thresholds between 0 and 1, no
+``nan`` or ``inf``); a ConfigError (exit 2 on the command line) names the file, the key, the
+type expected and the type given.  :func:`typed_value` is the same check for the crawl's
+sources file.
 
 >>> settings = load_settings(overrides={"dedupe": {"threshold": 0.6}})
 >>> settings.dedupe.threshold, settings.input.max_page_bytes
@@ -12,8 +18,10 @@ with the nearest valid name, and a value of the wrong type names its key.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 import functools
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +124,7 @@ def load_settings(user_file: str | Path | None = None, overrides: dict | None = 
         layers.append(("the command line", overrides))
     for origin, layer in layers:
         _check_names(layer, data, origin)
+        _check_values(layer, origin)  # here, so that an error names the layer it is in
         data = _merge(data, layer)
     return _build(data, layers[-1][0] if layers else str(DEFAULTS_PATH))
 
@@ -178,6 +187,20 @@ def _check_names(layer: dict, defaults: dict, origin: str) -> None:
                                   f"{_nearest(key, list(defaults[section]))}")
 
 
+def _check_values(layer: dict, origin: str) -> None:
+    """Check the type and range of every value of one layer (its names are already checked)."""
+    for section, table in layer.items():
+        if section == "sites":
+            for host, rules in table.items():
+                kinds = {f.name: f.type for f in dataclasses.fields(SiteRules)}
+                for key, value in rules.items():
+                    _typed(value, kinds[key], f'sites."{host}".{key}', origin)
+            continue
+        kinds = {f.name: f.type for f in dataclasses.fields(_SECTION_CLASSES[section])}
+        for key, value in table.items():
+            _typed(value, kinds[key], f"{section}.{key}", origin)
+
+
 def _merge(base: dict, overlay: dict) -> dict:
     """Overlay ``overlay`` on ``base`` key by key, recursing into tables.
 
@@ -208,29 +231,105 @@ def _section(cls, values: dict, name: str, origin: str):
     return cls(**kwargs)
 
 
-def _typed(value: Any, kind: str, key: str, origin: str) -> Any:
-    """``value`` checked against a field's annotation (``from __future__`` keeps them as text)."""
-    def wrong(expected: str) -> ConfigError:
-        return ConfigError(f"{origin}: {key} must be {expected}, not {value!r}")
+# The values that must lie in a range: (lowest, whether the lowest itself is allowed, highest).
+_RANGES: dict[str, tuple[float, bool, float]] = {
+    "input.max_page_bytes": (0, False, math.inf),
+    "dedupe.shingle_size": (0, False, math.inf),
+    "dedupe.num_perm": (0, False, math.inf),
+    "dedupe.threshold": (0, True, 1),
+    "dedupe.min_chars": (0, True, math.inf),
+    "crawl.deadline_s": (0, False, math.inf),
+    "crawl.connect_timeout_s": (0, False, math.inf),
+    "crawl.read_timeout_s": (0, False, math.inf),
+    "crawl.max_bytes": (0, False, math.inf),
+    "crawl.max_crawl_delay_s": (0, True, math.inf),
+}
+
+# What each field type asks for, as a TOML user reads it.
+_EXPECTED = {
+    "bool": "a boolean (true or false)",
+    "int": "an integer",
+    "float": "a number (an integer or a float)",
+    "str": "a string",
+    "str | None": "a string",
+    "tuple[str, ...]": "an array of strings",
+}
+
+
+def toml_type(value: Any) -> str:
+    """The TOML name of a value's type, for messages.
+
+    >>> toml_type("false"), toml_type(True), toml_type(1), toml_type(1.5), toml_type([]), toml_type({})
+    ('string', 'boolean', 'integer', 'float', 'array', 'table')
+    """
+    for kind, name in ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"), (list, "array"),
+                       (dict, "table"), (datetime.datetime, "datetime"), (datetime.date, "date"),
+                       (datetime.time, "time")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+def _a(name: str) -> str:
+    return ("an " if name[0] in "aeiou" else "a ") + name
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def typed_value(value: Any, kind: str, key: str, origin: str,
+                bounds: tuple[float, bool, float] | None = None) -> Any:
+    """``value`` checked against a field type (written as in an annotation) and an optional range.
+
+    ``bounds`` is (lowest, whether the lowest is allowed, highest).  A ConfigError names
+    ``origin`` (the file), ``key``, the type expected and the type given.
+
+    >>> typed_value(3, "float", "s.x", "my.toml", (0, True, 10))
+    3.0
+    >>> typed_value("false", "bool", "s.x", "my.toml")
+    Traceback (most recent call last):
+    pipeline.errors.ConfigError: my.toml: s.x must be a boolean (true or false), not a string ('false')
+    """
+    expected = _EXPECTED.get(kind)
+    if expected is None:
+        raise TypeError(f"no reader for settings of type {kind}")  # a new field type: add it here
+
+    def wrong(given: str | None = None) -> ConfigError:
+        return ConfigError(f"{origin}: {key} must be {expected}, not {given or _a(toml_type(value))} ({_shown(value)})")
 
     if kind == "bool":
         if not isinstance(value, bool):
-            raise wrong("true or false")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise wrong("a whole number")
-        return value
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise wrong("a number")
-        return float(value)
-    if kind in ("str", "str | None"):
+            raise wrong()
+    elif kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float) if kind == "float" else int):
+            raise wrong()
+        if kind == "float":
+            value = float(value)
+            if not math.isfinite(value):
+                raise ConfigError(f"{origin}: {key} must be a finite number, not {value}")
+    elif kind in ("str", "str | None"):
         if not isinstance(value, str):
-            raise wrong("text")
-        return value
-    if kind == "tuple[str, ...]":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise wrong("a list of texts")
-        return tuple(value)
-    raise TypeError(f"no reader for settings of type {kind}")  # a new field type: add it here
+            raise wrong()
+    elif kind == "tuple[str, ...]":
+        if not isinstance(value, list):
+            raise wrong()
+        odd = next((v for v in value if not isinstance(v, str)), None)
+        if odd is not None:
+            raise wrong(f"an array holding {_a(toml_type(odd))}")
+        value = tuple(value)
+    if bounds is not None:
+        low, low_ok, high = bounds
+        if value < low or (value == low and not low_ok) or value > high:
+            if high == math.inf:
+                need = f"at least {low}" if low_ok else f"greater than {low}"
+            else:
+                need = f"between {low} and {high}"
+            raise ConfigError(f"{origin}: {key} must be {need}, not {value}")
+    return value
+
+
+def _typed(value: Any, kind: str, key: str, origin: str) -> Any:
+    """A settings value checked against its field's annotation (``from __future__`` keeps them as text)."""
+    return typed_value(value, kind, key, origin, _RANGES.get(key))

@@ -20,21 +20,45 @@ Design
   in a row, units out of order and the colloquial 一万五 (15000 in speech, but
   in running text far more often a number glued to a following word) give
   ``None`` instead of a guess.
+* **Numbers are bounded**: a value above :data:`MAX_NUMBER` (1e18) or not
+  finite is ``None``, like any other string that is no number.  No figure in
+  news copy comes near it (the world's GDP is about 1e14 US dollars; 1e18 元
+  is 100亿亿元), and a float overflows to ``inf`` at about 1.8e308, which
+  must never reach the tables.  :mod:`pipeline.facts.quantities` applies the
+  same bound to a quantity after its unit's multiplier is folded in.
 """
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 __all__ = [
+    "MAX_NUMBER",
     "CN_DIGITS",
     "CN_UNITS",
+    "bounded",
     "has_big_unit",
     "parse_folded",
     "parse_number",
     "scale10",
     "to_halfwidth",
 ]
+
+# The largest value that is a number (in the unit written): larger ones, inf and nan are None.
+MAX_NUMBER = 1e18
+
+
+def bounded(x: float | None) -> float | None:
+    """``x`` when it is a finite number of at most :data:`MAX_NUMBER`, else None.
+
+    >>> bounded(2.5), bounded(1e18), bounded(1.1e18), bounded(float("inf")), bounded(float("nan"))
+    (2.5, 1e+18, None, None, None)
+    """
+    if x is None or not math.isfinite(x) or abs(x) > MAX_NUMBER:
+        return None
+    return x
+
 
 # Chinese digit characters and their values.  Financial (大写) and traditional
 # forms are included because contracts and Hong Kong copy use them.
@@ -97,8 +121,8 @@ def scale10(x: float, exponent: int) -> float:
     >>> scale10(9.2, 8), 9.2 * 1e8, scale10(8.7e17, 8)
     (920000000.0, 919999999.9999999, 8.7e+25)
     """
-    if exponent == 0:
-        return x
+    if exponent == 0 or not math.isfinite(x):
+        return x  # inf and nan have no decimal exponent to shift
     mantissa, _, exp = repr(x).partition("e")  # repr may already be 8.7e+17
     return float(f"{mantissa}e{int(exp or 0) + exponent}")
 
@@ -140,13 +164,13 @@ def parse_folded(s: str) -> float | None:
     if not s:
         return None
     if _ARABIC.fullmatch(s):  # the common case, kept off the slow path
-        return float(s.replace(",", ""))
+        return bounded(float(s.replace(",", "")))
     if "," in s:  # separators are only allowed in a well-formed Arabic prefix
         m = _ARABIC.match(s)
         if not m or "," in s[m.end():]:
             return None
         s = m.group().replace(",", "") + s[m.end():]
-    return _parse_mixed(s)
+    return bounded(_parse_mixed(s))
 
 
 def _parse_mixed(s: str) -> float | None:
@@ -177,6 +201,8 @@ def _parse_mixed(s: str) -> float | None:
             if current is not None:  # two digits in a row: 十三五, 一一, 2三
                 return None
             current = float(tok) if kind == "ar" else float(CN_DIGITS[tok])
+            if current > MAX_NUMBER:  # also 400 digits (inf): 点 below would make int() of it
+                return None
             seen_digit = True
         elif kind == "point":
             # 二十一点九: integer part so far, then digits read one by one.

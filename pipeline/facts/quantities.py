@@ -42,6 +42,12 @@ Design
   GDP1.2万亿元 is kept), anything followed by 级 (10万吨级泊位, 千万元级), and
   亿元以上项目 / 超10亿元企业 style thresholds.  5G, 4K and 3D never match
   because G, K and D are not units.
+* **Values are bounded**: a quantity whose value (or upper bound), with the
+  multiplier and the unit's factor folded in, is above
+  :data:`pipeline.facts.numbers.MAX_NUMBER` (1e18 of the normalized unit) or is
+  not finite is not returned: no real figure is that large, and ``inf`` or
+  ``nan`` must never reach the tables.  The scan goes on after it, so the
+  other quantities of the text are kept.
 """
 from __future__ import annotations
 
@@ -51,6 +57,7 @@ from dataclasses import dataclass
 
 from pipeline.facts.numbers import (
     CN_DIGITS,
+    bounded,
     has_big_unit,
     parse_folded,
     parse_number,
@@ -287,7 +294,10 @@ def parse_quantities(text: str) -> list[Quantity]:
 
 
 def _make(text: str, start: int, end: int, value: float, value_max: float | None,
-          unit: str, approx: str, kind: str) -> Quantity:
+          unit: str, approx: str, kind: str) -> Quantity | None:
+    """The Quantity, or None when a value is out of bounds (see the module docstring)."""
+    if bounded(value) is None or (value_max is not None and bounded(value_max) is None):
+        return None
     return Quantity(text[start:end], start, end, value, value_max, unit, approx, kind)
 
 
