@@ -32,25 +32,39 @@ def canonical_url(url: str | None) -> str | None:
     'https://www.example.cn/news/?id=7'
     >>> canonical_url("javascript:void(0)") is None
     True
+
+    A URL that cannot be parsed (a bad port, a broken IPv6 literal) is None too, never an error;
+    an IPv6 literal keeps its brackets:
+
+    >>> canonical_url("http://[::1]:99999/a.html"), canonical_url("http://example.cn:abc/")
+    (None, None)
+    >>> canonical_url("http://[2001:DB8::1]:8080/a.html")
+    'http://[2001:db8::1]:8080/a.html'
     """
     if not url:
         return None
     url = url.strip()
     try:
         parts = urlsplit(url)
+        port = parts.port  # raises ValueError on a port that is no number or out of range
     except ValueError:
         return None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         return None
     host = parts.hostname.rstrip(".")
-    port = parts.port if parts.port not in (None, 80, 443) else None
+    if ":" in host:  # an IPv6 literal: hostname drops the brackets the netloc needs
+        host = f"[{host}]"
+    port = port if port not in (None, 80, 443) else None
     netloc = f"{host}:{port}" if port else host
     path = INDEX_PAGE.sub("/", parts.path or "/")
     query = "&".join(
         pair for pair in parts.query.split("&") if pair and not TRACKING_PARAMS.match(pair.split("=", 1)[0])
     )
-    return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))
+    try:
+        return canonicalize_url(urlunsplit((scheme, netloc, path, query, "")))
+    except ValueError:  # w3lib re-parses the URL; what it refuses is no usable URL either
+        return None
 
 
 def identity_url(url: str | None) -> str | None:
@@ -70,11 +84,18 @@ def host_of(url: str | None) -> str | None:
 
     >>> host_of("http://WWW.cnnb.com.cn/a.html")
     'cnnb.com.cn'
+
+    None for a URL that cannot be parsed (as :func:`canonical_url`), never an error:
+
+    >>> host_of("http://[::1]:99999/a.html"), host_of("http://example.cn:abc/"), host_of("http://[::1/")
+    (None, None, None)
     """
     if not url:
         return None
     try:
-        host = urlsplit(url).hostname
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        host = parts.hostname
     except ValueError:
         return None
     if not host:
@@ -102,7 +123,10 @@ def has_tracking(url: str | None) -> bool:
     """
     if not url:
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # no URL at all (a broken IPv6 literal)
+        return False
     return bool(parts.fragment) or any(
         TRACKING_PARAMS.match(pair.split("=", 1)[0]) for pair in parts.query.split("&") if pair
     )
@@ -168,8 +192,13 @@ def split_page_url(url: str) -> tuple[str, str, str] | None:
     ('http://x.cn/xwzx/', 'index', '')
     >>> split_page_url("http://x.cn/a/list.do") is None
     True
+    >>> split_page_url("http://[::1/a.html") is None  # no URL (urlsplit raises on it)
+    True
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
     directory, name = posixpath.split(parts.path or "/")
     directory = directory.rstrip("/") + "/"
     head = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), directory, "", ""))

@@ -41,3 +41,30 @@ def test_article_without_url_is_identified_by_location():
 
 def test_tracking_detection():
     assert has_tracking(BASE + "?utm_source=x") and not has_tracking(BASE)
+
+
+BAD_URLS = ["http://[::1]:99999/a.html", "http://example.cn:abc/a.html", "http://example.cn:70000/a.html",
+            "http://[::1/a.html", "http://[2001:db8::1]:8o80/x.html"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_bad_port_or_ipv6_url_gives_none_not_an_error(url):
+    from pipeline.urls import host_of
+
+    assert canonical_url(url) is None and identity_url(url) is None and host_of(url) is None
+
+
+def test_ipv6_literal_keeps_its_brackets():
+    assert canonical_url("http://[2001:DB8::1]:8080/a/index.html?utm_source=x") == "http://[2001:db8::1]:8080/a/"
+
+
+@pytest.mark.parametrize("url", BAD_URLS[:2])
+def test_page_with_a_bad_url_is_kept_without_its_url(url):
+    from pipeline.extract.article import extract_article
+
+    text = "宁波市鄞州区举行重大项目集中开工仪式，共有32个项目开工，总投资达186.5亿元。" * 5
+    page = f"<html><head><title>开工</title></head><body><h1>开工</h1><p>{text}</p></body></html>"
+    article = extract_article(page.encode("utf-8"), url=url, location="x.warc.gz#10")
+    assert article.url is None and "bad_url" in article.flags and article.content.startswith("宁波")
+    good = extract_article(page.encode("utf-8"), url="http://example.cn/a.html", location="y.html")
+    assert good.url == "http://example.cn/a.html" and "bad_url" not in good.flags

@@ -61,6 +61,10 @@ def extract_article(
     if not text.strip():
         raise Skip("empty_page", location, "the page has no content; check the file or the fetch")
     earliest = settings.extract.earliest_date
+    pathological = hb.pathological_markup(text)
+    if pathological:
+        raise Skip("pathological_markup", location,
+                   f"{pathological}: parsing it would take minutes; the page is not read")
     doc = hb.parse_page(text)
     head = _head_metadata(doc, earliest)
     hb.strip_tags(doc)
@@ -134,9 +138,12 @@ def extract_article(
     m = ORIGINAL_TITLE_RE.search(all_text)
     original_title = hb.clean_text(m.group(1)) if m else None
 
+    canonical = canonical_url(page_url)
+    if page_url and canonical is None:
+        flags.append("bad_url")  # a URL that cannot be parsed (bad port, IPv6 literal): the page is kept without it
     return Article(
         location=location,
-        url=canonical_url(page_url),
+        url=canonical,
         site=site,
         title=title or None,
         original_title=original_title,

@@ -59,6 +59,29 @@ def _parseable(text: str) -> str:
     return text if text.strip() else "<html></html>"
 
 
+# A tag this long is looked at closely (a data: URI image can make a legit tag long) ...
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{65536}[^<>]*")
+_ATTRIBUTE = re.compile(r"\s[^\s=<>\"']+\s*=")
+# ... and refused with more attributes than this: libxml2 checks duplicate attributes pairwise, so
+# 80,000 attributes on one element cost a minute of parsing.
+MAX_ATTRIBUTES = 1000
+
+
+def pathological_markup(text: str) -> str | None:
+    """Why a page's markup would take the parser minutes, or None for a page that parses normally.
+
+    >>> pathological_markup("<div " + " ".join(f'a{i}="x"' for i in range(20000)) + ">文字</div>")
+    'an element with 20000 attributes'
+    >>> pathological_markup('<img src="data:image/png;base64,' + "A" * 70000 + '"><p>文字</p>') is None
+    True
+    """
+    for m in _LONG_TAG.finditer(text):
+        n = len(_ATTRIBUTE.findall(m.group(0)))
+        if n > MAX_ATTRIBUTES:
+            return f"an element with {n} attributes"
+    return None
+
+
 def parse_page(text: str):
     """The lxml document of a decoded page (never bytes: the codec is chosen before), with plain
     ``lxml.etree`` elements, which are much cheaper to walk than lxml.html's; use

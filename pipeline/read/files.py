@@ -48,7 +48,7 @@ from pipeline.read.limits import (
     mib,
     sniff_non_html,
 )
-from pipeline.read.warc import iter_pages_in_warc
+from pipeline.read.warc import NotRegularFile, file_kind, iter_pages_in_warc, open_regular
 from pipeline.records import RawPage
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml")
@@ -117,10 +117,8 @@ def _read_chunks(fh: BinaryIO) -> Iterator[bytes]:
 def read_html_file(path: str | os.PathLike, location: str, max_bytes: int) -> RawPage | Skip:
     """One saved page as a RawPage, or the Skip that says why it cannot be used."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, location) as fh:  # never a FIFO: opening one blocks
             info = os.fstat(fh.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                return Skip("unreadable", location, "not a regular file")
             if info.st_size == 0:
                 return Skip("empty_file", location, "the file is empty (0 bytes); re-save or re-fetch the page")
             magic = fh.read(2)
@@ -145,6 +143,8 @@ def read_html_file(path: str | os.PathLike, location: str, max_bytes: int) -> Ra
                 body = fh.read(max_bytes + 1)
                 if len(body) > max_bytes:
                     return Skip("too_large", location, f"more than {mib(max_bytes)} (file grew while read)")
+    except NotRegularFile as exc:
+        return Skip("unreadable", location, str(exc))
     except PermissionError as exc:
         return Skip("unreadable", location, f"permission denied ({exc.strerror}); fix the file's permissions")
     except FileNotFoundError:
@@ -214,11 +214,18 @@ def walk_folder(root: str) -> Iterator[tuple[str, str, str] | Skip]:
                     continue
                 if os.path.isdir(target):
                     continue  # its target is inside the root and is walked there
-                if kind is not None and not os.path.exists(target):
+                if kind is None:
+                    continue
+                try:
+                    mode = os.stat(entry.path).st_mode  # the target's: a FIFO must not be opened
+                except FileNotFoundError:
                     yield Skip("unreadable", location, "dangling symlink (its target does not exist)")
                     continue
-                if kind is not None:
-                    yield entry.path, location, kind
+                if not stat.S_ISREG(mode):
+                    yield Skip("unreadable", location,
+                               f"{location} is a symlink to {file_kind(mode)}, not a regular file; not read")
+                    continue
+                yield entry.path, location, kind
                 continue
             if entry.is_dir(follow_symlinks=False):
                 problem = listing(entry.path, rel + "/")
@@ -228,7 +235,7 @@ def walk_folder(root: str) -> Iterator[tuple[str, str, str] | Skip]:
             if kind is None:
                 continue
             if not entry.is_file(follow_symlinks=False):
-                yield Skip("unreadable", location, "not a regular file (device, FIFO or socket)")
+                yield Skip("unreadable", location, f"{location} is not a regular file (device, FIFO or socket); not read")
                 continue
         except OSError as exc:
             yield Skip("unreadable", location, f"cannot stat: {exc.strerror or exc}")
@@ -259,7 +266,7 @@ def input_files(paths: Iterable[str | os.PathLike]) -> Iterator[tuple[str, str, 
             continue
         name = display_path(os.path.basename(path.rstrip(os.sep)) or path)
         if not stat.S_ISREG(info.st_mode):
-            yield Skip("unreadable", name, "not a regular file (device, FIFO or socket)")
+            yield Skip("unreadable", name, f"{path} is {file_kind(info.st_mode)}, not a regular file; not read")
             continue
         yield path, name, classify(name) or "html"
 

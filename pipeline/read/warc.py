@@ -19,11 +19,18 @@ fault one ``warc_error`` Skip is yielded and the file is scanned forward
 (1 MiB windows) for the next record start -- a gzip member that inflates to a
 WARC/ARC header, or a ``WARC/1.x`` header in plain text -- where a fresh
 iterator takes over.  Records before the fault are emitted exactly once.
+
+An ARC file gzipped as a whole (one gzip stream, not one member per record: its first member
+holds more than the version block) is read through a decompressing stream; the ``#offset`` of
+its records are then offsets in the decompressed data, and damage to the gzip stream ends the
+file with one ``warc_error``.
 """
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import sys
 import re
 import stat
 import zlib
@@ -69,6 +76,46 @@ def _describe(exc: BaseException) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= 160 else text[:157] + "..."
 
+
+
+def file_kind(mode: int) -> str:
+    """What a file mode says a path is, for a message.
+
+    >>> file_kind(stat.S_IFIFO), file_kind(stat.S_IFREG)
+    ('a FIFO (named pipe)', 'a regular file')
+    """
+    for test, kind in ((stat.S_ISREG, "a regular file"), (stat.S_ISDIR, "a directory"),
+                       (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a file"
+
+
+class NotRegularFile(OSError):
+    """The path (a symlink followed) is a FIFO, socket, device or directory: it is not opened."""
+
+
+def open_regular(path: str | os.PathLike, location: str) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file, links followed.
+
+    Checked with :func:`os.stat` before opening: opening a FIFO blocks until a writer comes.
+    The open itself does not block either (``O_NONBLOCK``, no effect on a regular file), in
+    case the path is swapped for a FIFO between the two.  Raises :class:`NotRegularFile`
+    naming ``location``, or the OSError of stat/open.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(f"{location} is {file_kind(mode)}, not a regular file; not read")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(f"{location} is {file_kind(mode)}, not a regular file; not read")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # --------------------------------------------------------------------------- WARC / ARC
@@ -314,10 +361,13 @@ def _check_separator(fh: BinaryIO, it: ArchiveIterator, size: int) -> str | None
 def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
                   max_bytes: int) -> Iterator[RawPage | Skip]:
     """Yield the outcomes of consecutive good records from ``pos``; return the
-    fault as ``(offset, message)`` or None at a clean end of file."""
+    fault as ``(offset, message)`` or None at a clean end of file.  The offset of a
+    fault is never before the last record read (warcio gives a negative one for a
+    gzip member holding several records)."""
     fh.seek(pos)
     it = _StrictArchiveIterator(fh, arc)
     records = iter(it)
+    last = pos
     try:
         while True:
             try:
@@ -325,8 +375,12 @@ def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
             except StopIteration:
                 break
             except Exception as exc:  # warcio raises AttributeError, ArchiveLoadFailed, ...
-                return it.offset, f"cannot parse a record here: {_describe(exc)}"
-            offset = it.offset
+                message = _describe(exc)
+                if "non-chunked gzip" in message:
+                    message = ("several records in one gzip member (a whole-file gzip, not one member "
+                               "per record); fix it with `warcio recompress`")
+                return max(it.offset, last), f"cannot parse a record here: {message}"
+            offset = last = max(it.offset, last)
             try:
                 outcome, problem = _record_outcome(record, f"{rel}#{offset}", max_bytes)
                 while record.raw_stream.read(CHUNK):
@@ -358,7 +412,10 @@ def iter_pages_in_warc(path: str | os.PathLike, rel: str,
     are streamed; at most one payload (capped at ``max_bytes``) is in memory.
     """
     try:
-        fh = open(path, "rb")
+        fh = open_regular(path, rel)
+    except NotRegularFile as exc:
+        yield Skip("unreadable", rel, str(exc))
+        return
     except PermissionError as exc:
         yield Skip("unreadable", rel, f"permission denied ({exc.strerror}); fix the file's permissions")
         return
@@ -366,24 +423,75 @@ def iter_pages_in_warc(path: str | os.PathLike, rel: str,
         yield Skip("unreadable", rel, f"cannot open: {exc.strerror or exc}")
         return
     with fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            yield Skip("unreadable", rel, "not a regular file")
-            return
-        size = info.st_size
+        size = os.fstat(fh.fileno()).st_size
         if size == 0:
             yield Skip("empty_file", rel, "the archive is empty (0 bytes)")
             return
         arc = os.fspath(path).lower().endswith((".arc", ".arc.gz"))
-        pos: int | None = 0
-        while pos is not None:
-            fault = yield from _read_segment(fh, pos, rel, arc, size, max_bytes)
-            if fault is None:
-                return
-            offset, message = fault
-            pos = find_next_record(fh, offset + 1, arc)
-            after = (f"reading resumes at the next record (offset {pos})" if pos is not None
-                     else "no further record found; the rest of the file is lost")
-            logger.info("warc_error %s#%d: %s; %s", rel, offset, message, after)
-            yield Skip("warc_error", f"{rel}#{offset}", f"{message}; {after}")
+        if arc and _first_member_holds_several_records(fh):
+            try:
+                with gzip.GzipFile(fileobj=fh, mode="rb") as stream:
+                    yield from _read_records(stream, rel, arc, sys.maxsize, max_bytes)
+            except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+                logger.info("warc_error %s: gzip stream damaged: %s", rel, _describe(exc))
+                yield Skip("warc_error", rel, f"the gzip stream of this whole-file gzipped ARC is damaged "
+                                              f"({_describe(exc)}); the rest of the file is lost")
+            return
+        yield from _read_records(fh, rel, arc, size, max_bytes)
+
+
+def _read_records(fh: BinaryIO, rel: str, arc: bool, size: int, max_bytes: int) -> Iterator[RawPage | Skip]:
+    """The outcomes of the records of ``fh`` (``size`` bytes), resuming after each fault."""
+    pos: int | None = 0
+    while pos is not None:
+        fault = yield from _read_segment(fh, pos, rel, arc, size, max_bytes)
+        if fault is None:
+            return
+        offset, message = fault
+        pos = find_next_record(fh, offset + 1, arc)
+        after = (f"reading resumes at the next record (offset {pos})" if pos is not None
+                 else "no further record found; the rest of the file is lost")
+        logger.info("warc_error %s#%d: %s; %s", rel, offset, message, after)
+        yield Skip("warc_error", f"{rel}#{offset}", f"{message}; {after}")
+
+
+def _first_member_holds_several_records(fh: BinaryIO) -> bool:
+    """Does the file begin with a gzip member that holds more than its first ARC record (a
+    whole-file gzip)?  Inflates the first member only as far as the end of that record."""
+    fh.seek(0)
+    if fh.read(3) != _GZIP_MEMBER:
+        return False
+    fh.seek(0)
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    head = b""
+    seen = 0  # bytes inflated
+    record_end = None
+    try:
+        while True:
+            chunk = fh.read(CHUNK)
+            data = inflater.decompress(chunk) if chunk else inflater.flush()
+            seen += len(data)
+            if record_end is None:
+                head += data
+                line_end = head.find(b"\n")
+                if line_end >= 0:
+                    length = head[:line_end].split()[-1:]
+                    if not length or not length[0].isdigit():
+                        return False  # not an ARC header: the normal reader reports it
+                    record_end = line_end + 1 + int(length[0])
+                    data, head = head, b""
+                elif len(head) > _PROBE:
+                    return False
+            if record_end is not None and seen > record_end:
+                beyond = data[max(0, len(data) - (seen - record_end)):]  # inflated past the first record
+                if beyond.strip():
+                    return True
+            if record_end is not None and seen > record_end + _PROBE:
+                return False
+            if inflater.eof or not chunk:
+                return False
+    except zlib.error:
+        return False  # a damaged member: the normal reader reports and resyncs
+    finally:
+        fh.seek(0)
 

@@ -55,8 +55,8 @@ def format_number(value: float | int | None) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _tokens_cell(value) -> str:  # space-joined text, or a list
-    return value if isinstance(value, str) else " ".join(value or [])
+def _tokens_cell(value) -> str:  # space-joined text, or a list (a body may begin "=HYPERLINK(")
+    return excel_safe(value if isinstance(value, str) else " ".join(value or []))
 
 
 def _text_cell(value) -> str:
@@ -64,10 +64,12 @@ def _text_cell(value) -> str:
 
 
 def _bool_cell(value) -> str:
-    return "" if value is None else ("true" if value else "false")
+    return "" if value is None else ("true" if value else "false")  # never a formula start
 
 
 def _number_cell(value) -> str:
+    # format_number writes only a number (digits, '-', '.', 'e'): a spreadsheet reads "-5" as the
+    # number -5, never as a formula, so a negative growth rate stays a number in Excel
     return "" if value is None else format_number(value)
 
 
@@ -245,9 +247,8 @@ def load_outputs(out_dir: str | os.PathLike, min_confidence: float | None = None
             df = pd.read_parquet(path)
         else:  # every cell as text, empty as missing; typed below like an older Parquet file
             df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
-            for c, kind in columns:
-                if kind in ("str", "category") and c in df:
-                    df[c] = df[c].map(_undefuse)
+            for c in df.columns:  # every kind of cell was defused (a negative number: '-5)
+                df[c] = df[c].map(_undefuse)
         frames[name] = typed_frame(df, columns)
     if min_confidence is not None:
         facts = frames["facts"]

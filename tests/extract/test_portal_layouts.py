@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.errors import Skip
 from pipeline.extract.article import extract_article
 
 NAV = "".join(f'<a href="/c{i}.html">栏目新闻标题第{i}条消息</a><br>' for i in range(14))
@@ -79,3 +80,21 @@ def test_a_hidden_block_next_to_a_visible_article_stays_out():
             '<div style="display:none"><p>隐藏的推广文字，总投资999亿元的项目今天签约，年产能达到一百万吨。</p></div></body></html>')
     a = extract_article(html)
     assert a.content.split("\n") == PARAS and "hidden_body_shown" not in a.flags
+
+
+def test_pathological_markup_is_refused_early_and_named():
+    import time
+
+    html = ("<html><body><div " + " ".join(f'a{i}="x"' for i in range(80000)) + ">"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</div></body></html>")
+    start = time.monotonic()
+    with pytest.raises(Skip) as err:
+        extract_article(html, location="attrs.html")
+    assert err.value.reason == "pathological_markup" and "80000 attributes" in str(err.value)
+    assert time.monotonic() - start < 10  # not the minute libxml2 would take
+
+
+def test_a_long_data_uri_is_no_pathological_markup():
+    html = ('<html><body><h1>一季度全市投资增长15.2%</h1><img src="data:image/png;base64,' + "A" * 90000 + '">'
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</body></html>")
+    assert extract_article(html).content.split("\n") == PARAS

@@ -188,3 +188,51 @@ def test_unreadable_file(tmp_path):
     finally:
         path.chmod(0o644)
     assert reasons(skips) == [("unreadable", "locked.html")]
+
+
+_READ_IN_A_CHILD = """
+import sys
+from pipeline.read.files import iter_raw_pages
+from tests.read.conftest import MAX, collect, reasons
+_, skips = collect(iter_raw_pages([sys.argv[1]], MAX))
+print(reasons(skips))
+print([s.detail for s in skips])
+"""
+
+
+def _read_with_deadline(path: Path) -> tuple[list, list]:
+    """The skips of reading ``path``, in a child process that is killed if it blocks (the test
+    itself cannot hang on a FIFO)."""
+    import ast
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    try:
+        proc = subprocess.run([sys.executable, "-c", _READ_IN_A_CHILD, str(path)], cwd=repo,
+                              capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"reading {path} blocked (a FIFO was opened)")
+    assert proc.returncode == 0, proc.stderr
+    found, details = proc.stdout.splitlines()
+    return ast.literal_eval(found), ast.literal_eval(details)
+
+
+def test_symlink_to_a_fifo_is_skipped_without_opening_it(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    os.mkfifo(root / "pipe")
+    (root / "page.html").symlink_to(root / "pipe")  # a page name, a FIFO behind it
+    (root / "night.warc").symlink_to(root / "pipe")  # an archive name, the same
+    (root / "real.html").write_bytes(html("real"))
+    found, details = _read_with_deadline(root)
+    assert found == [("unreadable", "night.warc"), ("unreadable", "page.html")]
+    assert all("FIFO" in d and "not a regular file" in d for d in details)
+    assert "night.warc" in details[0] and "page.html" in details[1]
+
+
+def test_named_symlink_to_a_fifo_is_skipped(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "page.html").symlink_to(tmp_path / "pipe")
+    found, details = _read_with_deadline(tmp_path / "page.html")
+    assert found == [("unreadable", "page.html")] and "FIFO" in details[0]

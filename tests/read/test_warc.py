@@ -355,3 +355,60 @@ def test_arc_with_junk_resyncs(tmp_path):
     pages, skips = collect(iter_raw_pages([path], MAX))
     assert [p.url for p in pages] == [r[0] for r in records]
     assert reasons(skips) == [("warc_error", f"junk.arc#{second}")]
+
+
+# --------------------------------------------------------------------------- gzipped ARC files
+
+
+def arc_records(pages: list[tuple[str, bytes]]) -> list[bytes]:
+    """An ARC v1 file as its records: the version block, then one record per (URL, HTML)."""
+    version = b"1 0 newsfacts\nURL IP-address Archive-date Content-type Archive-length\n"
+    out = [b"filedesc://crawl.arc 0.0.0.0 20170601000000 text/plain %d\n" % len(version) + version + b"\n"]
+    for url, page in pages:
+        http = b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page
+        out.append(url.encode() + b" 10.0.0.1 20170601000000 text/html %d\n" % len(http) + http + b"\n")
+    return out
+
+
+ARC_PAGES = [(f"http://news.cnnb.com.cn/system/2017/06/0{i}/page{i}.shtml", html(f"arc{i}")) for i in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("layout", ["plain", "whole_file_gzip", "gzip_per_record"])
+def test_arc_plain_or_gzipped_is_read(tmp_path, layout):
+    records = arc_records(ARC_PAGES)
+    data = {"plain": b"".join(records), "whole_file_gzip": gzip.compress(b"".join(records)),
+            "gzip_per_record": b"".join(gzip.compress(r) for r in records)}[layout]
+    name = "crawl.arc" if layout == "plain" else "crawl.arc.gz"
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "z.html").write_bytes(html("after"))  # the run goes on after the archive
+    pages, skips = collect(iter_raw_pages([tmp_path], MAX))
+    assert skips == []
+    assert [p.url for p in pages[:3]] == [url for url, _ in ARC_PAGES]
+    assert [p.body for p in pages[:3]] == [body for _, body in ARC_PAGES]
+    assert all(p.location.startswith(name + "#") for p in pages[:3])
+    assert len({p.location for p in pages[:3]}) == 3 and pages[3].location == "z.html"
+
+
+def test_whole_file_gzip_arc_damaged_is_skipped_with_the_file_named(tmp_path):
+    records = arc_records(ARC_PAGES)
+    data = gzip.compress(b"".join(records))
+    (tmp_path / "cut.arc.gz").write_bytes(data[: len(data) * 2 // 3])  # the gzip stream cut short
+    (tmp_path / "z.html").write_bytes(html("after"))
+    pages, skips = collect(iter_raw_pages([tmp_path], MAX))
+    assert pages[-1].location == "z.html"
+    assert skips and all(s.reason == "warc_error" and s.location.startswith("cut.arc.gz") for s in skips)
+
+
+def test_several_arc_records_in_one_later_gzip_member_do_not_stop_the_run(tmp_path):
+    records = arc_records(ARC_PAGES)
+    # the version block and page 1 each in a member, pages 2 and 3 in one member
+    data = gzip.compress(records[0]) + gzip.compress(records[1]) + gzip.compress(records[2] + records[3])
+    (tmp_path / "mixed.arc.gz").write_bytes(data)
+    (tmp_path / "z.html").write_bytes(html("after"))
+    pages, skips = collect(iter_raw_pages([tmp_path], MAX))
+    assert pages[0].url == ARC_PAGES[0][0] and pages[-1].location == "z.html"
+    urls = [p.url for p in pages[:-1]]
+    assert len(urls) == len(set(urls))  # no record read twice when reading resumes
+    assert [s.reason for s in skips] == ["warc_error"]
+    assert skips[0].location.startswith("mixed.arc.gz#") and int(skips[0].location.rsplit("#", 1)[1]) >= 0
+    assert "several records in one gzip member" in skips[0].detail

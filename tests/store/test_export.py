@@ -64,3 +64,49 @@ def test_stale_temp_files_are_cleaned(tmp_path):
 def test_load_outputs_names_what_is_missing(tmp_path):
     with pytest.raises(FileNotFoundError, match="newsfacts run"):
         load_outputs(tmp_path)
+
+
+# Cells that a spreadsheet would run, for each kind of column (finding: tokens and numbers were not defused).
+_NASTY_BY_KIND = {"str": "=HYPERLINK(\"http://x\")", "tokens": ["=HYPERLINK(", "\"http://x\"", ")"],
+                  "int": -5, "float": -2.5, "float?": -0.25, "bool": True, "category": "@SUM(A1)",
+                  "datetime": "2017-06-01"}
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_every_csv_cell_of_every_kind_is_defused(tmp_path, name):
+    columns = TABLES[name]
+    row = {c: _NASTY_BY_KIND[kind] for c, kind in columns}
+    for other in TABLES:
+        write_table(tmp_path, other, [row] if other == name else [])
+    with open(tmp_path / f"{name}.csv", encoding="utf-8-sig", newline="") as fh:
+        header, cells = list(csv.reader(fh, strict=True))
+    kinds = dict(columns)
+    # a live formula: a cell that starts like one and is not a plain number (Excel reads "-5" as -5)
+    live = {c: v for c, v in zip(header, cells) if v.startswith(export.FORMULA_START) and not _is_number(v)}
+    assert live == {}
+    assert all(_is_number(v) for c, v in zip(header, cells) if kinds.get(c) in ("int", "float", "float?") and v)
+    if name == "articles":
+        assert cells[header.index("tokens")] == "'=HYPERLINK( \"http://x\" )"
+        assert cells[header.index("n_chars")] == "-5"  # a number stays a number
+    import pyarrow.parquet as pq  # pyarrow: as the module under test
+
+    raw = pq.read_table(tmp_path / f"{name}.parquet").to_pylist()[0]  # Parquet keeps the raw values
+    for c, kind in columns:
+        if kind in ("str", "tokens", "int", "float", "float?", "bool"):
+            assert raw[c] == row[c], c
+    for fmt in ("csv", "parquet"):  # the ' is taken off again when the CSV is read back
+        frame = load_outputs(tmp_path, fmt=fmt)[name]
+        for c, kind in columns:
+            value = frame[c].iloc[0]
+            if kind in ("str", "int", "float", "float?", "bool"):
+                assert value == row[c], (fmt, c)
+            elif kind == "tokens":
+                assert list(value) == row[c], (fmt, c)
