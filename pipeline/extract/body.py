@@ -49,7 +49,9 @@ def clean_text(text: str) -> str:
 
 # The page parser: plain lxml elements.  lxml.html's element classes are looked up by a Python
 # callback for every element proxy, which costs about as much as the parse itself.
-_PAGE_PARSER = etree.HTMLParser()
+# huge_tree: text nested deeper than libxml2's default limit (about 255 levels) is kept, not dropped
+# silently; pathological_markup refuses the pages that would make the parser slow.
+_PAGE_PARSER = etree.HTMLParser(huge_tree=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 

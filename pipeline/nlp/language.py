@@ -38,6 +38,10 @@ def get_nlp(segment: SegmentSettings | None = None):
     return nlp
 
 
+# The longest article read (the read/ limits on page bytes bound it long before this).
+MAX_ARTICLE_CHARS = 50_000_000
+
+
 def build_nlp(segment: SegmentSettings):
     """A new pipeline (see the module docstring); :func:`get_nlp` keeps one per settings."""
     import jieba  # jieba (and its 1 s dictionary) and spaCy (0.8 s) load only when a pipeline is built
@@ -55,6 +59,9 @@ def build_nlp(segment: SegmentSettings):
     nlp.tokenizer = JiebaTokenizer(nlp.vocab, FastJieba() if fast else jieba.dt)
     for name in COMPONENTS:
         nlp.add_pipe(name)
+    # spaCy's 1,000,000-character limit guards parser and NER models, which this pipeline has none
+    # of: an article printed over many pages may be longer, and was lost with spaCy's message.
+    nlp.max_length = MAX_ARTICLE_CHARS
     return nlp
 
 

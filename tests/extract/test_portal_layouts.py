@@ -98,3 +98,8 @@ def test_a_long_data_uri_is_no_pathological_markup():
     html = ('<html><body><h1>一季度全市投资增长15.2%</h1><img src="data:image/png;base64,' + "A" * 90000 + '">'
             + "".join(f"<p>{p}</p>" for p in PARAS) + "</body></html>")
     assert extract_article(html).content.split("\n") == PARAS
+
+
+def test_text_nested_deeper_than_the_parser_default_is_kept():
+    html = "<html><body>" + "<div>" * 400 + "".join(f"<p>{p}</p>" for p in PARAS) + "</div>" * 400 + "</body></html>"
+    assert extract_article(html).content.split("\n") == PARAS
