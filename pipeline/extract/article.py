@@ -74,24 +74,20 @@ def extract_article(
     overrides = _apply_site_rules(text, site_rules) if site_rules else {}
 
     # One walk over the page gives its lines, the body votes and the lines of any block.
-    page = hb.PageText(doc)
-    body = hb.body_of(doc)
-    line_texts = page.line_texts(body if body is not None else doc)
+    page, line_texts = _walk(doc)
 
     if "body" in overrides:
         body_lines = overrides["body"]
     else:
         body_el = hb.find_body(doc, page)
-        if body_el is None or max(page.scores.values()) < 30:
+        if not _has_article(page):
             # an article hidden until a script shows it (display:none): read it with the hidden blocks
             shown = hb.parse_page(text)
             hb.strip_tags(shown, keep_hidden=True)
-            shown_page = hb.PageText(shown)
-            shown_body = hb.find_body(shown, shown_page)
-            if shown_body is not None and count_han(shown_page.text_content(shown_body)) >= 20:
-                doc, page, body_el = shown, shown_page, shown_body
-                body = hb.body_of(doc)
-                line_texts = page.line_texts(body if body is not None else doc)
+            shown_page, shown_lines = _walk(shown)
+            if _has_article(shown_page):
+                doc, page, line_texts = shown, shown_page, shown_lines
+                body_el = hb.find_body(doc, page)
                 flags.append("hidden_body_shown")
         if body_el is None:
             _raise_no_body(line_texts, location)
@@ -156,6 +152,21 @@ def extract_article(
         encoding=encoding,
         flags=tuple(flags),
     )
+
+
+def _walk(doc) -> tuple[hb.PageText, list[str]]:
+    """One walk over a parsed page: its text, and the lines of its <body>."""
+    page = hb.PageText(doc)
+    body = hb.body_of(doc)
+    return page, page.line_texts(body if body is not None else doc)
+
+
+# Paragraph votes (Han characters and punctuation) below which a page shows no article.
+MIN_ARTICLE_VOTES = 30
+
+
+def _has_article(page: hb.PageText) -> bool:
+    return max(page.scores.values(), default=0) >= MIN_ARTICLE_VOTES
 
 
 def _raise_no_body(line_texts: list[str], location: str) -> None:
