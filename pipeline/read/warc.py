@@ -43,7 +43,6 @@ from warcio.limitreader import LimitReader
 from pipeline.errors import Skip
 from pipeline.read.limits import (
     CHUNK,
-    GZIP_MAGIC,
     HTML_TYPES,
     SNIFF_BYTES,
     looks_like_html,
@@ -52,16 +51,17 @@ from pipeline.read.limits import (
     read_capped,
     sniff_non_html,
 )
+from pipeline.read.warc_scan import (
+    GZIP_MEMBER,
+    PROBE,
+    find_next_record,
+    first_member_holds_several_records,
+    only_padding_after,
+)
 from pipeline.records import RawPage
 
 logger = logging.getLogger(__name__)
 
-_SCAN_CHUNK = 1 << 20
-_PROBE = 16 * 1024  # bytes read at a candidate record start to validate it
-_GZIP_MEMBER = GZIP_MAGIC + b"\x08"  # a gzip member of deflate data: a candidate record start
-_WARC_LINE_RE = re.compile(rb"WARC/1\.[01]\r?\n")
-_ARC_LINE_RE = re.compile(rb"(?:https?|dns|filedesc|ftp)://\S* \S+ \d{14} \S+ \d+\r?\n")
-_ARC_SCAN_RE = re.compile(rb"\n(?=(?:https?|dns|filedesc|ftp)://)")
 # The start of another WARC record inside a payload: a too-large Content-Length.
 _MERGED_RE = re.compile(rb"WARC/1\.[01]\r\n(?:WARC-[A-Za-z-]+|Content-Length|Content-Type): ")
 
@@ -134,80 +134,6 @@ class _StrictArchiveIterator(ArchiveIterator):
         super().__init__(fileobj, arc2warc=arc)
         if not arc:
             self.known_format = "warc"
-
-
-def _looks_like_record_head(head: bytes, arc: bool) -> bool:
-    if head.startswith((b"WARC/1.0", b"WARC/1.1")):
-        block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0].lower()
-        return b"\nwarc-type:" in block
-    return arc and _ARC_LINE_RE.match(head) is not None
-
-
-def _valid_start(data: bytes | memoryview, arc: bool) -> bool:
-    """Do these bytes (from a candidate offset) begin a WARC/ARC record, plain or gzipped?"""
-    if bytes(data[:3]) == _GZIP_MEMBER:
-        if len(data) < 10 or data[3] & 0xE0:  # reserved gzip flag bits must be 0
-            return False
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 4096)
-        except zlib.error:
-            return False
-    else:
-        head = bytes(data[:4096])
-    return _looks_like_record_head(head, arc)
-
-
-def find_next_record(fh: BinaryIO, start: int, arc: bool = False) -> int | None:
-    """Offset of the first valid record start at or after ``start``, scanning forward
-    in 1 MiB windows (never the whole file in memory); None if there is none.
-
-    A record start is a gzip member whose data begins with a WARC header (or an
-    ARC header line when ``arc``), or such a header in plain text.  Both kinds
-    are looked for, so a .warc.gz with junk in front, or misnamed, still resyncs.
-    """
-    pos = start
-    checked = start - 1
-    while True:
-        fh.seek(pos)
-        window = fh.read(_SCAN_CHUNK)
-        if not window:
-            return None
-        hits = [m.start() for m in _WARC_LINE_RE.finditer(window)]
-        i = window.find(_GZIP_MEMBER)
-        while i >= 0:
-            hits.append(i)
-            i = window.find(_GZIP_MEMBER, i + 1)
-        if arc:
-            hits += [m.end() for m in _ARC_SCAN_RE.finditer(window)]
-            if pos == start:
-                hits.append(0)
-        hits.sort()
-        view = memoryview(window)
-        for i in hits:
-            offset = pos + i
-            if offset <= checked:
-                continue
-            checked = offset
-            if i + _PROBE <= len(window):
-                probe = view[i:i + _PROBE]
-            else:
-                fh.seek(offset)
-                probe = fh.read(_PROBE)
-            if _valid_start(probe, arc):
-                return offset
-        if len(window) < _SCAN_CHUNK:
-            return None
-        pos += len(window) - 32  # overlap so a header split between windows is seen
-
-
-def _only_padding_after(fh: BinaryIO, offset: int) -> bool:
-    fh.seek(offset)
-    while True:
-        chunk = fh.read(CHUNK)
-        if not chunk:
-            return True
-        if chunk.strip(b" \t\r\n\x00"):
-            return False
 
 
 def _http_status(http) -> str:
@@ -286,10 +212,10 @@ def _raw_header_problem(fh: BinaryIO, offset: int) -> str | None:
     """Check the WARC header of the record at ``offset`` as bytes: warcio drops
     header lines without a colon silently, which hides a header cut short and
     continued by the next record's header."""
-    data = os.pread(fh.fileno(), _PROBE, offset)
-    if data.startswith(_GZIP_MEMBER):
+    data = os.pread(fh.fileno(), PROBE, offset)
+    if data.startswith(GZIP_MEMBER):
         try:
-            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, _PROBE)
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, PROBE)
         except zlib.error:
             return None
     end = data.find(b"\r\n\r\n")
@@ -399,7 +325,7 @@ def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
         end = it.offset
     finally:
         it.close()
-    if end < size and not _only_padding_after(fh, end):
+    if end < size and not only_padding_after(fh, end):
         return end, "data after the last readable record cannot be parsed (file truncated or damaged)"
     return None
 
@@ -428,7 +354,7 @@ def iter_pages_in_warc(path: str | os.PathLike, rel: str,
             yield Skip("empty_file", rel, "the archive is empty (0 bytes)")
             return
         arc = os.fspath(path).lower().endswith((".arc", ".arc.gz"))
-        if arc and _first_member_holds_several_records(fh):
+        if arc and first_member_holds_several_records(fh):
             try:
                 with gzip.GzipFile(fileobj=fh, mode="rb") as stream:
                     yield from _read_records(stream, rel, arc, sys.maxsize, max_bytes)
@@ -453,45 +379,3 @@ def _read_records(fh: BinaryIO, rel: str, arc: bool, size: int, max_bytes: int) 
                  else "no further record found; the rest of the file is lost")
         logger.info("warc_error %s#%d: %s; %s", rel, offset, message, after)
         yield Skip("warc_error", f"{rel}#{offset}", f"{message}; {after}")
-
-
-def _first_member_holds_several_records(fh: BinaryIO) -> bool:
-    """Does the file begin with a gzip member that holds more than its first ARC record (a
-    whole-file gzip)?  Inflates the first member only as far as the end of that record."""
-    fh.seek(0)
-    if fh.read(3) != _GZIP_MEMBER:
-        return False
-    fh.seek(0)
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    head = b""
-    seen = 0  # bytes inflated
-    record_end = None
-    try:
-        while True:
-            chunk = fh.read(CHUNK)
-            data = inflater.decompress(chunk) if chunk else inflater.flush()
-            seen += len(data)
-            if record_end is None:
-                head += data
-                line_end = head.find(b"\n")
-                if line_end >= 0:
-                    length = head[:line_end].split()[-1:]
-                    if not length or not length[0].isdigit():
-                        return False  # not an ARC header: the normal reader reports it
-                    record_end = line_end + 1 + int(length[0])
-                    data, head = head, b""
-                elif len(head) > _PROBE:
-                    return False
-            if record_end is not None and seen > record_end:
-                beyond = data[max(0, len(data) - (seen - record_end)):]  # inflated past the first record
-                if beyond.strip():
-                    return True
-            if record_end is not None and seen > record_end + _PROBE:
-                return False
-            if inflater.eof or not chunk:
-                return False
-    except zlib.error:
-        return False  # a damaged member: the normal reader reports and resyncs
-    finally:
-        fh.seek(0)
-

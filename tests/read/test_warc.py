@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.read.files import iter_raw_pages
-from pipeline.read.warc import find_next_record, iter_pages_in_warc
+from pipeline.read.warc import iter_pages_in_warc
+from pipeline.read.warc_scan import find_next_record
 from pipeline.read.warc_writer import WarcEntry, write_warc
 from tests.read.conftest import MAX, collect, html, reasons
 
