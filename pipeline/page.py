@@ -45,7 +45,8 @@ def process_pages(raws: list[RawPage], settings: Settings | None = None) -> Page
     """One article printed over several pages (…_2.shtml): bodies joined in order, metadata of the first."""
     settings = settings or default_settings()
     article = extract(raws, settings)
-    return analyze(article, settings, found_url_is_clean=not has_tracking(raws[0].url))
+    result = analyze(article, settings, found_url_is_clean=not has_tracking(raws[0].url))
+    return replace(result, key=raws[0].key) if raws[0].key else result
 
 
 def extract(raws: list[RawPage], settings: Settings) -> Article:

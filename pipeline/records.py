@@ -7,6 +7,7 @@ earlier stage produced; a later stage makes a new record with
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass
 
@@ -33,6 +34,16 @@ def _article(fields: dict, tokens: str) -> "Article":
     return Article(**fields, tokens=tuple(tokens.split(" ")))
 
 
+def file_key(path: str | os.PathLike) -> str:
+    """The :attr:`RawPage.key` of a saved page: its real path, the same however the input was
+    named and different for files of the same name in two folders.
+
+    >>> file_key("/tmp/../tmp/a.html")
+    'file:/tmp/a.html'
+    """
+    return "file:" + os.fsencode(os.path.realpath(path)).decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True, slots=True)
 class RawPage:
     """Bytes of one page as read from a file, a WARC record or the network."""
@@ -44,6 +55,11 @@ class RawPage:
     url: str | None = None  # WARC target URI or fetched URL after redirects
     content_type: str | None = None  # HTTP Content-Type header, when there was one
     fetched_at: str | None = None  # ISO 8601 time of the fetch or archive record
+    # Where the state database keeps the page (``location`` when empty): the real path of a saved
+    # file, the WARC-Record-ID of an archive record.  The location is relative to the input, so two
+    # inputs can hold the same one; the key tells them apart and stays the same when an input is
+    # read again, so a rerun replaces its pages and new input adds.
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +183,11 @@ class PageResult:
     signature: bytes | None = None  # MinHash signature (little-endian uint32s) of the body
     found_url_is_clean: bool = True  # the URL the page was found under had no tracking parameters
     content_sha1: str | None = None  # article.content_sha1, computed by the worker (the main process has enough to do)
+    key: str = ""  # RawPage.key of the article's first page
+
+    @property
+    def page_key(self) -> str:
+        return self.key or self.article.location
 
     @property
     def sha1(self) -> str:

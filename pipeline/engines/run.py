@@ -141,7 +141,7 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
                 if isinstance(item, Joined):  # a following page: part of its first page's article
                     summary.joined_pages += 1
                     log.info("%s", item)
-                    store.forget(item.location)  # an earlier run may have kept it as an article
+                    store.forget(item.key or item.location, item.location)  # an earlier run may have kept it as an article
                     continue
                 store.put(item, summary.run_id)
                 summary.articles += 1

@@ -49,7 +49,7 @@ from pipeline.read.limits import (
     sniff_non_html,
 )
 from pipeline.read.warc import NotRegularFile, file_kind, iter_pages_in_warc, open_regular
-from pipeline.records import RawPage
+from pipeline.records import RawPage, file_key
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml")
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -157,7 +157,7 @@ def read_html_file(path: str | os.PathLike, location: str, max_bytes: int) -> Ra
     what = sniff_non_html(head)
     if what is not None:
         return Skip("non_html", location, f"the file is {what}, not HTML (first bytes {head[:8]!r})")
-    return RawPage(location=location, body=body, url=saved_from_url(head))
+    return RawPage(location=location, body=body, url=saved_from_url(head), key=file_key(path))
 
 
 # --------------------------------------------------------------------------- folders

@@ -68,6 +68,7 @@ class Joined:
 
     location: str
     into: str  # location of the first page (the article's location)
+    key: str = ""  # the page's RawPage.key: an earlier run may have stored it under this key
 
     def __str__(self) -> str:
         return f"JOIN location={self.location} into={self.into}"
@@ -248,7 +249,7 @@ class _Run:
                 following = self._following(i) if self._is_first(i) else []
                 yield [slot.item, *(self.slots[p].item for p in following)]
                 for p in following:
-                    yield Joined(self.slots[p].item.location, slot.item.location)
+                    yield Joined(self.slots[p].item.location, slot.item.location, self.slots[p].item.key)
                     self.slots[p].item = None
                 slot.item = None
         # what no later position looks at any more (a following page before its first page was

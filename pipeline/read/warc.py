@@ -58,7 +58,7 @@ from pipeline.read.warc_scan import (
     first_member_holds_several_records,
     only_padding_after,
 )
-from pipeline.records import RawPage
+from pipeline.records import RawPage, file_key
 
 logger = logging.getLogger(__name__)
 
@@ -136,12 +136,19 @@ class _StrictArchiveIterator(ArchiveIterator):
             self.known_format = "warc"
 
 
+def _record_key(record, arc: bool, position: str) -> str:
+    """The state key of an archive record: its WARC-Record-ID, the same wherever the WARC is read
+    from; an ARC record has none (warcio makes a random one), so its file's key and offset."""
+    record_id = None if arc else record.rec_headers.get_header("WARC-Record-ID")
+    return "warc:" + record_id.strip() if record_id and record_id.strip() else position
+
+
 def _http_status(http) -> str:
     code = (http.get_statuscode() or "").strip()
     return code if code.isdigit() else "invalid"
 
 
-def _record_outcome(record, loc: str, max_bytes: int) -> tuple[RawPage | Skip | None, str | None]:
+def _record_outcome(record, loc: str, max_bytes: int, key: str = "") -> tuple[RawPage | Skip | None, str | None]:
     """What one record gives (page, skip or nothing) and a structural problem, if any.
 
     Reads at most ``max_bytes`` of the (decompressed) payload.
@@ -189,7 +196,7 @@ def _record_outcome(record, loc: str, max_bytes: int) -> tuple[RawPage | Skip | 
     if not ctype and not looks_like_html(head):
         return Skip("non_html", loc, "no Content-Type and the payload does not look like HTML"), None
     page = RawPage(location=loc, body=body, url=uri or None, content_type=ctype,
-                   fetched_at=record.rec_headers.get_header("WARC-Date"))
+                   fetched_at=record.rec_headers.get_header("WARC-Date"), key=key)
     return page, None
 
 
@@ -285,7 +292,7 @@ def _check_separator(fh: BinaryIO, it: ArchiveIterator, size: int) -> str | None
 
 
 def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
-                  max_bytes: int) -> Iterator[RawPage | Skip]:
+                  max_bytes: int, base: str) -> Iterator[RawPage | Skip]:
     """Yield the outcomes of consecutive good records from ``pos``; return the
     fault as ``(offset, message)`` or None at a clean end of file.  The offset of a
     fault is never before the last record read (warcio gives a negative one for a
@@ -308,7 +315,8 @@ def _read_segment(fh: BinaryIO, pos: int, rel: str, arc: bool, size: int,
                 return max(it.offset, last), f"cannot parse a record here: {message}"
             offset = last = max(it.offset, last)
             try:
-                outcome, problem = _record_outcome(record, f"{rel}#{offset}", max_bytes)
+                outcome, problem = _record_outcome(record, f"{rel}#{offset}", max_bytes,
+                                                   _record_key(record, arc, f"{base}#{offset}"))
                 while record.raw_stream.read(CHUNK):
                     pass
                 separator_problem = None if arc else _check_separator(fh, it, size)
@@ -357,20 +365,21 @@ def iter_pages_in_warc(path: str | os.PathLike, rel: str,
         if arc and first_member_holds_several_records(fh):
             try:
                 with gzip.GzipFile(fileobj=fh, mode="rb") as stream:
-                    yield from _read_records(stream, rel, arc, sys.maxsize, max_bytes)
+                    yield from _read_records(stream, rel, arc, sys.maxsize, max_bytes, file_key(path))
             except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
                 logger.info("warc_error %s: gzip stream damaged: %s", rel, _describe(exc))
                 yield Skip("warc_error", rel, f"the gzip stream of this whole-file gzipped ARC is damaged "
                                               f"({_describe(exc)}); the rest of the file is lost")
             return
-        yield from _read_records(fh, rel, arc, size, max_bytes)
+        yield from _read_records(fh, rel, arc, size, max_bytes, file_key(path))
 
 
-def _read_records(fh: BinaryIO, rel: str, arc: bool, size: int, max_bytes: int) -> Iterator[RawPage | Skip]:
+def _read_records(fh: BinaryIO, rel: str, arc: bool, size: int, max_bytes: int,
+                  base: str) -> Iterator[RawPage | Skip]:
     """The outcomes of the records of ``fh`` (``size`` bytes), resuming after each fault."""
     pos: int | None = 0
     while pos is not None:
-        fault = yield from _read_segment(fh, pos, rel, arc, size, max_bytes)
+        fault = yield from _read_segment(fh, pos, rel, arc, size, max_bytes, base)
         if fault is None:
             return
         offset, message = fault

@@ -1,8 +1,10 @@
 """The state database (SQLite): every page ever processed into an output folder.
 
 It is the source of truth; the CSV/Parquet tables are a snapshot exported
-from it.  Pages are keyed by ``location``, so rerunning the same input
-replaces rows instead of adding them, and duplicates are found across runs.
+from it.  Pages are keyed by ``page_key`` (:attr:`RawPage.key <pipeline.records.RawPage.key>`:
+the real path of a saved file, the WARC-Record-ID of a record, the URL of a fetched page), so
+rerunning the same input replaces rows, new input adds rows even where its locations (relative to
+the input) are those of earlier input, and duplicates are found across runs.
 The original/duplicate decision is recomputed over all pages at the end of
 each run, in publication order, so it does not depend on the order in which
 pages arrived or on how many runs they came in.
@@ -23,6 +25,7 @@ from typing import Iterator
 from pipeline.config import DedupeSettings
 from pipeline.errors import StateError
 from pipeline.records import PageResult, Project, short_sha1
+from pipeline.store.migrate import has_legacy, migrate, same_legacy_page
 from pipeline.store.minhash import band_keys, band_layout, from_blob, similarity
 from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
 from pipeline.tables import ARTICLES, FACTS
@@ -32,35 +35,41 @@ log = logging.getLogger(__name__)
 
 # 2: numpy MinHash signatures (pipeline/store/minhash.py) in their own table; narrow dedupe table
 # 3: articles.economic, facts.region_code and confidence, projects.stage
-SCHEMA_VERSION = 3
+# 4: pages keyed by page_key, not by their location (two inputs can hold the same location)
+SCHEMA_VERSION = 4
+# Rebuilt at every run (pipeline.store.state.Store.assign_duplicates), so a migration recreates it.
+DEDUPE_DDL = """
+CREATE TABLE IF NOT EXISTS dedupe (
+    page_key TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
+    duplicate_of TEXT, method TEXT, similarity REAL, id_key TEXT, own_key TEXT, content_sha1 TEXT,
+    n_chars INTEGER);
+"""
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
-    location TEXT PRIMARY KEY, id_key TEXT NOT NULL, clean_url INTEGER NOT NULL,
+    page_key TEXT PRIMARY KEY, id_key TEXT NOT NULL, clean_url INTEGER NOT NULL,
     url TEXT, site TEXT, title TEXT, original_title TEXT, published_at TEXT, source_name TEXT,
     authors TEXT, editor TEXT, content TEXT NOT NULL, tokens TEXT, n_chars INTEGER,
     content_sha1 TEXT NOT NULL, fetched_at TEXT, encoding TEXT, flags TEXT,
-    run_id TEXT, updated_at TEXT, economic INTEGER);
+    run_id TEXT, updated_at TEXT, economic INTEGER, location TEXT);
+CREATE INDEX IF NOT EXISTS articles_location ON articles(location);
 CREATE TABLE IF NOT EXISTS facts (
-    location TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
+    page_key TEXT NOT NULL, ordinal INTEGER NOT NULL, fact_type TEXT, subject TEXT, project INTEGER,
     metric TEXT, value REAL, value_max REAL, unit TEXT, per TEXT, product TEXT, direction TEXT,
     approx TEXT, region TEXT, period TEXT, raw_text TEXT, sentence TEXT, char_start INTEGER,
-    char_end INTEGER, region_code TEXT, confidence REAL, PRIMARY KEY (location, ordinal));
+    char_end INTEGER, region_code TEXT, confidence REAL, PRIMARY KEY (page_key, ordinal));
 CREATE TABLE IF NOT EXISTS projects (
-    location TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
-    stage TEXT, PRIMARY KEY (location, ordinal));
+    page_key TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT, company TEXT, region TEXT, status TEXT,
+    stage TEXT, PRIMARY KEY (page_key, ordinal));
 -- Signatures and the dedupe table are kept apart from the wide article rows: deciding duplicates
 -- looks up thousands of them, and an article row with its body spans several database pages.
-CREATE TABLE IF NOT EXISTS signatures (location TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signatures (page_key TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lsh (
-    band_key INTEGER NOT NULL, location TEXT NOT NULL, PRIMARY KEY (band_key, location)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS lsh_location ON lsh(location);  -- covers band_key (a WITHOUT ROWID index does)
-CREATE TABLE IF NOT EXISTS dedupe (
-    location TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
-    duplicate_of TEXT, method TEXT, similarity REAL, id_key TEXT, content_sha1 TEXT, n_chars INTEGER);
+    band_key INTEGER NOT NULL, page_key TEXT NOT NULL, PRIMARY KEY (band_key, page_key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lsh_location ON lsh(page_key);  -- covers band_key (a WITHOUT ROWID index does)
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, inputs TEXT, summary TEXT);
-"""
+""" + DEDUPE_DDL
 
 
 @dataclass
@@ -99,6 +108,7 @@ class Store:
         self.bands, self.rows = band_layout(self.threshold, self.num_perm)
         self.db: sqlite3.Connection | None = None
         self._pending = 0
+        self._legacy = False
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -110,6 +120,10 @@ class Store:
             db.execute("PRAGMA busy_timeout=10000")
             if exists:  # checked before anything is written to it
                 version = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                if version is not None and int(version[0]) < SCHEMA_VERSION:
+                    if migrate(db, int(version[0]), DEDUPE_DDL):
+                        log.info("state %s: schema %s brought to %d", self.path, version[0], SCHEMA_VERSION)
+                        version = (str(SCHEMA_VERSION),)
                 if version is None or int(version[0]) != SCHEMA_VERSION:
                     db.close()
                     found = version[0] if version else "none"
@@ -130,6 +144,7 @@ class Store:
         db.create_function("fact_id", 2, fact_id, deterministic=True)
         db.create_function("project_id", 2, project_id, deterministic=True)
         self.db = db
+        self._legacy = has_legacy(db)  # rows of schema 3 that a page read again may replace
         self.db.execute("BEGIN")
         return self
 
@@ -166,16 +181,19 @@ class Store:
         assert db is not None
         a = result.article
         row = article_values(result)
-        loc = a.location
+        loc = result.page_key  # the row's key; a.location is what the tables show
+        if self._legacy and (old := same_legacy_page(db, a.location, loc, result.sha1)):
+            self.forget(old)  # stored by an earlier schema under its location: this page again
         for table in ("facts", "projects", "lsh", "signatures"):
-            db.execute(f"DELETE FROM {table} WHERE location=?", (loc,))
+            db.execute(f"DELETE FROM {table} WHERE page_key=?", (loc,))
         db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                loc, identity_url(a.url) or "loc:" + loc, int(result.found_url_is_clean), *(row[name] for name in (
+                loc, identity_url(a.url) or "loc:" + a.location, int(result.found_url_is_clean),
+                *(row[name] for name in (
                     "url", "site", "title", "original_title", "published_at", "source_name", "authors", "editor",
                     "content", "tokens", "n_chars", "content_sha1", "fetched_at")),
-                a.encoding, ";".join(a.flags), run_id, _now(), row["economic"],
+                a.encoding, ";".join(a.flags), run_id, _now(), row["economic"], a.location,
             ),
         )
         db.executemany(
@@ -194,12 +212,17 @@ class Store:
         if self._pending >= 500:
             self.commit()
 
-    def forget(self, location: str) -> None:
-        """Remove a page stored as an article of its own that a later run joined into another
-        page's article (its page 2, 3 ...); its duplicate decision is made again."""
+    def forget(self, key: str, location: str | None = None) -> None:
+        """Remove the page stored under ``key``: a page stored as an article of its own that a
+        later run joined into another page's article (its page 2, 3 ...; ``location`` finds it
+        also as a row of an earlier schema); its duplicate decision is made again."""
         assert self.db is not None
-        for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
-            self.db.execute(f"DELETE FROM {table} WHERE location=?", (location,))
+        keys = [key]
+        if location is not None and self._legacy and (old := same_legacy_page(self.db, location, key, None)):
+            keys.append(old)
+        for k in keys:
+            for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
+                self.db.execute(f"DELETE FROM {table} WHERE page_key=?", (k,))
 
     def record_run(self, run_id: str, started_at: str, inputs: list[str], summary: dict) -> None:
         assert self.db is not None
@@ -228,63 +251,69 @@ class Store:
         db.execute("DROP INDEX IF EXISTS dedupe_sha1")
         db.execute("DROP INDEX IF EXISTS dedupe_rank")
         db.execute("DELETE FROM dedupe")
+        # A page's own id comes from its location (SCHEMA.md) unless other pages share that
+        # location (the same relative path in two inputs): then from its key, for all of them.
         db.execute(
-            """INSERT INTO dedupe (location, article_id, rank, id_key, content_sha1, n_chars)
-               SELECT location, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
-                                                      clean_url DESC, location), id_key, content_sha1, n_chars
-               FROM articles"""
+            """INSERT INTO dedupe (page_key, article_id, rank, id_key, own_key, content_sha1, n_chars)
+               SELECT page_key, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
+                                                      clean_url DESC, location, page_key),
+                      CASE WHEN shared AND id_key LIKE 'loc:%' THEN 'key:' || page_key ELSE id_key END,
+                      CASE WHEN shared THEN 'key:' || page_key ELSE 'loc:' || location END,
+                      content_sha1, n_chars
+               FROM (SELECT page_key, published_at, clean_url, location, id_key, content_sha1, n_chars,
+                            COUNT(*) OVER (PARTITION BY location) > 1 AS shared FROM articles)"""
         )
         db.execute("CREATE INDEX dedupe_rank ON dedupe(rank)")
         db.execute("CREATE INDEX dedupe_id_key ON dedupe(id_key, rank)")
         db.execute("CREATE INDEX dedupe_sha1 ON dedupe(content_sha1, rank)")
         counts = {"url": 0, "exact": 0, "near": 0}
-        cur = db.execute("SELECT location, rank, id_key, content_sha1, n_chars FROM dedupe ORDER BY rank")
-        for location, rank, id_key, sha1, n_chars in _iter(cur):
-            original, method, sim = self._find_original(location, rank, id_key, sha1, n_chars)
+        cur = db.execute("SELECT page_key, rank, id_key, own_key, content_sha1, n_chars FROM dedupe ORDER BY rank")
+        for key, rank, id_key, own_key, sha1, n_chars in _iter(cur):
+            original, method, sim = self._find_original(key, rank, id_key, sha1, n_chars)
             # A URL duplicate cannot share the id of its original: its id comes from its location.
-            own_id = short_sha1(location) if method == "url" else _id_from_key(id_key)
+            own_id = _id_from_key(own_key if method == "url" else id_key)
             # Written at once: later pages look up the roots decided here.
             db.execute(
-                "UPDATE dedupe SET article_id=?, duplicate_of=?, method=?, similarity=? WHERE location=?",
-                (own_id, original, method, sim, location),
+                "UPDATE dedupe SET article_id=?, duplicate_of=?, method=?, similarity=? WHERE page_key=?",
+                (own_id, original, method, sim, key),
             )
             if method:
                 counts[method] += 1
         self.commit()
         return counts
 
-    def _find_original(self, location, rank, id_key, sha1, n_chars):
+    def _find_original(self, key, rank, id_key, sha1, n_chars):
         db = self.db
         row = db.execute(
-            "SELECT location FROM dedupe WHERE id_key=? AND rank<? ORDER BY rank LIMIT 1", (id_key, rank)).fetchone()
+            "SELECT page_key FROM dedupe WHERE id_key=? AND rank<? ORDER BY rank LIMIT 1", (id_key, rank)).fetchone()
         if row:
             return row[0], "url", 1.0
         row = db.execute(
-            "SELECT location FROM dedupe WHERE content_sha1=? AND rank<? ORDER BY rank LIMIT 1", (sha1, rank)).fetchone()
+            "SELECT page_key FROM dedupe WHERE content_sha1=? AND rank<? ORDER BY rank LIMIT 1", (sha1, rank)).fetchone()
         if row:
             return self._root(row[0]), "exact", 1.0
         if n_chars < self.min_chars:
             return None, None, None
-        row = db.execute("SELECT signature FROM signatures WHERE location=?", (location,)).fetchone()
+        row = db.execute("SELECT signature FROM signatures WHERE page_key=?", (key,)).fetchone()
         if row is None:
             return None, None, None
         sig = from_blob(row[0])
         # Earlier pages sharing a band, in rank order; signatures are read only until one matches.
         candidates = db.execute(
-            "SELECT DISTINCT d.rank, d.location FROM lsh l JOIN dedupe d USING (location) "
-            "WHERE l.band_key IN (SELECT band_key FROM lsh WHERE location=?) AND d.rank<? "
-            "ORDER BY d.rank", (location, rank)).fetchall()
-        for _, cand_loc in candidates:
-            cand_sig = db.execute("SELECT signature FROM signatures WHERE location=?", (cand_loc,)).fetchone()[0]
+            "SELECT DISTINCT d.rank, d.page_key FROM lsh l JOIN dedupe d USING (page_key) "
+            "WHERE l.band_key IN (SELECT band_key FROM lsh WHERE page_key=?) AND d.rank<? "
+            "ORDER BY d.rank", (key, rank)).fetchall()
+        for _, cand_key in candidates:
+            cand_sig = db.execute("SELECT signature FROM signatures WHERE page_key=?", (cand_key,)).fetchone()[0]
             sim = similarity(sig, from_blob(cand_sig))
             if sim >= self.threshold:
-                return self._root(cand_loc), "near", round(sim, 4)
+                return self._root(cand_key), "near", round(sim, 4)
         return None, None, None
 
-    def _root(self, location: str) -> str:
+    def _root(self, key: str) -> str:
         """Follow duplicate_of to the original of a cluster (already decided: lower rank)."""
-        row = self.db.execute("SELECT duplicate_of FROM dedupe WHERE location=?", (location,)).fetchone()
-        return row[0] if row and row[0] else location
+        row = self.db.execute("SELECT duplicate_of FROM dedupe WHERE page_key=?", (key,)).fetchone()
+        return row[0] if row and row[0] else key
 
     # -- reading for export ------------------------------------------------------------------
     def iter_articles(self, run_id: str | None = None) -> Iterator[dict]:
@@ -293,10 +322,10 @@ class Store:
             """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
                       a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
                       o.article_id, d.similarity, a.fetched_at, a.economic
-               FROM articles a JOIN dedupe d USING (location)
-               LEFT JOIN dedupe o ON o.location = d.duplicate_of
+               FROM articles a JOIN dedupe d USING (page_key)
+               LEFT JOIN dedupe o ON o.page_key = d.duplicate_of
                WHERE ?1 IS NULL OR a.run_id = ?1
-               ORDER BY d.article_id, a.location""", (run_id,))
+               ORDER BY d.article_id, a.location, a.page_key""", (run_id,))
         names = [c for c, _ in ARTICLES]
         for row in _iter(cur):
             rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
@@ -312,7 +341,7 @@ class Store:
         cur = self.db.execute(
             f"""SELECT fact_id(d.article_id, f.ordinal), d.article_id, f.fact_type, f.subject,
                        project_id(d.article_id, f.project), {values}
-                FROM facts f JOIN dedupe d USING (location) JOIN articles a USING (location)
+                FROM facts f JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
                 WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
                 ORDER BY d.article_id, f.ordinal""", (run_id,))
         if as_tuples:
@@ -324,26 +353,26 @@ class Store:
 
     def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
-            """SELECT d.article_id, p.location, p.ordinal, p.name, p.company, p.region, p.status, p.stage
-               FROM projects p JOIN dedupe d USING (location) JOIN articles a USING (location)
+            """SELECT d.article_id, p.page_key, p.ordinal, p.name, p.company, p.region, p.status, p.stage
+               FROM projects p JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
                WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
                ORDER BY d.article_id, p.ordinal""", (run_id,))
-        for article_id, location, ordinal, name, company, region, status, stage in _iter(cur):
+        for article_id, key, ordinal, name, company, region, status, stage in _iter(cur):
             facts = self.db.execute(
-                "SELECT fact_type, value, unit, product FROM facts WHERE location=? AND project=? "
-                "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (location, ordinal))
+                "SELECT fact_type, value, unit, product FROM facts WHERE page_key=? AND project=? "
+                "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (key, ordinal))
             yield project_values(article_id, Project(ordinal, name, company, region, status, stage), facts)
 
     def iter_duplicates(self, run_id: str | None = None) -> Iterator[dict]:
         cur = self.db.execute(
             """SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
-               JOIN dedupe o ON o.location = d.duplicate_of JOIN articles a ON a.location = d.location
+               JOIN dedupe o ON o.page_key = d.duplicate_of JOIN articles a ON a.page_key = d.page_key
                WHERE ?1 IS NULL OR a.run_id = ?1 ORDER BY d.article_id""", (run_id,))
         for article_id, original, method, sim in _iter(cur):
             yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
 
-    def content_sha1_of(self, location: str) -> str | None:
-        row = self.db.execute("SELECT content_sha1 FROM articles WHERE location=?", (location,)).fetchone()
+    def content_sha1_of(self, key: str) -> str | None:
+        row = self.db.execute("SELECT content_sha1 FROM articles WHERE page_key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
@@ -364,7 +393,8 @@ def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
 
 
 def _id_from_key(id_key: str) -> str:
-    return short_sha1(id_key[4:] if id_key.startswith("loc:") else id_key)
+    """The id of a URL (``id_key`` as it is), a location (``loc:``) or a page key (``key:``)."""
+    return short_sha1(id_key[4:] if id_key.startswith(("loc:", "key:")) else id_key)
 
 
 def _now() -> str:
