@@ -8,12 +8,8 @@ whole-fetch deadline, and returns a :class:`FetchResult` or raises a
 per-host politeness) is the scheduler's decision, made from
 ``FetchError.reason``, ``retryable`` and ``retry_after_s``.
 
-Reasons (stable codes): ``bad_url``, ``blocked_ssrf``, ``host_not_allowed``,
-``dns_error``, ``connect_error``, ``tls_error``, ``deadline``,
-``read_timeout``, ``too_large``, ``truncated``, ``bad_http``,
-``bad_encoding`` (a Content-Encoding we did not ask for, or corrupt
-gzip/deflate data; not retryable), ``redirect_loop``, ``bad_redirect``,
-``http_<code>`` and ``non_html``.
+The reasons (stable codes), :class:`FetchError` and what is worth retrying
+are in :mod:`pipeline.crawl.fetch_errors`.
 
 Why it is built this way (RELIABILITY.md sections 1-2 and the local probes):
 
@@ -36,7 +32,6 @@ A Fetcher holds one pooled ``requests.Session``; use one Fetcher per thread.
 """
 from __future__ import annotations
 
-import email.utils
 import http.client
 import socket
 import threading
@@ -52,11 +47,10 @@ import urllib3.exceptions
 
 from pipeline.config import CrawlSettings
 from pipeline.crawl import netguard
+from pipeline.crawl.fetch_errors import FetchError, is_retryable_status, parse_retry_after
 from pipeline.read.limits import CHUNK, HTML_TYPES, SNIFF_BYTES, Inflater, TooLarge, media_type, sniff_non_html
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-RETRYABLE_REASONS = frozenset({"connect_error", "deadline", "read_timeout", "truncated", "bad_http", "dns_error"})
-RETRYABLE_STATUS = frozenset({408, 425, 429})
 
 
 @dataclass(frozen=True)
@@ -92,65 +86,6 @@ class FetchResult:
     http_version: str = "1.1"
     raw_headers_block: bytes = b""     # status line + headers, rebuilt from the parsed headers in order
     wire_bytes: int = 0                # body bytes as received (before Content-Encoding was removed)
-
-
-class FetchError(Exception):
-    """Why a fetch failed, in a form the scheduler can act on."""
-
-    def __init__(self, reason: str, url: str, detail: str, *, retryable: bool | None = None,
-                 retry_after_s: float | None = None, status: int | None = None) -> None:
-        super().__init__(reason, url, detail)
-        self.reason = reason
-        self.url = url
-        self.detail = detail
-        self.retryable = reason in RETRYABLE_REASONS if retryable is None else retryable
-        self.retry_after_s = retry_after_s
-        self.status = status
-
-    def __str__(self) -> str:
-        return f"FETCH reason={self.reason} url={self.url}: {self.detail}"
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-def parse_retry_after(value: str | None, now_epoch: float) -> float | None:
-    """Seconds to wait from a Retry-After value (delay-seconds or an HTTP-date); None if unusable.
-
-    Not capped here: the scheduler decides what is too long to wait for.
-
-    >>> parse_retry_after("120", 0), parse_retry_after(" 86400 ", 0)
-    (120.0, 86400.0)
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412450.0)
-    30.0
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412500.0)   # in the past: no wait
-    0.0
-    >>> parse_retry_after("-5", 0) is None, parse_retry_after("soon", 0) is None, parse_retry_after(None, 0) is None
-    (True, True, True)
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit() and value.isascii():
-        return float(int(value))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, when.timestamp() - now_epoch)
-
-
-def is_retryable_status(status: int) -> bool:
-    """5xx, 408, 425 and 429 may succeed later in the run; other 4xx will not.
-
-    >>> [is_retryable_status(s) for s in (500, 503, 408, 429, 404, 403, 410)]
-    [True, True, True, True, False, False, False]
-    """
-    return status >= 500 or status in RETRYABLE_STATUS
 
 
 # --------------------------------------------------------------------------- the fetcher
