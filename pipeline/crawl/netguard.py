@@ -173,12 +173,14 @@ def host_allowed(host: str, port: int, allowed: Iterable[str]) -> bool:
     (True, True, False)
     >>> host_allowed("127.0.0.1", 8001, ["127.0.0.1:8000"]), host_allowed("::1", 81, ["[::1]:81"])
     (False, True)
+    >>> host_allowed("::1", 81, ["[::1]"]), host_allowed("::2", 81, ["[::1]"])   # IPv6 as URLs write it
+    (True, False)
     """
     allowed = {entry.strip().lower().rstrip(".") for entry in allowed}
     if not allowed:
         return True
     h = host.strip("[]").lower().rstrip(".")
-    return bool({h, f"{h}:{port}", f"[{h}]:{port}"} & allowed)
+    return bool({h, f"[{h}]", f"{h}:{port}", f"[{h}]:{port}"} & allowed)
 
 
 # --------------------------------------------------------------------------- checking a target

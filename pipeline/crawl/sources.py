@@ -8,10 +8,19 @@ the file and the source it is in, before anything is fetched: an unknown key
 must not switch the private-address guard off) and a value out of its range
 (a negative ``min_delay_s``, a ``failure_threshold`` above 1, ``nan``).  The
 checks are those of the config file, :func:`pipeline.config.typed_value`.
+
+The entry URLs and ``allowed_hosts`` are checked too, each problem said as what it is: a port
+outside 1-65535 or no number, a URL that does not parse (``http://[::1/``), an IPv6 zone
+(``%eth0``, an interface of this machine: the fetcher connects to the checked address without
+it), and an IP literal or ``localhost`` that the address guard would refuse anyway -- a seed
+like that would make a crawl that fetches nothing, so it is a mistake in the file, said before
+the crawl.  Two sources of one name are refused: the name keys a source's URLs in the state
+database and its line in the summary.
 """
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import math
 import re
 import tomllib
@@ -20,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.config import toml_type, typed_value
-from pipeline.crawl.netguard import DEFAULT_PORTS, host_allowed
+from pipeline.crawl.netguard import DEFAULT_PORTS, host_allowed, is_public_address, normalize_ip_host
 from pipeline.errors import ConfigError
 from pipeline.urls import canonical_url, host_of, host_port
 
@@ -86,11 +95,18 @@ def load_sources(path: str | Path) -> SourcesFile:
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{path}: no [[sources]] tables; add at least one site")
     sources = []
+    places: dict[str, int] = {}  # name -> its place in the file, counted from 1
     for n, item in enumerate(items, 1):
         if not isinstance(item, dict):
             raise ConfigError(f"{path}: sources must be an array of tables ([[sources]]), "
                               f"not an array holding {_a(toml_type(item))} ({item!r:.60})")
-        sources.append(_source(item, f"{path}: source {item.get('name', n)!r}"))
+        source = _source(item, f"{path}: source {item.get('name', n)!r}")
+        name = source.name.strip()
+        if name in places:
+            raise ConfigError(f"{path}: sources {places[name]} and {n} are both named {name!r}; the name keys a "
+                              "source's URLs in the state database and its summary, so rename one of them")
+        places[name] = n
+        sources.append(source)
     return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **_given(data, _FILE_NUMBERS, str(path)))
 
 
@@ -99,16 +115,23 @@ def _source(item: dict, where: str) -> Source:
     name = typed_value(item.get("name", ""), "str", "name", where)
     if not name.strip():
         raise ConfigError(f"{where}: every source needs a name")
+    numbers = _given(item, _SOURCE_NUMBERS, where)  # the keys not given keep the defaults of Source
+    allow_private = numbers.get("allow_private_addresses", False)
     urls = {}
     for key in ("start_urls", "feeds", "sitemaps"):
         value = typed_value(item.get(key, []), "tuple[str, ...]", key, where)
-        bad = [u for u in value if canonical_url(u) is None]
-        if bad:
-            raise ConfigError(f"{where}: {key} has URLs that are not http(s): {bad}")
+        for url in value:
+            problem = entry_url_problem(url, allow_private)
+            if problem:
+                raise ConfigError(f"{where}: {key} {url!r} {problem}")
         urls[key] = value
     if not any(urls.values()):
         raise ConfigError(f"{where}: give start_urls, feeds or sitemaps")
     hosts = typed_value(item.get("allowed_hosts", []), "tuple[str, ...]", "allowed_hosts", where)
+    for entry in hosts:
+        problem = _allowed_host_problem(entry)
+        if problem:
+            raise ConfigError(f"{where}: allowed_hosts entry {entry!r} {problem}")
     hosts = hosts or sorted({host_port(u) for v in urls.values() for u in v if host_of(u)})
     pattern = typed_value(item.get("article_url_pattern", ""), "str", "article_url_pattern", where)
     try:
@@ -123,9 +146,102 @@ def _source(item: dict, where: str) -> Source:
         typed_value(value, "str", f"headers.{key}", where)
     return Source(
         name=name, allowed_hosts=frozenset(h.lower() for h in hosts), article_url_pattern=compiled,
-        headers=tuple((str(k), v) for k, v in headers.items()), **urls,
-        **_given(item, _SOURCE_NUMBERS, where),  # the keys not given keep the defaults of Source
+        headers=tuple((str(k), v) for k, v in headers.items()), **urls, **numbers,
     )
+
+
+def entry_url_problem(url: str, allow_private: bool) -> str | None:
+    """What is wrong with an entry URL of a source (said after the URL), or None.
+
+    >>> entry_url_problem("http://example.cn:99999/", False)
+    'has port 99999, out of range: a port is a number from 1 to 65535; fix the port'
+    >>> entry_url_problem("http://[::1]:80/", False)[:40]
+    'is a loopback address (::1); the crawler'
+    >>> entry_url_problem("http://[::1]:80/", True), entry_url_problem("http://news.example.cn/a/", False)
+    (None, None)
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:
+        return f"is not a valid URL ({exc}); check the brackets of an IPv6 address and the port"
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "is not an http(s) URL; give the full address, e.g. http://news.example.cn/list/"
+    hostinfo = parts.netloc.rpartition("@")[2]
+    after_host = hostinfo.rpartition("]")[2] if hostinfo.startswith("[") else hostinfo
+    if ":" in after_host:
+        problem = _port_problem(after_host.partition(":")[2])
+        if problem:
+            return f"has {problem}"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host; give the full address, e.g. http://news.example.cn/list/"
+    if "%" in host:
+        zone = host.partition("%")[2]
+        return (f"names an IPv6 zone (%{zone}), a network interface of this machine, which the crawler cannot "
+                f"connect through; remove %{zone}")
+    if parts.username is not None or parts.password is not None:
+        return "carries user:password credentials, which the crawler never sends; remove them"
+    if canonical_url(url) is None:
+        return "is not a valid http(s) URL; fix its spelling"
+    if allow_private:
+        return None
+    kind = _non_public_kind(host)
+    if kind:
+        return (f"is {kind}; the crawler refuses non-public addresses (set allow_private_addresses = true "
+                "only for a test or intranet site)")
+    return None
+
+
+def _port_problem(text: str) -> str | None:
+    """``port N, out of range`` or ``port 'x', not a number``, or None for a port we can dial."""
+    if not text:
+        return None  # "host:" is the default port, as browsers read it
+    if not (text.isascii() and text.isdigit()):
+        return f"port {text!r}, which is not a number: a port is a number from 1 to 65535; fix the port"
+    if not 1 <= int(text) <= 65535:
+        return f"port {int(text)}, out of range: a port is a number from 1 to 65535; fix the port"
+    return None
+
+
+def _non_public_kind(host: str) -> str | None:
+    """``a loopback address (::1)`` and the like for a host the address guard refuses without
+    DNS (an IP literal in any spelling, ``localhost``); None for a public IP or any other name."""
+    bare = host.rstrip(".").lower()
+    if bare == "localhost" or bare.endswith(".localhost"):
+        return "a loopback name (localhost)"
+    ip = normalize_ip_host(bare)
+    if ip is None or is_public_address(ip):
+        return None
+    address = ipaddress.ip_address(ip)
+    if getattr(address, "ipv4_mapped", None) is not None:
+        address = address.ipv4_mapped
+    kind = next((name for name, flag in (("loopback", address.is_loopback), ("link-local", address.is_link_local),
+                                         ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
+                                         ("private", address.is_private)) if flag), "non-public")
+    return f"a {kind} address ({ip})"
+
+
+def _allowed_host_problem(entry: str) -> str | None:
+    """What is wrong with an ``allowed_hosts`` entry (``host``, ``host:port``, ``[v6]``, ``[v6]:port``)."""
+    text = entry.strip()
+    if not text:
+        return "is empty; give a host name such as news.example.cn"
+    if text.startswith("["):
+        close = text.find("]")
+        if close < 0 or normalize_ip_host(text[: close + 1]) is None:
+            return "is not a host: an IPv6 address is written [2001:db8::1] or [2001:db8::1]:8080"
+        rest = text[close + 1:]
+        if rest and not rest.startswith(":"):
+            return "is not a host: write [2001:db8::1] or [2001:db8::1]:8080"
+        port = rest[1:] if rest else ""
+    elif text.count(":") > 1:
+        return None  # an IPv6 address without brackets (as the default entries are): no port to tell apart
+    else:
+        port = text.partition(":")[2]
+        if ":" in text and not port:
+            return "ends with ':' but names no port; write host or host:port"
+    problem = _port_problem(port)
+    return f"has {problem}" if problem else None
 
 
 def _check_keys(table: dict, known: set[str], where: str) -> None:
