@@ -23,7 +23,8 @@ from pipeline.engines import dask as dask_engine
 from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.multipage import Joined, iter_articles
-from pipeline.store.export import clean_stale_temp, export_tables
+from pipeline.store.export import export_tables
+from pipeline.store.tableset import finish_interrupted_export
 from pipeline.store.lock import RunLock
 from pipeline.store.state import RunSummary, Store, new_run_id
 
@@ -107,7 +108,7 @@ def run(
 
 def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, workers, progress, engine, scheduler,
                 partition_size, dataset_dir) -> Summary:
-    clean_stale_temp(out_dir)
+    finish_interrupted_export(out_dir)
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     summary = Summary(run_id=new_run_id(now))
     if not (state_dir / "newsfacts.sqlite").exists() and any(out_dir.glob("articles.*")):

@@ -1,10 +1,11 @@
 """Write the output tables (CSV for spreadsheets, Parquet for code) and read them back.
 
 :func:`export_tables` writes the four tables of a state store (all of them, or the rows of one
-run), the facts table in a second process when there are several workers.  Every file is written to a temporary name in the output folder, synced, then
-renamed over the old one, so a reader or an interrupted run never sees half a
-table.  CSV is UTF-8 with BOM, RFC 4180 quoted, with spreadsheet formulas
-defused; Parquet keeps the raw values and real types.
+run), the facts table in a second process when there are several workers.  Every file is written
+to a temporary name in the output folder and synced; when the whole set is written it is switched
+into place together (:mod:`pipeline.store.tableset`), so a reader or an interrupted run never sees
+half a table nor a mix of two runs' tables.  CSV is UTF-8 with BOM, RFC 4180 quoted, with
+spreadsheet formulas defused; Parquet keeps the raw values and real types.
 """
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.config import DedupeSettings
+from pipeline.errors import PipelineError
+from pipeline.lifeline import end_with_parent, lifeline
 from pipeline.store.rows import CHINA_TIME, published_moment, published_precision
 from pipeline.store.state import Store
+from pipeline.store.tableset import MANIFEST, finish_interrupted_export, switch, temp_path, write_manifest
 from pipeline.tables import FACTS, TABLES, UTC_OFFSET, VOCABULARIES
 
 log = logging.getLogger(__name__)
@@ -100,34 +104,27 @@ def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
     return list(map(cell, values))
 
 
-def _sync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def clean_stale_temp(out_dir: Path) -> None:
-    """Remove temp files left by a run that was killed while writing."""
-    for p in out_dir.glob(".*.tmp-*"):
-        p.unlink(missing_ok=True)
+class ExportError(PipelineError):
+    """The tables could not be written (a full disk, a folder made read-only under the run)."""
 
 
 def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
-    """Write ``name``.csv and ``name``.parquet from streamed rows; returns the row count."""
+    """Write ``name``.csv and ``name``.parquet from streamed rows, alone; returns the row count."""
+    count, pairs = write_table_files(out_dir, name, rows)
+    switch(out_dir, pairs)
+    return count
+
+
+def write_table_files(out_dir: Path, name: str, rows: Iterable[dict]) -> tuple[int, list[tuple[str, str]]]:
+    """Write ``name``.csv and ``name``.parquet under temporary names, synced; returns the row
+    count and the (temporary, final) names to switch into place.  On an error nothing is left."""
     import pyarrow.parquet as pq  # see _csv_column
 
     columns = TABLES[name]
     schema = arrow_schema(columns)
     out_dir.mkdir(parents=True, exist_ok=True)
-    csv_tmp = out_dir / f".{name}.csv.tmp-{os.getpid()}"
-    pq_tmp = out_dir / f".{name}.parquet.tmp-{os.getpid()}"
+    csv_tmp = temp_path(out_dir, f"{name}.csv")
+    pq_tmp = temp_path(out_dir, f"{name}.parquet")
     count = 0
     try:
         with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
@@ -148,13 +145,13 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
                 pw.write_table(schema.empty_table())
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(csv_tmp, out_dir / f"{name}.csv")
-        os.replace(pq_tmp, out_dir / f"{name}.parquet")
-        _sync_dir(out_dir)
-    finally:
+        with open(pq_tmp, "rb") as written:
+            os.fsync(written.fileno())
+    except BaseException:
         csv_tmp.unlink(missing_ok=True)
         pq_tmp.unlink(missing_ok=True)
-    return count
+        raise
+    return count, [(csv_tmp.name, f"{name}.csv"), (pq_tmp.name, f"{name}.parquet")]
 
 
 def arrow_table(rows: list[dict], columns, schema):
@@ -323,42 +320,67 @@ def _typed_column(s, name: str, kind: str):
 
 
 def export_tables(store: Store, out_dir: Path, run_id: str | None = None, workers: int = 1) -> tuple[dict, Counter]:
-    """Write the four tables from the store: the full snapshot, or the rows of run ``run_id``.
+    """Write the four tables from the store: the full snapshot, or the rows of run ``run_id``,
+    and switch them into place together; raises :class:`ExportError` (the previous set whole)
+    when they cannot be written.
 
     Returns the row count of each table and the count of each fact type.  With ``workers`` > 1
     the facts table (the largest) is written by a second process reading the same database
     while this one writes the others: the export is the longest part of a run that no worker
-    shares.
+    shares.  That process ends with this one, even when this one is killed.
     """
+    finish_interrupted_export(out_dir)
     counts = {}
     fact_types: Counter = Counter()
-    facts_job = None
-    if workers > 1:
-        ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
-        pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx)
-        facts_job = pool.submit(_export_facts, str(store.path), store.dedupe, str(out_dir), run_id)
+    pairs: list[tuple[str, str]] = []
+    generation = store.generation()
+    facts_job = pool = None
     try:
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
+            keep, give = lifeline(ctx)
+            pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx, initializer=end_with_parent,
+                                                          initargs=(give,))
+            facts_job = pool.submit(_export_facts, str(store.path), store.dedupe, str(out_dir), run_id)
         for name in TABLE_ORDER:
             if name != "facts":
-                counts[name] = write_table(out_dir, name, getattr(store, f"iter_{name}")(run_id))
+                counts[name], written = write_table_files(out_dir, name, getattr(store, f"iter_{name}")(run_id))
             elif facts_job is None:
-                counts[name], types = _write_facts(store, out_dir, run_id)
+                counts[name], types, written = _write_facts(store, out_dir, run_id)
                 fact_types.update(types)
             else:
                 continue
+            pairs += written
             log.info("wrote %s/%s.csv and .parquet (%d rows)", out_dir, name, counts[name])
         if facts_job is not None:
-            counts["facts"], types = facts_job.result()
+            counts["facts"], types, written = facts_job.result()
+            pairs += written
             fact_types.update(types)
             log.info("wrote %s/facts.csv and .parquet (%d rows)", out_dir, counts["facts"])
+        counts = {name: counts[name] for name in TABLE_ORDER}
+        manifest = temp_path(out_dir, MANIFEST)
+        pairs.append((manifest.name, MANIFEST))
+        write_manifest(manifest, generation, counts)
+        switch(out_dir, pairs)
+        pairs = []
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write the tables into {out_dir}: {exc.strerror or exc}"
+            f"{' (' + exc.filename + ')' if isinstance(exc.filename, str) else ''}; the tables there are unchanged "
+            "and the pages stay in the state: free space (or fix the folder) and run again, which writes them"
+        ) from None
     finally:
-        if facts_job is not None:
+        if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return {name: counts[name] for name in TABLE_ORDER}, fact_types
+            keep.close()
+        for tmp, _final in pairs:  # written but never switched (an error above)
+            (out_dir / tmp).unlink(missing_ok=True)
+    return counts, fact_types
 
 
-def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, Counter]:
-    """Write the facts table; returns its row count and the count of each fact type."""
+def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, Counter, list[tuple[str, str]]]:
+    """Write the facts table (temporary names); returns its row count, the count of each fact
+    type and the names to switch."""
     type_at = [c for c, _ in FACTS].index("fact_type")
     types: Counter = Counter()
 
@@ -367,10 +389,11 @@ def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, 
             types[row[type_at]] += 1
             yield row
 
-    return write_table(Path(out_dir), "facts", counted(store.iter_facts(run_id, as_tuples=True))), types
+    count, pairs = write_table_files(Path(out_dir), "facts", counted(store.iter_facts(run_id, as_tuples=True)))
+    return count, types, pairs
 
 
-def _export_facts(db_path: str, dedupe: DedupeSettings, out_dir: str, run_id: str | None) -> tuple[int, Counter]:
+def _export_facts(db_path: str, dedupe: DedupeSettings, out_dir: str, run_id: str | None):
     """``_write_facts`` in a process of its own, on its own connection (see export_tables)."""
     with Store(db_path, dedupe) as store:
         return _write_facts(store, Path(out_dir), run_id)

@@ -109,6 +109,7 @@ class Store:
         self.db: sqlite3.Connection | None = None
         self._pending = 0
         self._legacy = False
+        self._changed = False  # this session has stored or removed a page (the generation grew)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -150,16 +151,37 @@ class Store:
 
     def close(self) -> None:
         if self.db is not None:
-            if self.db.in_transaction:
-                self.db.execute("COMMIT")
-            self.db.close()
-            self.db = None
+            try:
+                if self.db.in_transaction:
+                    self.db.execute("COMMIT")
+            finally:
+                self.db.close()
+                self.db = None
 
     def __enter__(self) -> "Store":
         return self.open()
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        # SQLite finds damage inside the file (or a full disk) only when it reads or writes the
+        # page concerned, so anywhere in a run: one StateError naming the file, never a traceback.
+        try:
+            if isinstance(exc, sqlite3.DatabaseError) and self.db is not None:
+                self.db.close()  # nothing more is committed to a database that failed
+                self.db = None
+            self.close()
+        except sqlite3.DatabaseError as err:
+            exc = exc or err
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise self.failed(exc) from None
+
+    def failed(self, exc: sqlite3.DatabaseError) -> StateError:
+        """The error for the user when the database fails in use (damaged inside, disk full)."""
+        if "full" in str(exc):
+            return StateError(f"state database {self.path}: {exc}; free space on that disk and run again "
+                              "(pages already stored are kept)")
+        return StateError(
+            f"state database {self.path} is damaged ({exc}): move it away (it is never silently replaced) "
+            "and run again over all the inputs to rebuild it; the tables written before are unchanged")
 
     def add_tables(self, ddl: str) -> None:
         """Create the tables of another stage (the crawler's) in this database."""
@@ -182,6 +204,7 @@ class Store:
         a = result.article
         row = article_values(result)
         loc = result.page_key  # the row's key; a.location is what the tables show
+        self._grow_generation()
         if self._legacy and (old := same_legacy_page(db, a.location, loc, result.sha1)):
             self.forget(old)  # stored by an earlier schema under its location: this page again
         for table in ("facts", "projects", "lsh", "signatures"):
@@ -217,12 +240,25 @@ class Store:
         later run joined into another page's article (its page 2, 3 ...; ``location`` finds it
         also as a row of an earlier schema); its duplicate decision is made again."""
         assert self.db is not None
+        self._grow_generation()
         keys = [key]
         if location is not None and self._legacy and (old := same_legacy_page(self.db, location, key, None)):
             keys.append(old)
         for k in keys:
             for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
                 self.db.execute(f"DELETE FROM {table} WHERE page_key=?", (k,))
+
+    def generation(self) -> int:
+        """How many sessions have changed the pages (tables written from an older one are owed
+        an export: pipeline.store.tableset)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _grow_generation(self) -> None:
+        if not self._changed:  # once per session, in the transaction of its first change
+            self.db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) "
+                            "DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+            self._changed = True
 
     def record_run(self, run_id: str, started_at: str, inputs: list[str], summary: dict) -> None:
         assert self.db is not None

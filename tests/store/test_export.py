@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.store import export
 from pipeline.store.export import load_outputs, write_table
+from pipeline.store.tableset import finish_interrupted_export
 from pipeline.tables import TABLES
 
 
@@ -57,7 +58,7 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
 
 def test_stale_temp_files_are_cleaned(tmp_path):
     (tmp_path / ".facts.csv.tmp-12345").write_text("half")
-    export.clean_stale_temp(tmp_path)
+    finish_interrupted_export(tmp_path)
     assert not (tmp_path / ".facts.csv.tmp-12345").exists()
 
 
