@@ -91,16 +91,29 @@ def saved_from_url(head: bytes) -> str | None:
 
 def display_path(rel: str) -> str:
     """A printable location for a relative path; non-UTF-8 names (e.g. GBK bytes from an
-    old zip) are decoded as GB18030 when possible, else shown with escapes."""
+    old zip) are decoded as GB18030 when possible, else shown with escapes.  Control characters
+    are shown escaped: a name holding a newline must not start a line of its own in the log.
+
+    >>> display_path("a\\nSKIP.html")
+    'a\\\\nSKIP.html'
+    """
     try:
         rel.encode("utf-8")
-        return rel
+        text = rel
     except UnicodeEncodeError:
         raw = os.fsencode(rel)
         try:
-            return raw.decode("gb18030")
+            text = raw.decode("gb18030")
         except UnicodeDecodeError:
-            return raw.decode("utf-8", "backslashreplace")
+            text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL_RE.sub(_escape_control, text) if _CONTROL_RE.search(text) else text
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_control(m: re.Match) -> str:
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), m.group().encode("unicode_escape").decode("ascii"))
 
 
 def _read_chunks(fh: BinaryIO) -> Iterator[bytes]:

@@ -1,7 +1,8 @@
 """Pages from WARC and ARC archives, plain or gzipped, read record by record.
 
 Only HTTP 200 responses with an HTML payload become pages.  Skip reasons emitted here:
-``warc_revisit`` (revisit records), ``http_status_<code>`` (non-200 responses), ``non_html``,
+``warc_revisit`` (revisit records), ``not_web_address`` (a response to javascript:, file: ...),
+``http_status_<code>`` (non-200 responses), ``non_html``,
 ``too_large``, ``empty_body`` and ``warc_error``: a damaged archive -- the bad record (or
 junk) is reported at ``file#offset`` and reading resumes at the next valid record; also a record
 marked ``WARC-Truncated`` or whose HTTP body is shorter than its HTTP Content-Length (the record
@@ -159,11 +160,14 @@ def _record_outcome(record, loc: str, max_bytes: int, key: str = "") -> tuple[Ra
     if rtype != "response":
         return None, None  # warcinfo, request, metadata, resource, conversion, arc_header
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not uri.lower().startswith(("http:", "https:")):
+        if uri.lower().startswith(("dns:", "whois:")):
+            return None, None  # what a crawler looked up beside the pages
+        return Skip("not_web_address", loc, f"the record's target {uri[:100]!r} is no http(s) address; "
+                                            "not read as a web page"), None
     http = record.http_headers
     if http is None:
-        if uri.lower().startswith(("http:", "https:")):
-            return None, "response record without HTTP headers"
-        return None, None  # dns:, whois: ...
+        return None, "response record without HTTP headers"
     status = _http_status(http)
     if status != "200":
         return Skip(f"http_status_{status}", loc, f"HTTP status {http.statusline.strip()!r}, not 200"), None

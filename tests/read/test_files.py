@@ -236,3 +236,16 @@ def test_named_symlink_to_a_fifo_is_skipped(tmp_path):
     (tmp_path / "page.html").symlink_to(tmp_path / "pipe")
     found, details = _read_with_deadline(tmp_path / "page.html")
     assert found == [("unreadable", "page.html")] and "FIFO" in details[0]
+
+
+def test_a_stray_nul_in_the_first_kilobyte_does_not_cost_the_page(tmp_path):
+    """Issue 14, point 18: one NUL (a CMS bug) made a good page 'binary data'."""
+    good = html("nul")
+    at = good.index(b"<title>")
+    (tmp_path / "stray.html").write_bytes(good[:at] + b"\x00" + good[at:])
+    pages, skips = collect(iter_raw_pages([tmp_path], MAX))
+    assert skips == [] and len(pages) == 1
+    from pipeline.page import process_page
+
+    article = process_page(pages[0]).article
+    assert article.title and "\x00" not in article.title + article.content

@@ -188,3 +188,25 @@ def test_empty_tables_load_with_their_types(tmp_path):
         assert len(tables[name]) == 0
         for column, kind in columns:
             assert DTYPE_OF_KIND[kind](tables[name][column].dtype), (name, column, tables[name][column].dtype)
+
+
+def test_cells_far_over_128_kib_are_read_back_from_csv(tmp_path):
+    """Issue 14, point 18: Python's csv module stops at 131,072 characters a field; a long body
+    (a work report, a whole-page transcript) is more.  load_outputs reads such a CSV whole."""
+    import csv
+
+    row = {c: None for c, _ in TABLES["articles"]}
+    body = "全年完成地区生产总值增长百分之六。" * 30000  # 510,000 characters, ~1.5 MB in UTF-8
+    row.update(article_id="a" * 16, location="long.html", content=body, tokens="全年 完成", n_chars=len(body),
+               content_sha1="0" * 40)
+    write_table(tmp_path, "articles", [row])
+    for name in ("facts", "projects", "duplicates"):
+        write_table(tmp_path, name, [])
+    assert load_outputs(tmp_path, fmt="csv")["articles"]["content"][0] == body
+    with open(tmp_path / "articles.csv", encoding="utf-8-sig", newline="") as fh:  # as docs/tables.md says
+        limit = csv.field_size_limit()
+        try:
+            csv.field_size_limit(1 << 30)
+            assert list(csv.DictReader(fh, strict=True))[0]["content"] == body
+        finally:
+            csv.field_size_limit(limit)
