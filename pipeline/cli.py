@@ -210,8 +210,12 @@ def crawl(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
     typer.echo(summary.line(), err=True)
+    for name, why in sorted(summary.unreachable.items()):  # a whole site got nothing: not a quiet night
+        typer.echo(f"error: source {name!r} could not be crawled, nothing of it was fetched: {why}", err=True)
     if summary.failure_share > spec.failure_threshold:
         typer.echo(f"error: {summary.failure_share:.0%} of fetches failed (threshold {spec.failure_threshold:.0%})", err=True)
+        raise typer.Exit(1)
+    if summary.unreachable:
         raise typer.Exit(1)
 
 

@@ -7,7 +7,10 @@ with its article, and the tables are regenerated from the database.  Hosts are
 visited in turn, each no faster than its delay (the source's ``min_delay_s`` or
 robots.txt Crawl-delay, whichever is longer); a host that asks us to come back
 later (429/503 with Retry-After) waits while the others go on, and a wait
-longer than ``max_retry_after_s`` defers the URL to the next run.
+longer than ``max_retry_after_s`` defers the URL to the next run.  A host that
+cannot be asked (robots.txt unreadable, address refused) or keeps timing out
+is given up for the run (:mod:`pipeline.crawl.hosts`); a source left with
+nothing fetched because of it is named in ``CrawlSummary.unreachable``.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pathlib import Path
 from pipeline.config import Settings
 from pipeline.crawl import feeds, links
 from pipeline.crawl.fetch import Fetcher, FetchError, FetchPolicy
+from pipeline.crawl.hosts import MAX_HOST_TIMEOUTS, HostTrouble
 from pipeline.store.lock import RunLock
 from pipeline.crawl.robots import PolitenessPolicy, robots_url, rules_from_response
 from pipeline.crawl.sources import Source, SourcesFile
@@ -55,6 +59,8 @@ class CrawlSummary(RunSummary):
     failed: int = 0
     deferred: int = 0
     errors: Counter = field(default_factory=Counter)
+    deferred_hosts: Counter = field(default_factory=Counter)  # host -> URLs deferred after its timeouts
+    unreachable: dict = field(default_factory=dict)  # source -> why nothing of it could be fetched
 
     @property
     def failure_share(self) -> float:
@@ -67,6 +73,10 @@ class CrawlSummary(RunSummary):
                 f"{sum(self.skipped.values())} skipped")
         if self.errors:
             text += " (" + ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) + ")"
+        for host, n in sorted(self.deferred_hosts.items()):
+            text += f"; host_deferred: {n} URLs of {host} kept for the next run after {MAX_HOST_TIMEOUTS} timeouts"
+        for name, why in sorted(self.unreachable.items()):
+            text += f"; source {name!r} not crawled: {why.split(';')[0]}"
         if self.new_or_changed == 0:
             text += "; nothing new, tables unchanged"
         return text
@@ -88,6 +98,7 @@ class Crawler:
         self.robots: dict[str, object] = {}
         self.host_ready: dict[str, float] = {}
         self.host_delay: dict[str, float] = {}
+        self.hosts = HostTrouble()
 
     # -- the run -------------------------------------------------------------------------------
     def run(self) -> CrawlSummary:
@@ -157,12 +168,16 @@ class Crawler:
                 "SELECT url, source, kind, depth, not_before, attempts, etag, last_modified FROM crawl_urls "
                 "WHERE seen_run=? AND status='pending' ORDER BY depth, rowid", (run_id,)).fetchall()
             if not rows:
+                summary.unreachable = self.hosts.unreachable()
                 return
             now, wall = self.clock(), self.wall()
             ready = None
             soonest = None
             for row in rows:
                 host = host_port(row[0])
+                if self.hosts.is_deferred(host):
+                    ready = row  # no wait: it is not fetched
+                    break
                 at = max(self.host_ready.get(host, 0.0), now + max(0.0, row[4] - wall))
                 if at <= now:
                     ready = row
@@ -172,6 +187,9 @@ class Crawler:
                 self.sleep(min(5.0, max(0.01, soonest - now)))
                 continue
             url, source_name, kind, depth, _, attempts, etag, last_modified = ready
+            if self.hosts.is_deferred(host_port(url)):
+                self._defer_for_host(url, source_name, summary)
+                continue
             source = self.by_name.get(source_name)
             if source is None or pages_per_source[source_name] >= source.max_pages:
                 self._set(url, "skipped", "source_removed" if source is None else "max_pages")
@@ -185,9 +203,13 @@ class Crawler:
         host = host_port(url)
         rules = self._robots(host, url, source)
         if rules is not None and not rules.allowed(url):
-            self._set(url, "skipped", "robots_disallowed")
-            summary.skipped["robots_disallowed"] += 1
-            log.info("SKIP reason=robots_disallowed url=%s", url)
+            reason = self.hosts.refusal(host)  # robots.txt unreadable or the host refused: not the site's wish
+            if reason is not None:
+                self.hosts.skipped(source.name, host)
+            reason = reason or "robots_disallowed"
+            self._set(url, "skipped", reason)
+            summary.skipped[reason] += 1
+            log.info("SKIP reason=%s url=%s", reason, url)
             return
         delay = self._delay(host, source, rules)
         if delay is None:
@@ -208,9 +230,10 @@ class Crawler:
                                    html_only=kind in ("article", "list"))
         except FetchError as exc:
             self.host_ready[host] = self.clock() + delay
-            self._failed(url, exc, attempts, summary)
+            self._failed(url, exc, attempts, summary, host)
             return
         self.host_ready[host] = self.clock() + delay
+        self.hosts.fetched_page(source.name)
         if result.status == 304:
             summary.unchanged += 1
             self._set(url, "done", None, run_id=run_id)
@@ -236,9 +259,10 @@ class Crawler:
             return
         self._set(url, "done", None, run_id=run_id)
 
-    def _failed(self, url: str, exc, attempts: int, summary: CrawlSummary) -> None:
+    def _failed(self, url: str, exc, attempts: int, summary: CrawlSummary, host: str) -> None:
         attempts += 1
         summary.errors[exc.reason] += 1
+        self._count_timeout(host, exc)
         wait = exc.retry_after_s
         if exc.retryable and wait is not None and wait > self.sources.max_retry_after_s:
             summary.deferred += 1
@@ -248,6 +272,9 @@ class Crawler:
                         "deferred to the next run", url, wait, self.sources.max_retry_after_s)
             return
         if exc.retryable and attempts < MAX_TRIES:
+            if self.hosts.is_deferred(host):  # not this URL's fault: tried again next run, with all its tries
+                self._defer_for_host(url, None, summary)
+                return
             backoff = wait if wait is not None else 2.0 ** (attempts - 1)
             self.db.execute("UPDATE crawl_urls SET status='pending', not_before=?, attempts=?, last_error=? WHERE url=?",
                             (self.wall() + backoff, attempts, exc.reason, url))
@@ -258,6 +285,23 @@ class Crawler:
         self.db.execute("UPDATE crawl_urls SET status=?, attempts=?, last_error=? WHERE url=?",
                         (status, attempts, f"{exc.reason}: {exc.detail}"[:500], url))
         log.warning("FAIL reason=%s url=%s: %s", exc.reason, url, exc.detail)
+
+    def _count_timeout(self, host: str, exc: FetchError) -> None:
+        if self.hosts.timed_out(host, exc.reason):
+            log.warning("host %s timed out %d times this run (%s): its other URLs are deferred to the next run",
+                        host, MAX_HOST_TIMEOUTS, self.hosts.deferred[host])
+
+    def _defer_for_host(self, url: str, source_name: str | None, summary: CrawlSummary) -> None:
+        """Keep a URL of a host given up for the run (too many timeouts) for the next run."""
+        host = host_port(url)
+        if source_name is None:
+            source_name = self.db.execute("SELECT source FROM crawl_urls WHERE url=?", (url,)).fetchone()[0]
+        self.db.execute("UPDATE crawl_urls SET status='deferred', not_before=?, attempts=0, last_error=? WHERE url=?",
+                        (self.wall(), "host_deferred", url))
+        self.hosts.deferred_url(source_name, host)
+        summary.deferred += 1
+        summary.deferred_hosts[host] += 1
+        log.info("DEFER reason=host_deferred url=%s", url)
 
     def _set(self, url: str, status: str, error: str | None, run_id: str | None = None) -> None:
         self.db.execute("UPDATE crawl_urls SET status=?, last_error=?, done_run=COALESCE(?, done_run) WHERE url=?",
@@ -290,6 +334,7 @@ class Crawler:
             result = self._fetcher(source).fetch(url)
         except FetchError as exc:
             log.warning("FAIL reason=%s url=%s: %s", exc.reason, url, exc.detail)
+            self._count_timeout(host, exc)
             return None
         finally:
             self.host_ready[host] = self.clock() + self.host_delay.get(host, source.min_delay_s)
@@ -299,6 +344,17 @@ class Crawler:
     def _discover(self, url, result, source, kind, depth, run_id) -> None:
         if kind == "sitemap":
             pages, children = feeds.parse_sitemap(result.body, result.final_url)
+            # A sitemap index is a page of links like a list page, so max_depth bounds it the same way:
+            # a page of links at depth d queues more pages of links only while d < max_depth.  The
+            # sitemaps protocol allows one level (an index must not list indexes), which the default
+            # max_depth of 2 covers with one to spare; a deeper chain of ever-new URLs is a trap that
+            # the per-run "already seen" check never stops, and only max_pages would, thousands of
+            # fetches later.
+            if children and depth >= source.max_depth:
+                log.warning("SKIP %d sitemap(s) listed in %s: sitemap indexes nested deeper than max_depth %d "
+                            "of source %r (raise it if the site really nests them)",
+                            len(children), url, source.max_depth, source.name)
+                children = []
             for child in children:
                 if source.host_allowed(child):
                     self._enqueue(child, source, "sitemap", depth + 1, run_id)
@@ -338,7 +394,9 @@ class Crawler:
             status = exc.status if exc.reason.startswith("http_") else None
             rules = rules_from_response(host, status, None, self.sources.user_agent)
             if rules.status == "unavailable":
-                log.warning("robots.txt of %s unavailable (%s): nothing is fetched from it this run", host, exc.reason)
+                reason = self.hosts.robots_failed(host, exc.reason, exc.detail)
+                log.warning("SKIP reason=%s host=%s: %s; nothing is fetched from it this run",
+                            reason, host, self.hosts.refused[host][1])
         self.robots[host] = rules
         delay = PolitenessPolicy(source.min_delay_s, self.settings.crawl.max_crawl_delay_s).delay_for(rules)
         self.host_ready[host] = self.clock() + (delay if delay is not None else source.min_delay_s)
