@@ -34,6 +34,7 @@ from pipeline.page import process_pages
 from pipeline.read.warc_writer import RunWarc, finish_stale
 from pipeline.records import RawPage
 from pipeline.store.export import export_tables
+from pipeline.store.tableset import export_owed
 from pipeline.store.state import RunSummary, Store, new_run_id
 from pipeline.urls import canonical_url, host_port
 
@@ -61,6 +62,7 @@ class CrawlSummary(RunSummary):
     errors: Counter = field(default_factory=Counter)
     deferred_hosts: Counter = field(default_factory=Counter)  # host -> URLs deferred after its timeouts
     unreachable: dict = field(default_factory=dict)  # source -> why nothing of it could be fetched
+    owed_export: str | None = None  # why the tables were written although nothing was new
 
     @property
     def failure_share(self) -> float:
@@ -77,7 +79,9 @@ class CrawlSummary(RunSummary):
             text += f"; host_deferred: {n} URLs of {host} kept for the next run after {MAX_HOST_TIMEOUTS} timeouts"
         for name, why in sorted(self.unreachable.items()):
             text += f"; source {name!r} not crawled: {why.split(';')[0]}"
-        if self.new_or_changed == 0:
+        if self.owed_export:
+            text += f"; tables written again ({self.owed_export})"
+        elif self.new_or_changed == 0:
             text += "; nothing new, tables unchanged"
         return text
 
@@ -121,11 +125,14 @@ class Crawler:
                     self.warc.close()
                     for f in self.fetchers.values():
                         f.close()
-                if summary.new_or_changed:
+                if not summary.new_or_changed:  # a crawl killed while writing them still owes the tables
+                    summary.owed_export = export_owed(self.out_dir, store.generation())
+                if summary.new_or_changed or summary.owed_export:
                     summary.duplicates = store.assign_duplicates()
                     summary.tables, fact_types = export_tables(store, self.out_dir)
                     summary.facts.update(fact_types)
-                    export_tables(store, self.out_dir / "runs" / run_id, run_id=run_id)
+                    if summary.new_or_changed:  # this night's own rows
+                        export_tables(store, self.out_dir / "runs" / run_id, run_id=run_id)
                 store.record_run(run_id, now.isoformat(), [s.name for s in self.sources.sources],
                                  {"line": summary.line(), "errors": dict(summary.errors)})
             return summary
