@@ -1,9 +1,16 @@
 """The local engine: the per-page function over the articles of the inputs, here or in worker processes.
 
-Results come back in input order (``Pool.imap``), so a run with several workers writes the same
-tables as a run with one.  The articles come from :func:`pipeline.read.multipage.iter_articles`:
-a list of pages each (more than one for a multi-page article), with the reader's Skips and the
-``Joined`` record of every following page in their place.
+Results come back in input order, so a run with several workers writes the same tables as a run
+with one.  The articles come from :func:`pipeline.read.multipage.iter_articles`: a list of pages
+each (more than one for a multi-page article), with the reader's Skips and the ``Joined`` record
+of every following page in their place.  Worker processes are those of
+:class:`pipeline.engines.pool.ArticlePool`, which survives a killed worker (``worker_killed``).
+
+Every article has a time budget (``page_timeout_s``; ``timeout``).  In worker processes the
+parent kills a worker that takes longer.  In this process a timer (SIGALRM, POSIX, main thread
+only, and only when the caller has no alarm of its own) interrupts the page; a signal cannot
+interrupt C code, so a parse stuck inside libxml2 or a regular expression is cut off only with
+worker processes (``--workers 2``).
 
 Without ``--workers`` a small input runs in this process: :func:`auto_workers` counts the
 input's pages up to :data:`AUTO_ONE_WORKER_BELOW` (file names and WARC records, never more) and
@@ -12,12 +19,13 @@ starts worker processes only for an input at least that big.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import sys
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 
 from pipeline.config import Settings
+from pipeline.engines.pool import ArticlePool, load_models, timeout_skip
 from pipeline.errors import Skip
 from pipeline.page import safe_process_pages
 from pipeline.read.files import input_files
@@ -32,8 +40,6 @@ log = logging.getLogger(__name__)
 # stores and exports every page, which is what bounds small runs.  Measured on a 2-core machine
 # (README, "Workers"); pipeline.cli.AUTO_ONE_WORKER_BELOW repeats it for --help.
 AUTO_ONE_WORKER_BELOW = 150
-
-_settings: Settings | None = None  # the settings of this worker process (set once by _init_worker)
 
 
 def count_pages(inputs: Iterable[str | os.PathLike], max_bytes: int, limit: int) -> int:
@@ -73,13 +79,15 @@ def auto_workers(inputs: Iterable[str | os.PathLike], max_bytes: int, cores: int
 
 
 def process_all(articles: Iterable[list[RawPage] | Skip | Joined], settings: Settings, workers: int,
-                counted) -> Iterator[PageResult | Skip | Joined]:
+                counted, page_timeout_s: float | None = 60.0) -> Iterator[PageResult | Skip | Joined]:
     """``safe_process_pages`` over the articles, in order, in this process or in ``workers`` processes.
 
     Skips and Joined records pass through in their place.  ``counted`` is called once per item
     read (an article counts its first page, Joined records its following pages: the run summary
-    counts pages read).
+    counts pages read).  An article that takes longer than ``page_timeout_s`` seconds becomes
+    ``Skip("timeout")`` (None or 0: no limit).
     """
+    budget = page_timeout_s if page_timeout_s and page_timeout_s > 0 else None
 
     def items() -> Iterator[list[RawPage] | Skip | Joined]:
         for item in articles:
@@ -87,22 +95,54 @@ def process_all(articles: Iterable[list[RawPage] | Skip | Joined], settings: Set
             yield item
 
     if workers <= 1:
-        for item in items():
-            yield _passthrough(item, settings)
-        return
-    ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        yield from pool.imap(_in_worker, items(), chunksize=4)
+        yield from _in_this_process(items(), settings, budget)
+    else:
+        yield from ArticlePool(settings, workers, budget).map(items())
 
 
-def _init_worker(settings: Settings) -> None:
-    global _settings
-    _settings = settings
+class _OutOfTime(BaseException):
+    """The page's time is up.  Not an Exception: no ``except Exception`` of a stage (nor that of
+    safe_process_pages) may take it for the page's own error."""
 
 
-def _passthrough(item: list[RawPage] | Skip | Joined, settings: Settings) -> PageResult | Skip | Joined:
-    return item if isinstance(item, (Skip, Joined)) else safe_process_pages(item, settings)
+def _out_of_time(signum, frame):
+    raise _OutOfTime
 
 
-def _in_worker(item: list[RawPage] | Skip | Joined) -> PageResult | Skip | Joined:
-    return _passthrough(item, _settings)
+def _in_this_process(items: Iterable[list[RawPage] | Skip | Joined], settings: Settings,
+                     budget: float | None) -> Iterator[PageResult | Skip | Joined]:
+    timed = None  # decided at the first article: the generator runs in its caller's thread
+    for item in items:
+        if isinstance(item, (Skip, Joined)):
+            yield item
+            continue
+        if timed is None:
+            timed = budget is not None and _alarm_is_free()
+            if timed:
+                load_models(settings)  # not on the first page's time
+            elif budget is not None:
+                log.info("the page time budget is not kept in this process (it needs SIGALRM in the main thread, "
+                         "unused by the caller); --workers 2 keeps it")
+        yield _timed(item, settings, budget) if timed else safe_process_pages(item, settings)
+
+
+def _alarm_is_free() -> bool:
+    """SIGALRM can time a page: POSIX, the main thread, and no handler or timer of the caller's."""
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+
+
+def _timed(article: list[RawPage], settings: Settings, budget: float) -> PageResult | Skip:
+    # The handler is set for one page at a time: between pages the caller runs (stores the result).
+    signal.signal(signal.SIGALRM, _out_of_time)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, budget)
+            return safe_process_pages(article, settings)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _OutOfTime:
+        return timeout_skip(article, budget)
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
