@@ -39,6 +39,11 @@ class InputSettings:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    page_timeout_s: float  # an article taking longer is skipped as timeout (0: no limit)
+
+
+@dataclass(frozen=True)
 class SegmentSettings:
     user_dicts: tuple[str, ...]  # jieba user dictionaries, relative to the repository or absolute
     fast: bool  # rjieba where it gives jieba's tokens (pipeline.nlp.segmenter)
@@ -86,6 +91,7 @@ class SiteRules:
 @dataclass(frozen=True)
 class Settings:
     input: InputSettings
+    run: RunSettings
     segment: SegmentSettings
     dedupe: DedupeSettings
     extract: ExtractSettings
@@ -108,7 +114,7 @@ class Settings:
 
 SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings)}
 _SECTION_CLASSES = {
-    "input": InputSettings, "segment": SegmentSettings, "dedupe": DedupeSettings,
+    "input": InputSettings, "run": RunSettings, "segment": SegmentSettings, "dedupe": DedupeSettings,
     "extract": ExtractSettings, "crawl": CrawlSettings,
 }
 _SITE_KEYS = [f.name for f in dataclasses.fields(SiteRules)]
@@ -234,6 +240,7 @@ def _section(cls, values: dict, name: str, origin: str):
 # The values that must lie in a range: (lowest, whether the lowest itself is allowed, highest).
 _RANGES: dict[str, tuple[float, bool, float]] = {
     "input.max_page_bytes": (0, False, math.inf),
+    "run.page_timeout_s": (0, True, math.inf),
     "dedupe.shingle_size": (0, False, math.inf),
     "dedupe.num_perm": (0, False, math.inf),
     "dedupe.threshold": (0, True, 1),

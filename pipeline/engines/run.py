@@ -130,7 +130,8 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
                                             dataset_dir=dataset_dir)
         else:
             articles = iter_articles(inputs, settings.input.max_page_bytes)
-            items = local.process_all(articles, settings, cores, summary.count_page)
+            items = local.process_all(articles, settings, cores, summary.count_page,
+                                      page_timeout_s=settings.run.page_timeout_s)
         bar = _progress_bar(progress)
         try:
             for item in items:
