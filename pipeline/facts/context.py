@@ -35,6 +35,7 @@ class ArticleContext:
     text: str = ""
     word_starts: list[int] | None = None  # offsets in text where words start (ascending), if known
     refs: Antecedents = field(default_factory=Antecedents)  # what 该园区, 公司, 该项目 point to
+    regions: tuple[mt.Mention, ...] | None = None  # the regions of the whole text, for SentenceRegions
 
 
 def region_of(ctx: ArticleContext, sentence: str, regions: list[mt.Mention], qa: int) -> tuple[str | None, str | None]:
@@ -52,3 +53,35 @@ def region_of(ctx: ArticleContext, sentence: str, regions: list[mt.Mention], qa:
         return (place.name, place.code) if place else (None, None)
     place = ctx.article_place
     return ctx.article_region, place.code if place else None
+
+
+class SentenceRegions:
+    """The regions of one sentence, read when a figure needs them (most sentences have none): off
+    the article's (``ctx.regions``) where :func:`pipeline.facts.mentions.regions_within` can, else
+    searched in the sentence; and the place of each figure, found once (a figure asks twice)."""
+
+    def __init__(self, ctx: ArticleContext, sentence: str, start: int):
+        self.ctx, self.sentence, self.start = ctx, sentence, start
+        self.found: list[mt.Mention] | None = None
+        self.answers: dict[int, tuple[str | None, str | None]] = {}
+
+    def at(self, qa: int) -> tuple[str | None, str | None]:
+        """(name, code) of the place the figure at ``qa`` is about (see :func:`region_of`)."""
+        known = self.answers.get(qa)
+        if known is not None:
+            return known
+        if self.found is None and self.ctx.regions is not None:
+            self.found = mt.regions_within(self.ctx.text, self.ctx.regions, self.start, self.start + len(self.sentence))
+        if self.found is None:
+            self.found = mt.regions_in(self.sentence)
+        known = self.answers[qa] = region_of(self.ctx, self.sentence, self.found, qa)
+        return known
+
+
+def pass_over(ctx: ArticleContext, sentence: str) -> None:
+    """What a sentence without a figure and without a project, company or venture word hands on:
+    the period it names, as the fact reader's sentence would (its mention readers would find
+    nothing, and its clauses are not read as no figure follows), for one search."""
+    period = mt.period_in(sentence, ctx.pub_year)
+    if period:
+        ctx.paragraph_period = period

@@ -7,7 +7,9 @@ word that cannot be part of a name (的, 在, a verb, punctuation).
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -58,6 +60,10 @@ LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到�
 AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
 VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
 QUOTED = re.compile(r"“([^”]{2,12})”")
+# Every project, company and venture mention holds one of these words (a head word, a generic
+# batch's 项目/工程, VENTURE's verb): the fact reader does not run the mention readers on a sentence
+# without any.
+MENTION_WORD = re.compile("|".join(PROJECT_HEADS + COMPANY_HEADS + ("进军", "布局", "投建", "投资建设", "上马")))
 
 
 # The readers below are pure and run on every sentence, and again on the short phrases the
@@ -281,6 +287,34 @@ def _remembered_regions(text: str) -> tuple[Mention, ...]:
     return tuple(_scan_regions(text))
 
 
+def regions_within(text: str, found: tuple[Mention, ...], a: int, b: int) -> list[Mention] | None:
+    """``regions_in(text[a:b])`` read off ``found``, the regions of the whole ``text`` (in order),
+    or None when it cannot be: a piece whose neighbours outside it are no Han characters (a
+    sentence of ``pipeline.text.sentence_spans`` ends and starts after punctuation or a line
+    break) has the same regions read alone or in the text, because place names are Han only (no
+    name crosses its edges), a non-Han character before a name lets it start, and
+    REGION_NOT_AFTER, all Han, matches nothing after its end.
+
+    >>> text = "宁波市。鄞州区实现增长，在慈溪市"
+    >>> [(m.start, m.text) for m in regions_within(text, tuple(regions_in(text)), 4, len(text))]
+    [(0, '鄞州区'), (9, '慈溪市')]
+    >>> regions_within(text, tuple(regions_in(text)), 5, len(text)) is None  # cut after 鄞
+    True
+    """
+    if (a > 0 and is_han(text[a - 1])) or (b < len(text) and is_han(text[b])):
+        return None
+    first = bisect.bisect_left(found, a, key=_start)
+    out = []
+    for m in found[first:]:
+        if m.end > b:
+            break
+        out.append(Mention(m.start - a, m.end - a, m.text, m.kind))
+    return out
+
+
+_start = operator.attrgetter("start")
+
+
 def _scan_regions(text: str) -> list[Mention]:
     places = gazetteer()
     out: list[Mention] = []
@@ -308,7 +342,7 @@ def main_region(text: str) -> str | None:
     '鄞州区'
     """
     counts: dict[str, int] = {}
-    for m in _scan_regions(text):  # a whole article is read once: not worth remembering
+    for m in _remembered_regions(text):  # the fact reader has just read them for article_places
         counts[m.text] = counts.get(m.text, 0) + 1
     if not counts:
         return None

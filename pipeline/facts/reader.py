@@ -23,14 +23,13 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 from pipeline.facts import mentions as mt
 from pipeline.facts import phrases as P
 from pipeline.facts import projects as J
 from pipeline.facts import rules as R
-from pipeline.facts.confidence import confidence
-from pipeline.facts.context import ArticleContext, Named, region_of
+from pipeline.facts.confidence import confidence, resourced
+from pipeline.facts.context import ArticleContext, Named, SentenceRegions, pass_over
 from pipeline.facts.places import gazetteer
 from pipeline.facts.regions import article_places
 from pipeline.facts.quantities import Quantity, parse_quantities
@@ -38,6 +37,11 @@ from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
 
 CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+
+# Shortcuts past work whose outcome is known: sentences without a figure or a mention word, those
+# after the last figure, a sentence's regions read off the article's.  They change no fact:
+# tests/facts/test_fast_path_identical.py checks that with them off.
+FAST_PATH = True
 
 
 def extract_facts(text: str, published_at: str | None = None, region: str | None = None) -> list[Fact]:
@@ -68,12 +72,15 @@ def extract(
     main = region or mt.main_region(text)
     ctx = ArticleContext(pub_year=pub_year, places=places, article_region=main,
                    article_place=gazetteer().resolve(main, places) if main else None,
-                   text=text, word_starts=word_starts)
+                   text=text, word_starts=word_starts,
+                   regions=tuple(mt.regions_in(text)) if FAST_PATH else None)
     quantities = parse_quantities(text)
     facts: list[Fact] = []
     qi = 0
     paragraph_start = -1
     for a, b in sentences if sentences is not None else sentence_spans(text):
+        if qi == len(quantities) and FAST_PATH:
+            break  # no figure left: no facts, and what the rest hands on no figure reads (nor are projects registered)
         par = text.rfind("\n", 0, a) + 1
         if par != paragraph_start:
             paragraph_start = par
@@ -84,9 +91,11 @@ def extract(
             if quantities[qi].start >= a:
                 in_sentence.append(quantities[qi])
             qi += 1
-        facts.extend(_Sentence(text, a, b, ctx).facts(in_sentence))
-    return [replace(f, confidence=confidence(f.fact_type, f.subject_source, f.subject))
-            for f in R.first_statements(facts)], ctx.projects
+        if in_sentence or not FAST_PATH or mt.MENTION_WORD.search(text, a, b):
+            facts.extend(_Sentence(text, a, b, ctx).facts(in_sentence))
+        else:  # no figure, no project, company or venture word: only its period is handed on
+            pass_over(ctx, text[a:b])
+    return R.first_statements(facts), ctx.projects
 
 
 class _Sentence:
@@ -101,7 +110,7 @@ class _Sentence:
             ctx.paragraph_period = period
         self.period = period or ctx.paragraph_period
         self.companies = mt.companies_in(self.s)
-        self.regions: list[mt.Mention] | None = None  # read by _region when a figure needs it: most sentences have none
+        self.regions = SentenceRegions(ctx, self.s, a)
         named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
         named += mt.quoted_after_company(self.s, self.companies)
         self.projects = sorted((self._describing(self._whole_name(m)) for m in named), key=lambda m: m.start)
@@ -113,9 +122,7 @@ class _Sentence:
         self.how: str | None = None  # how the subject of the figure being read was found (for confidence)
 
     def _region(self, qa: int) -> tuple[str | None, str | None]:
-        if self.regions is None:
-            self.regions = mt.regions_in(self.s)
-        return region_of(self.ctx, self.s, self.regions, qa)
+        return self.regions.at(qa)
 
     def _named_around(self, qa: int, qb: int) -> str | None:
         """The name of a specific project that holds the figure at qa..qb, if any."""
@@ -229,20 +236,20 @@ class _Sentence:
                 continue
             # 地区生产总值、高新区工业产值和汽车工业产值相继突破千亿元: one figure, a fact for each item
             shared = list(self.topic) if not respectively and len(self.topic) > 1 and P.SHARED.search(local) else []
-            fact = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
-                              len(qs))
-            if fact is None:
+            built = self._fact(q, kind, local, clause[: qa - ca], ca, cb, respectively, index, prev if joined else None,
+                               len(qs))
+            if built is None:
                 continue
             if respectively:
                 index += 1
-            prev = (fact.fact_type, fact.metric, fact.extra_noun)
-            record = fact.record
+            record, noun = built
+            prev = (record.fact_type, record.metric, noun)
             if kind is not None and last is not None and kind == (last.fact_type, last.metric) and not joined \
                     and R.continuation(self.s[last.char_end - self.a : qa])[0]:
-                record = replace(record, subject=series_item or last.subject, project=None if series_item else last.project,
-                                 subject_source="series")
-            if shared and fact.fact_type in ("indicator", "percentage"):
-                out.extend(replace(record, subject=item, metric=item, subject_source="shared") for item in shared)
+                record = resourced(record, series_item or last.subject, "series",
+                                   project=None if series_item else last.project)
+            if shared and prev[0] in ("indicator", "percentage"):
+                out.extend(resourced(record, item, "shared", metric=item) for item in shared)
                 self.topic = shared
             else:
                 out.append(record)
@@ -310,14 +317,15 @@ class _Sentence:
                 subject, self.how = resolved, "anaphora"
         if subject is None and fact_type in ("indicator", "percentage"):
             return None  # nothing but a fragment names it: no fact rather than a wrong one
+        source = "joined" if prev is not None else self.how
         record = Fact(
             fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
             metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
             approx=q.approx, region=region, period=self.period, project=project, region_code=region_code,
-            subject_source="joined" if prev is not None else self.how,
+            subject_source=source, confidence=confidence(fact_type, source, subject),
         )
-        return _Built(record, fact_type, metric, noun)
+        return record, noun  # and the noun a figure joined to this one shares
 
     # -- subjects ----------------------------------------------------------------------------
     def _project_subject(self, qa: int, qb: int, pair: tuple[int, int] | None = None) -> tuple[str | None, int | None]:
@@ -488,11 +496,3 @@ class _Sentence:
             return explicit, True
         self.how = "topic" if self.topic else "amount"
         return (self.topic[0] if self.topic else self.last_amount_subject), False
-
-
-@dataclass
-class _Built:
-    record: Fact
-    fact_type: str
-    metric: str | None
-    extra_noun: str | None

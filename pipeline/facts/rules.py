@@ -8,6 +8,7 @@ examples, so a rule can be checked without running the whole extractor.  What a 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -293,6 +294,7 @@ def last_rate_trigger(clause: str) -> str | None:
     return found[-1] if found else None
 
 
+@functools.lru_cache(maxsize=256)  # asked for every rate, of a few dozen rate words
 def direction_of(metric: str | None) -> str | None:
     """up / down for a change, None for a level (占比) or a comparison (高于).
 
@@ -385,22 +387,27 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     subject its sentence does not name (项目建成后，将形成年产…53000公里的生产能力, after the
     project named it) is the same figure too; an item of a list under a carried subject is not."""
     kept: list[Fact] = []
+    # The kept facts by (type, unit, direction), which a restatement shares with its first
+    # statement: a fact is compared with those only, not with every fact kept before it.
+    alike: dict[tuple, list[Fact]] = {}
     for fact in facts:
+        same_kind = alike.setdefault((fact.fact_type, fact.unit, fact.direction), [])
         named_here = bool(fact.subject) and fact.subject in fact.sentence
         if not named_here and fact.subject_source in ("joined", "list", "series", "shared"):
             kept.append(fact)  # an item of a list under a carried subject is a figure of its own
+            same_kind.append(fact)
             continue
         # any subject will do: an amount under a carried subject, or a capacity inside a name printed
         # again and shortened (会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目)
         any_subject = (fact.fact_type != "percentage" and not named_here) or (
             fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)
         if (fact.subject or any_subject) and any(
-                k.fact_type == fact.fact_type and k.unit == fact.unit and k.direction == fact.direction
-                and (any_subject or _same_subject(k, fact, named_here))
+                (any_subject or _same_subject(k, fact, named_here))
                 and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
-                and k.char_start != fact.char_start for k in kept):
+                and k.char_start != fact.char_start for k in same_kind):
             continue
         kept.append(fact)
+        same_kind.append(fact)
     return kept
 
 

@@ -54,8 +54,11 @@ def restore(original: str, read: str, facts: list[Fact], projects: list[Project]
         return original[at : at + len(piece)] if at >= 0 else piece
 
     restored = []
+    starts: dict[str, int] = {}  # where each sentence is first found: a sentence has several facts
     for f in facts:
-        sentence_start = read.find(f.sentence) if f.sentence else -1
+        sentence_start = starts.get(f.sentence)
+        if sentence_start is None:
+            sentence_start = starts[f.sentence] = read.find(f.sentence) if f.sentence else -1
         near = max(sentence_start, 0)
         restored.append(replace(
             f, raw_text=original[f.char_start : f.char_end],
