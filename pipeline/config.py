@@ -44,6 +44,11 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class OutputSettings:
+    partition_above_articles: int  # more articles: tables partitioned by month (pipeline.store.partitions)
+
+
+@dataclass(frozen=True)
 class SegmentSettings:
     user_dicts: tuple[str, ...]  # jieba user dictionaries, relative to the repository or absolute
     fast: bool  # rjieba where it gives jieba's tokens (pipeline.nlp.segmenter)
@@ -92,6 +97,7 @@ class SiteRules:
 class Settings:
     input: InputSettings
     run: RunSettings
+    output: OutputSettings
     segment: SegmentSettings
     dedupe: DedupeSettings
     extract: ExtractSettings
@@ -114,7 +120,7 @@ class Settings:
 
 SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings)}
 _SECTION_CLASSES = {
-    "input": InputSettings, "run": RunSettings, "segment": SegmentSettings, "dedupe": DedupeSettings,
+    "input": InputSettings, "run": RunSettings, "output": OutputSettings, "segment": SegmentSettings, "dedupe": DedupeSettings,
     "extract": ExtractSettings, "crawl": CrawlSettings,
 }
 _SITE_KEYS = [f.name for f in dataclasses.fields(SiteRules)]
@@ -241,6 +247,7 @@ def _section(cls, values: dict, name: str, origin: str):
 _RANGES: dict[str, tuple[float, bool, float]] = {
     "input.max_page_bytes": (0, False, math.inf),
     "run.page_timeout_s": (0, True, math.inf),
+    "output.partition_above_articles": (0, True, math.inf),
     "dedupe.shingle_size": (0, False, math.inf),
     "dedupe.num_perm": (0, False, math.inf),
     "dedupe.threshold": (0, True, 1),

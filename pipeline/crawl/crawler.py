@@ -34,6 +34,7 @@ from pipeline.page import process_pages
 from pipeline.read.warc_writer import RunWarc, finish_stale
 from pipeline.records import RawPage
 from pipeline.store.export import export_tables
+from pipeline.store.partitions import export_outputs
 from pipeline.store.tableset import export_owed
 from pipeline.store.state import RunSummary, Store, new_run_id
 from pipeline.urls import canonical_url, host_port
@@ -129,7 +130,8 @@ class Crawler:
                     summary.owed_export = export_owed(self.out_dir, store.generation())
                 if summary.new_or_changed or summary.owed_export:
                     summary.duplicates = store.assign_duplicates()
-                    summary.tables, fact_types = export_tables(store, self.out_dir)
+                    summary.tables, fact_types = export_outputs(
+                        store, self.out_dir, partition_above=self.settings.output.partition_above_articles)
                     summary.facts.update(fact_types)
                     if summary.new_or_changed:  # this night's own rows
                         export_tables(store, self.out_dir / "runs" / run_id, run_id=run_id)

@@ -23,7 +23,7 @@ from pipeline.engines import dask as dask_engine
 from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.multipage import Joined, iter_articles
-from pipeline.store.export import export_tables
+from pipeline.store.partitions import export_outputs
 from pipeline.store.tableset import finish_interrupted_export
 from pipeline.store.lock import RunLock
 from pipeline.store.state import RunSummary, Store, new_run_id
@@ -151,7 +151,8 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
             items.close()  # stops the worker pool or the Dask cluster at once, also on an error
             bar.close()
         summary.duplicates = store.assign_duplicates()
-        summary.tables, fact_types = export_tables(store, out_dir, workers=cores)
+        summary.tables, fact_types = export_outputs(store, out_dir, workers=cores,
+                                                    partition_above=settings.output.partition_above_articles)
         summary.facts.update(fact_types)
         store.record_run(summary.run_id, now.isoformat(), [str(p) for p in inputs], summary.as_dict())
     return summary

@@ -25,7 +25,14 @@ from pipeline.errors import PipelineError
 from pipeline.lifeline import end_with_parent, lifeline
 from pipeline.store.rows import CHINA_TIME, published_moment, published_precision
 from pipeline.store.state import Store
-from pipeline.store.tableset import MANIFEST, finish_interrupted_export, switch, temp_path, write_manifest
+from pipeline.store.tableset import (
+    MANIFEST,
+    finish_interrupted_export,
+    read_manifest,
+    switch,
+    temp_path,
+    write_manifest,
+)
 from pipeline.tables import FACTS, TABLES, UTC_OFFSET, VOCABULARIES
 
 log = logging.getLogger(__name__)
@@ -229,28 +236,52 @@ def load_outputs(out_dir: str | os.PathLike, min_confidence: float | None = None
     if min_confidence is not None and not isinstance(min_confidence, (int, float)):
         raise TypeError(f"min_confidence must be a number (0-1), not {min_confidence!r}; the format is fmt=...")
     out_dir = Path(out_dir)
+    months = partitioned_months(out_dir)
     if fmt is None:
-        fmt = "csv" if not any((out_dir / f"{n}.parquet").exists() for n in TABLES) and all(
+        fmt = "csv" if months is None and not any((out_dir / f"{n}.parquet").exists() for n in TABLES) and all(
             (out_dir / f"{n}.csv").exists() for n in TABLES) else "parquet"
-    missing = [n for n in TABLES if not (out_dir / f"{n}.{fmt}").exists()]
+    files = {n: [out_dir / f"{n}.{fmt}"] if months is None else
+             [out_dir / n / f"month={m}" / f"{n}.{fmt}" for m in months] for n in TABLES}
+    missing = [str(p.relative_to(out_dir)) for paths in files.values() for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(
-            f"{out_dir} has no {', '.join(n + '.' + fmt for n in missing)}: run `newsfacts run PATH --out {out_dir}` first"
+            f"{out_dir} has no {', '.join(missing[:4])}: run `newsfacts run PATH --out {out_dir}` first"
         )
     frames = {}
     for name, columns in TABLES.items():
-        path = out_dir / f"{name}.{fmt}"
-        if fmt == "parquet":
-            df = pd.read_parquet(path)
-        else:  # every cell as text, empty as missing; typed below like an older Parquet file
-            df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
-            for c in df.columns:  # every kind of cell was defused (a negative number: '-5)
-                df[c] = df[c].map(_undefuse)
+        parts = [_read_table_file(path, fmt) for path in files[name]]
+        df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else _empty(columns)
         frames[name] = typed_frame(df, columns)
     if min_confidence is not None:
         facts = frames["facts"]
         frames["facts"] = facts[(facts["confidence"] >= min_confidence).fillna(False)].reset_index(drop=True)
     return frames
+
+
+def partitioned_months(out_dir: Path) -> list[str] | None:
+    """The months of a partitioned output (pipeline.store.partitions), in order; None for a snapshot."""
+    manifest = read_manifest(out_dir) or {}
+    if manifest.get("layout") != "partitioned" or not isinstance(manifest.get("partitions"), dict):
+        return None
+    return list(manifest["partitions"])
+
+
+def _read_table_file(path: Path, fmt: str):
+    import pandas as pd  # see load_outputs
+
+    if fmt == "parquet":
+        return pd.read_parquet(path)
+    # every cell as text, empty as missing; typed like an older Parquet file by typed_frame
+    df = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False, na_values=[""])
+    for c in df.columns:  # every kind of cell was defused (a negative number: '-5)
+        df[c] = df[c].map(_undefuse)
+    return df
+
+
+def _empty(columns):
+    import pandas as pd  # see load_outputs
+
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c, _ in columns})
 
 
 def _undefuse(value):
@@ -346,7 +377,7 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
             if name != "facts":
                 counts[name], written = write_table_files(out_dir, name, getattr(store, f"iter_{name}")(run_id))
             elif facts_job is None:
-                counts[name], types, written = _write_facts(store, out_dir, run_id)
+                counts[name], types, written = write_facts_files(store, out_dir, run_id)
                 fact_types.update(types)
             else:
                 continue
@@ -378,9 +409,10 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
     return counts, fact_types
 
 
-def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, Counter, list[tuple[str, str]]]:
-    """Write the facts table (temporary names); returns its row count, the count of each fact
-    type and the names to switch."""
+def write_facts_files(store: Store, out_dir: Path, run_id: str | None = None,
+                      month: str | None = None) -> tuple[int, Counter, list[tuple[str, str]]]:
+    """Write the facts table (temporary names) of the state, of run ``run_id`` or of ``month``;
+    returns its row count, the count of each fact type and the names to switch."""
     type_at = [c for c, _ in FACTS].index("fact_type")
     types: Counter = Counter()
 
@@ -389,11 +421,12 @@ def _write_facts(store: Store, out_dir: Path, run_id: str | None) -> tuple[int, 
             types[row[type_at]] += 1
             yield row
 
-    count, pairs = write_table_files(Path(out_dir), "facts", counted(store.iter_facts(run_id, as_tuples=True)))
+    count, pairs = write_table_files(Path(out_dir), "facts",
+                                     counted(store.iter_facts(run_id, as_tuples=True, month=month)))
     return count, types, pairs
 
 
 def _export_facts(db_path: str, dedupe: DedupeSettings, out_dir: str, run_id: str | None):
-    """``_write_facts`` in a process of its own, on its own connection (see export_tables)."""
+    """``write_facts_files`` in a process of its own, on its own connection (see export_tables)."""
     with Store(db_path, dedupe) as store:
-        return _write_facts(store, Path(out_dir), run_id)
+        return write_facts_files(store, Path(out_dir), run_id)

@@ -37,6 +37,12 @@ log = logging.getLogger(__name__)
 # 3: articles.economic, facts.region_code and confidence, projects.stage
 # 4: pages keyed by page_key, not by their location (two inputs can hold the same location)
 SCHEMA_VERSION = 4
+# The partition of an article's rows in a partitioned output (pipeline.store.partitions): its
+# publication month, or 'unknown'.  The index below is on this very expression, so that the rows
+# of one month are found without reading the whole table.
+MONTH = "COALESCE(substr(a.published_at, 1, 7), 'unknown')"
+MONTH_INDEX = ("CREATE INDEX IF NOT EXISTS articles_month "
+               "ON articles(COALESCE(substr(published_at, 1, 7), 'unknown'))")
 # Rebuilt at every run (pipeline.store.state.Store.assign_duplicates), so a migration recreates it.
 DEDUPE_DDL = """
 CREATE TABLE IF NOT EXISTS dedupe (
@@ -110,6 +116,7 @@ class Store:
         self._pending = 0
         self._legacy = False
         self._changed = False  # this session has stored or removed a page (the generation grew)
+        self.touched: set[str] = set()  # months whose exported rows this session may have changed
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -146,6 +153,8 @@ class Store:
         db.create_function("project_id", 2, project_id, deterministic=True)
         self.db = db
         self._legacy = has_legacy(db)  # rows of schema 3 that a page read again may replace
+        db.execute(MONTH_INDEX)
+        self.generation_at_open = self.generation()
         self.db.execute("BEGIN")
         return self
 
@@ -205,6 +214,8 @@ class Store:
         row = article_values(result)
         loc = result.page_key  # the row's key; a.location is what the tables show
         self._grow_generation()
+        self._touch(loc)
+        self.touched.add((row["published_at"] or "unknown")[:7])
         if self._legacy and (old := same_legacy_page(db, a.location, loc, result.sha1)):
             self.forget(old)  # stored by an earlier schema under its location: this page again
         for table in ("facts", "projects", "lsh", "signatures"):
@@ -245,8 +256,20 @@ class Store:
         if location is not None and self._legacy and (old := same_legacy_page(self.db, location, key, None)):
             keys.append(old)
         for k in keys:
+            self._touch(k)
             for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
                 self.db.execute(f"DELETE FROM {table} WHERE page_key=?", (k,))
+
+    def _touch(self, key: str) -> None:
+        """Note the month of the stored page ``key`` (its rows change or go)."""
+        row = self.db.execute(f"SELECT {MONTH} FROM articles a WHERE page_key=?", (key,)).fetchone()
+        if row:
+            self.touched.add(row[0])
+
+    def months(self) -> list[str]:
+        """The months that hold articles, in order (``unknown`` last)."""
+        rows = self.db.execute(f"SELECT DISTINCT {MONTH} FROM articles a").fetchall()
+        return sorted((r[0] for r in rows), key=lambda m: (m == "unknown", m))
 
     def generation(self) -> int:
         """How many sessions have changed the pages (tables written from an older one are owed
@@ -282,6 +305,9 @@ class Store:
         db = self.db
         assert db is not None
         self.commit()
+        # What each page exports now, to find the months whose rows the new decisions change.
+        db.execute("DROP TABLE IF EXISTS temp.decided_before")
+        db.execute(f"CREATE TEMP TABLE decided_before AS {_DECIDED}")
         # Rebuilt each time with its indexes (bulk insert first, indexes after: faster).
         db.execute("DROP INDEX IF EXISTS dedupe_id_key")
         db.execute("DROP INDEX IF EXISTS dedupe_sha1")
@@ -315,6 +341,13 @@ class Store:
             )
             if method:
                 counts[method] += 1
+        changed = db.execute(
+            f"""SELECT DISTINCT now.month FROM ({_DECIDED}) now LEFT JOIN temp.decided_before b USING (page_key)
+                WHERE b.page_key IS NULL OR b.article_id IS NOT now.article_id
+                   OR b.original IS NOT now.original OR b.method IS NOT now.method
+                   OR b.similarity IS NOT now.similarity""").fetchall()
+        self.touched.update(m for (m,) in changed)
+        db.execute("DROP TABLE temp.decided_before")
         self.commit()
         return counts
 
@@ -352,16 +385,18 @@ class Store:
         return row[0] if row and row[0] else key
 
     # -- reading for export ------------------------------------------------------------------
-    def iter_articles(self, run_id: str | None = None) -> Iterator[dict]:
-        """All articles, or only those written by run ``run_id``."""
+    def iter_articles(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
+        """All articles, or only those written by run ``run_id``, or published in ``month``
+        (``YYYY-MM``, ``unknown``: the partitions of pipeline.store.partitions)."""
+        where, params = _where(run_id, month)
         cur = self.db.execute(
-            """SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
+            f"""SELECT d.article_id, a.location, a.url, a.site, a.title, a.original_title, a.published_at,
                       a.source_name, a.authors, a.editor, a.content, a.tokens, a.n_chars, a.content_sha1,
                       o.article_id, d.similarity, a.fetched_at, a.economic
                FROM articles a JOIN dedupe d USING (page_key)
                LEFT JOIN dedupe o ON o.page_key = d.duplicate_of
-               WHERE ?1 IS NULL OR a.run_id = ?1
-               ORDER BY d.article_id, a.location, a.page_key""", (run_id,))
+               {where}
+               ORDER BY d.article_id, a.location, a.page_key""", params)
         names = [c for c, _ in ARTICLES]
         for row in _iter(cur):
             rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
@@ -371,15 +406,16 @@ class Store:
                 rec["economic"] = bool(rec["economic"])
             yield rec
 
-    def iter_facts(self, run_id: str | None = None, as_tuples: bool = False) -> Iterator:
+    def iter_facts(self, run_id: str | None = None, as_tuples: bool = False, month: str | None = None) -> Iterator:
         """Facts of original articles as dicts, or (``as_tuples``) as tuples in the order of tables.FACTS."""
+        where, params = _where(run_id, month, originals=True)
         values = ", ".join("f." + c for c in FACT_COLUMNS if c not in ("fact_type", "subject", "project"))
         cur = self.db.execute(
             f"""SELECT fact_id(d.article_id, f.ordinal), d.article_id, f.fact_type, f.subject,
                        project_id(d.article_id, f.project), {values}
                 FROM facts f JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
-                WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
-                ORDER BY d.article_id, f.ordinal""", (run_id,))
+                {where}
+                ORDER BY d.article_id, f.ordinal""", params)
         if as_tuples:
             yield from _iter(cur)
             return
@@ -387,23 +423,25 @@ class Store:
         for row in _iter(cur):
             yield dict(zip(names, row))
 
-    def iter_projects(self, run_id: str | None = None) -> Iterator[dict]:
+    def iter_projects(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
+        where, params = _where(run_id, month, originals=True)
         cur = self.db.execute(
-            """SELECT d.article_id, p.page_key, p.ordinal, p.name, p.company, p.region, p.status, p.stage
+            f"""SELECT d.article_id, p.page_key, p.ordinal, p.name, p.company, p.region, p.status, p.stage
                FROM projects p JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
-               WHERE d.duplicate_of IS NULL AND (?1 IS NULL OR a.run_id = ?1)
-               ORDER BY d.article_id, p.ordinal""", (run_id,))
+               {where}
+               ORDER BY d.article_id, p.ordinal""", params)
         for article_id, key, ordinal, name, company, region, status, stage in _iter(cur):
             facts = self.db.execute(
                 "SELECT fact_type, value, unit, product FROM facts WHERE page_key=? AND project=? "
                 "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (key, ordinal))
             yield project_values(article_id, Project(ordinal, name, company, region, status, stage), facts)
 
-    def iter_duplicates(self, run_id: str | None = None) -> Iterator[dict]:
+    def iter_duplicates(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
+        where, params = _where(run_id, month)
         cur = self.db.execute(
-            """SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
+            f"""SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
                JOIN dedupe o ON o.page_key = d.duplicate_of JOIN articles a ON a.page_key = d.page_key
-               WHERE ?1 IS NULL OR a.run_id = ?1 ORDER BY d.article_id""", (run_id,))
+               {where} ORDER BY d.article_id""", params)
         for article_id, original, method, sim in _iter(cur):
             yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
 
@@ -417,6 +455,23 @@ class Store:
             "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
             "duplicates": db.execute("SELECT COUNT(*) FROM dedupe WHERE duplicate_of IS NOT NULL").fetchone()[0],
         }
+
+
+# What each page's rows show of the duplicate decision, with the month they are exported in.
+_DECIDED = f"""SELECT d.page_key, {MONTH} AS month, d.article_id, o.article_id AS original, d.method, d.similarity
+               FROM dedupe d JOIN articles a USING (page_key) LEFT JOIN dedupe o ON o.page_key = d.duplicate_of"""
+
+
+def _where(run_id: str | None, month: str | None, originals: bool = False) -> tuple[str, list]:
+    """The WHERE clause of an export query (a month alone, so that the month index is used)."""
+    clauses, params = (["d.duplicate_of IS NULL"] if originals else []), []
+    if run_id is not None:
+        clauses.append("a.run_id = ?")
+        params.append(run_id)
+    if month is not None:
+        clauses.append(f"{MONTH} = ?")
+        params.append(month)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:

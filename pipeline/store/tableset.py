@@ -47,8 +47,9 @@ def sync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_switch_list(out_dir: Path, pairs: list[tuple[str, str]]) -> None:
-    """Record (temporary name, final name) of every file of a set that is written and synced."""
+def write_switch_list(out_dir: Path, pairs: list[tuple[str | None, str]]) -> None:
+    """Record (temporary name, final name) of every file of a set that is written and synced;
+    a temporary name None removes the final one."""
     tmp = temp_path(out_dir, SWITCH)
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(pairs, fh)
@@ -58,17 +59,24 @@ def write_switch_list(out_dir: Path, pairs: list[tuple[str, str]]) -> None:
     sync_dir(out_dir)
 
 
-def switch(out_dir: Path, pairs: list[tuple[str, str]]) -> None:
+def switch(out_dir: Path, pairs: list[tuple[str | None, str]]) -> None:
     """Put a written set in place: the switch list first, then the renames, then no list."""
     write_switch_list(out_dir, pairs)
     _rename_all(out_dir, pairs)
 
 
-def _rename_all(out_dir: Path, pairs: list[tuple[str, str]]) -> None:
+def _rename_all(out_dir: Path, pairs: list[tuple[str | None, str]]) -> None:
+    folders = {out_dir}
     for tmp, final in pairs:
-        if (out_dir / tmp).exists():  # already renamed when finishing an interrupted switch
+        folders.add((out_dir / final).parent)
+        if tmp is None:  # a file the new set no longer has (a month without articles now)
+            (out_dir / final).unlink(missing_ok=True)
+        elif (out_dir / tmp).exists():  # already renamed when finishing an interrupted switch
             os.replace(out_dir / tmp, out_dir / final)
-    sync_dir(out_dir)
+    for folder in folders:
+        sync_dir(folder)
+        if folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # an emptied partition
     (out_dir / SWITCH).unlink(missing_ok=True)
     sync_dir(out_dir)
 
@@ -80,38 +88,69 @@ def finish_interrupted_export(out_dir: Path) -> bool:
     journal = out_dir / SWITCH
     if journal.is_file():
         try:
-            pairs = [(str(tmp), str(final)) for tmp, final in json.loads(journal.read_text(encoding="utf-8"))]
+            pairs = [(None if tmp is None else str(tmp), str(final))
+                     for tmp, final in json.loads(journal.read_text(encoding="utf-8"))]
         except (OSError, ValueError, TypeError) as exc:  # written whole or not at all: damage from outside
             log.warning("%s is unreadable (%s); the interrupted switch of tables is not finished", journal, exc)
             journal.unlink(missing_ok=True)
         else:
-            if all("/" not in p and not p.startswith("..") for pair in pairs for p in pair):
+            if all(_inside(p) for pair in pairs for p in pair if p is not None):
                 _rename_all(out_dir, pairs)
                 log.warning("finished the switch of tables into %s that an interrupted run began", out_dir)
                 finished = True
             else:
                 journal.unlink(missing_ok=True)
-    for p in out_dir.glob(".*.tmp-*"):
+    for p in [*out_dir.glob(".*.tmp-*"), *out_dir.glob("*/month=*/.*.tmp-*")]:
         p.unlink(missing_ok=True)
     return finished
 
 
-def write_manifest(path: Path, generation: int, counts: dict[str, int]) -> None:
-    """The manifest of a set, written (to a temporary name) with the set."""
+def _inside(name: str) -> bool:
+    """A name of the switch list stays inside the output folder (it is read back from disk)."""
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and ".." not in parts
+
+
+def write_manifest(path: Path, generation: int, counts: dict[str, int], partitions: dict | None = None) -> None:
+    """The manifest of a set, written (to a temporary name) with the set: the state generation,
+    the rows of each table and, for a partitioned set, each month's rows and fact types."""
+    data = {"state_generation": generation, "rows": counts,
+            "layout": "snapshot" if partitions is None else "partitioned"}
+    if partitions is not None:
+        data["partitions"] = partitions
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump({"state_generation": generation, "rows": counts}, fh, sort_keys=True)
+        json.dump(data, fh, sort_keys=True, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
 
 
+def read_manifest(out_dir: Path) -> dict | None:
+    """The manifest of the tables in ``out_dir``, or None (none, unreadable, older version)."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def partition_files(table: str, month: str) -> tuple[str, str]:
+    """The CSV and Parquet file of one month of a partitioned table, relative to the output."""
+    return f"{table}/month={month}/{table}.csv", f"{table}/month={month}/{table}.parquet"
+
+
 def export_owed(out_dir: Path, generation: int) -> str | None:
     """Why the tables of ``out_dir`` must be written again from a state of ``generation``, or None."""
-    missing = [name for name in TABLE_FILES if not (out_dir / name).is_file()]
+    manifest = read_manifest(out_dir) or {}
+    if manifest.get("layout") == "partitioned" and isinstance(manifest.get("partitions"), dict):
+        files = [f for month in manifest["partitions"] for table in ("articles", "facts", "projects", "duplicates")
+                 for f in partition_files(table, month)]
+    else:
+        files = list(TABLE_FILES)
+    missing = [name for name in files if not (out_dir / name).is_file()]
     if missing:
-        return f"{', '.join(missing)} missing"
-    try:
-        written = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["state_generation"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return f"{', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''} missing"
+    written = manifest.get("state_generation")
+    if written is None:
         return "the tables name no state generation (written by an older version or damaged)"
     if written != generation:
         return "the state has pages the tables do not (a run or crawl stopped before writing them)"
