@@ -317,6 +317,7 @@ _start = operator.attrgetter("start")
 
 def _scan_regions(text: str) -> list[Mention]:
     places = gazetteer()
+    names = places.by_name  # looked up for every division suffix of the text and every length before it
     out: list[Mention] = []
     last_end = -1
     for m in REGION_END.finditer(text):
@@ -325,7 +326,7 @@ def _scan_regions(text: str) -> list[Mention]:
             continue
         for start in range(max(0, end - places.longest, last_end if last_end >= 0 else 0), end - 1):
             name = text[start:end]  # longest first
-            if not places.places(name) or name in COMMON_NOUN_PLACES or AREA_SUFFIX.search(name):
+            if name not in names or name in COMMON_NOUN_PLACES or AREA_SUFFIX.search(name):
                 continue
             before = text[start - 1] if start > 0 else ""
             if not before or start == last_end or not is_han(before) or before in LEADING_FUNCTION_CHARS:

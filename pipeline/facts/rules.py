@@ -402,9 +402,9 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
         any_subject = (fact.fact_type != "percentage" and not named_here) or (
             fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)
         if (fact.subject or any_subject) and any(
-                (any_subject or _same_subject(k, fact, named_here))
-                and abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
-                and k.char_start != fact.char_start for k in same_kind):
+                abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
+                and k.char_start != fact.char_start
+                and (any_subject or _same_subject(k, fact, named_here)) for k in same_kind):
             continue
         kept.append(fact)
         same_kind.append(fact)
