@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from pipeline.facts import mentions as mt
+from pipeline.facts.phrases import whole_words
 from pipeline.text import HAN
 
 PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
@@ -122,3 +123,30 @@ def project_after(sentence: str, qb: int, projects: list[mt.Mention]) -> mt.Ment
             or mention.text.startswith(("“", "”")):
         return None  # a batch, or a production line inside the project this sentence names
     return mention
+
+
+def whole_name(text: str, word_starts: list[int] | None, a: int, sentence: str, m: mt.Mention) -> mt.Mention:
+    """A mention of ``sentence`` (which starts at ``a`` in ``text``, whose words start at
+    ``word_starts``) made to start on a word's first character (次半导体…项目 -> 半导体…项目,
+    色金属…项目 -> 有色金属…项目); its end, the head word, stays."""
+    if word_starts is None:
+        return m
+    kept = whole_words(text, word_starts, a + m.start, a + m.end)
+    start = m.end - len(kept)
+    if kept == m.text or len(kept) < 2 or start < 0 or sentence[start : m.end] != kept:
+        return m
+    return mt.Mention(start, m.end, kept, m.kind, m.generic)
+
+
+def describing(sentence: str, m: mt.Mention) -> mt.Mention:
+    """这是…最大的制造业项目: a project word that describes, not names, counts as generic.
+
+    >>> describing("这是全省最大的制造业项目", mt.Mention(7, 12, "制造业项目", "project")).generic
+    True
+    """
+    clause_start = max(sentence.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
+    before = sentence[clause_start : m.start]
+    proper = m.text.startswith("年产") or mt.companies_in(m.text) or before.endswith("是")
+    if not m.generic and not proper and DESCRIPTION.search(before):
+        return mt.Mention(m.start, m.end, m.text, m.kind, True)
+    return m

@@ -109,11 +109,14 @@ class _Sentence:
         if period:
             ctx.paragraph_period = period
         self.period = period or ctx.paragraph_period
-        self.companies = mt.companies_in(self.s)
+        self.companies, named = [], []  # no mention word (a third of the sentences with figures): none to read
+        if not FAST_PATH or mt.MENTION_WORD.search(self.s):
+            self.companies = mt.companies_in(self.s)
+            named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
+            named += mt.quoted_after_company(self.s, self.companies)
         self.regions = SentenceRegions(ctx, self.s, a)
-        named = mt.projects_in(self.s, generic=True) + mt.ventures_in(self.s)
-        named += mt.quoted_after_company(self.s, self.companies)
-        self.projects = sorted((self._describing(self._whole_name(m)) for m in named), key=lambda m: m.start)
+        self.projects = sorted((J.describing(self.s, J.whole_name(ctx.text, ctx.word_starts, a, self.s, m)) for m in named),
+                               key=lambda m: m.start)
         self.topic: list[str] = []
         self.last_amount_subject: str | None = None
         self.amount_subjects: list[str] = []  # indicator subjects of this sentence, in order
@@ -127,26 +130,6 @@ class _Sentence:
     def _named_around(self, qa: int, qb: int) -> str | None:
         """The name of a specific project that holds the figure at qa..qb, if any."""
         return next((p.text for p in self.projects if not p.generic and p.start <= qa and qb <= p.end), None)
-
-    def _whole_name(self, m: mt.Mention) -> mt.Mention:
-        """A mention that starts on a word's first character (次半导体…项目 -> 半导体…项目, 色金属…项目
-        -> 有色金属…项目); its end, the head word, stays."""
-        if self.ctx.word_starts is None:
-            return m
-        kept = P.whole_words(self.ctx.text, self.ctx.word_starts, self.a + m.start, self.a + m.end)
-        start = m.end - len(kept)
-        if kept == m.text or len(kept) < 2 or start < 0 or self.s[start : m.end] != kept:
-            return m
-        return mt.Mention(start, m.end, kept, m.kind, m.generic)
-
-    def _describing(self, m: mt.Mention) -> mt.Mention:
-        """这是…最大的制造业项目: a project word that describes, not names, counts as generic."""
-        clause_start = max(self.s.rfind(ch, 0, m.start) for ch in "，；：,;") + 1
-        before = self.s[clause_start : m.start]
-        proper = m.text.startswith("年产") or mt.companies_in(m.text) or before.endswith("是")
-        if not m.generic and not proper and J.DESCRIPTION.search(before):
-            return mt.Mention(m.start, m.end, m.text, m.kind, True)
-        return m
 
     def _segment(self, pos: int) -> int:
         """Start of the ；-separated part of the sentence that holds ``pos``."""
