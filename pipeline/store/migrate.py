@@ -35,7 +35,9 @@ def migrate(db: sqlite3.Connection, found: int, dedupe_ddl: str) -> bool:
                        "WHERE page_key NOT LIKE 'http://%' AND page_key NOT LIKE 'https://%'")
         db.execute("CREATE INDEX articles_location ON articles(location)")
         db.execute("DROP TABLE IF EXISTS dedupe")  # rebuilt at every run
-        db.execute(dedupe_ddl)
+        for statement in dedupe_ddl.split(";"):
+            if statement.strip():
+                db.execute(statement)
         db.execute("UPDATE meta SET value='4' WHERE key='schema_version'")
         db.execute("COMMIT")
     except BaseException:

@@ -24,9 +24,10 @@ from typing import Iterator
 
 from pipeline.config import DedupeSettings
 from pipeline.errors import StateError
-from pipeline.records import PageResult, Project, short_sha1
+from pipeline.records import PageResult, Project
+from pipeline.store.dedupe import DEDUPE_DDL, Deduper, Seeds
 from pipeline.store.migrate import has_legacy, migrate, same_legacy_page
-from pipeline.store.minhash import band_keys, band_layout, from_blob, similarity
+from pipeline.store.minhash import band_keys, band_layout, from_blob
 from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
 from pipeline.tables import ARTICLES, FACTS
 from pipeline.urls import identity_url
@@ -43,13 +44,6 @@ SCHEMA_VERSION = 4
 MONTH = "COALESCE(substr(a.published_at, 1, 7), 'unknown')"
 MONTH_INDEX = ("CREATE INDEX IF NOT EXISTS articles_month "
                "ON articles(COALESCE(substr(published_at, 1, 7), 'unknown'))")
-# Rebuilt at every run (pipeline.store.state.Store.assign_duplicates), so a migration recreates it.
-DEDUPE_DDL = """
-CREATE TABLE IF NOT EXISTS dedupe (
-    page_key TEXT PRIMARY KEY, article_id TEXT NOT NULL, rank INTEGER NOT NULL,
-    duplicate_of TEXT, method TEXT, similarity REAL, id_key TEXT, own_key TEXT, content_sha1 TEXT,
-    n_chars INTEGER);
-"""
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS articles (
@@ -117,6 +111,7 @@ class Store:
         self._legacy = False
         self._changed = False  # this session has stored or removed a page (the generation grew)
         self.touched: set[str] = set()  # months whose exported rows this session may have changed
+        self.seeds = Seeds()  # the pages this session changed, for the duplicate decisions
 
     # -- lifecycle -----------------------------------------------------------------------------
     def open(self) -> "Store":
@@ -153,6 +148,12 @@ class Store:
         db.create_function("project_id", 2, project_id, deterministic=True)
         self.db = db
         self._legacy = has_legacy(db)  # rows of schema 3 that a page read again may replace
+        if "sort_key" not in {c[1] for c in db.execute("PRAGMA table_info(dedupe)")}:
+            db.execute("DROP TABLE IF EXISTS dedupe")  # decisions of an earlier version: made again
+        for statement in DEDUPE_DDL.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        self.deduper = Deduper(db, self.threshold, self.min_chars)
         db.execute(MONTH_INDEX)
         self.generation_at_open = self.generation()
         self.db.execute("BEGIN")
@@ -180,12 +181,19 @@ class Store:
             self.close()
         except sqlite3.DatabaseError as err:
             exc = exc or err
-        if isinstance(exc, sqlite3.DatabaseError):
+        if isinstance(exc, sqlite3.DatabaseError) and self.failed(exc) is not None:
             raise self.failed(exc) from None
 
-    def failed(self, exc: sqlite3.DatabaseError) -> StateError:
-        """The error for the user when the database fails in use (damaged inside, disk full)."""
-        if "full" in str(exc):
+    def failed(self, exc: sqlite3.DatabaseError) -> StateError | None:
+        """The error for the user when the database fails in use (damaged inside, disk full,
+        unreadable); None for an error of the program itself (a bug: its traceback helps)."""
+        text = str(exc).lower()
+        if "i/o error" in text:
+            return StateError(f"state database {self.path} cannot be read or written ({exc}); check the disk "
+                              "and the folder, then run again")
+        if not any(word in text for word in ("malformed", "not a database", "corrupt", "full")):
+            return None
+        if "full" in text:
             return StateError(f"state database {self.path}: {exc}; free space on that disk and run again "
                               "(pages already stored are kept)")
         return StateError(
@@ -215,6 +223,7 @@ class Store:
         loc = result.page_key  # the row's key; a.location is what the tables show
         self._grow_generation()
         self._touch(loc)
+        self.seeds.note(db, loc)
         self.touched.add((row["published_at"] or "unknown")[:7])
         if self._legacy and (old := same_legacy_page(db, a.location, loc, result.sha1)):
             self.forget(old)  # stored by an earlier schema under its location: this page again
@@ -257,6 +266,7 @@ class Store:
             keys.append(old)
         for k in keys:
             self._touch(k)
+            self.seeds.note(self.db, k)
             for table in ("articles", "facts", "projects", "lsh", "signatures", "dedupe"):
                 self.db.execute(f"DELETE FROM {table} WHERE page_key=?", (k,))
 
@@ -294,95 +304,32 @@ class Store:
 
     # -- duplicates ----------------------------------------------------------------------------
     def assign_duplicates(self) -> dict[str, int]:
-        """Decide ids and originals over all stored pages; returns duplicate counts by method.
-
-        Order: earlier publication first (unknown times last), then the page found under a
-        clean URL, then location.  Walking that order, a page is a ``url`` duplicate of the first
-        page with its canonical URL, else an ``exact`` duplicate of the first page with its
-        normalized text, else a ``near`` duplicate of the earliest earlier page whose estimated
-        Jaccard similarity reaches the threshold.
-        """
+        """Decide ids and originals (pipeline.store.dedupe): of the pages this session's changes
+        may concern, or of all pages; returns the duplicates of the state by method."""
         db = self.db
         assert db is not None
         self.commit()
-        # What each page exports now, to find the months whose rows the new decisions change.
+        keys = self.deduper.plan(self.seeds)
+        # What those pages export now, to find the months whose rows the new decisions change.
         db.execute("DROP TABLE IF EXISTS temp.decided_before")
         db.execute(f"CREATE TEMP TABLE decided_before AS {_DECIDED}")
-        # Rebuilt each time with its indexes (bulk insert first, indexes after: faster).
-        db.execute("DROP INDEX IF EXISTS dedupe_id_key")
-        db.execute("DROP INDEX IF EXISTS dedupe_sha1")
-        db.execute("DROP INDEX IF EXISTS dedupe_rank")
-        db.execute("DELETE FROM dedupe")
-        # A page's own id comes from its location (SCHEMA.md) unless other pages share that
-        # location (the same relative path in two inputs): then from its key, for all of them.
-        db.execute(
-            """INSERT INTO dedupe (page_key, article_id, rank, id_key, own_key, content_sha1, n_chars)
-               SELECT page_key, '', ROW_NUMBER() OVER (ORDER BY published_at IS NULL, published_at,
-                                                      clean_url DESC, location, page_key),
-                      CASE WHEN shared AND id_key LIKE 'loc:%' THEN 'key:' || page_key ELSE id_key END,
-                      CASE WHEN shared THEN 'key:' || page_key ELSE 'loc:' || location END,
-                      content_sha1, n_chars
-               FROM (SELECT page_key, published_at, clean_url, location, id_key, content_sha1, n_chars,
-                            COUNT(*) OVER (PARTITION BY location) > 1 AS shared FROM articles)"""
-        )
-        db.execute("CREATE INDEX dedupe_rank ON dedupe(rank)")
-        db.execute("CREATE INDEX dedupe_id_key ON dedupe(id_key, rank)")
-        db.execute("CREATE INDEX dedupe_sha1 ON dedupe(content_sha1, rank)")
-        counts = {"url": 0, "exact": 0, "near": 0}
-        cur = db.execute("SELECT page_key, rank, id_key, own_key, content_sha1, n_chars FROM dedupe ORDER BY rank")
-        for key, rank, id_key, own_key, sha1, n_chars in _iter(cur):
-            original, method, sim = self._find_original(key, rank, id_key, sha1, n_chars)
-            # A URL duplicate cannot share the id of its original: its id comes from its location.
-            own_id = _id_from_key(own_key if method == "url" else id_key)
-            # Written at once: later pages look up the roots decided here.
-            db.execute(
-                "UPDATE dedupe SET article_id=?, duplicate_of=?, method=?, similarity=? WHERE page_key=?",
-                (own_id, original, method, sim, key),
-            )
-            if method:
-                counts[method] += 1
+        if keys is not None:
+            db.execute("DELETE FROM temp.decided_before WHERE page_key NOT IN (SELECT value FROM json_each(?))",
+                       (json.dumps(sorted(keys)),))
+        self.deduper.decide(keys)
+        scope = "" if keys is None else "WHERE now.page_key IN (SELECT value FROM json_each(?))"
         changed = db.execute(
             f"""SELECT DISTINCT now.month FROM ({_DECIDED}) now LEFT JOIN temp.decided_before b USING (page_key)
-                WHERE b.page_key IS NULL OR b.article_id IS NOT now.article_id
+                {scope} {"AND" if scope else "WHERE"} (b.page_key IS NULL OR b.article_id IS NOT now.article_id
                    OR b.original IS NOT now.original OR b.method IS NOT now.method
-                   OR b.similarity IS NOT now.similarity""").fetchall()
+                   OR b.similarity IS NOT now.similarity)""", () if keys is None else (json.dumps(sorted(keys)),)).fetchall()
         self.touched.update(m for (m,) in changed)
         db.execute("DROP TABLE temp.decided_before")
+        self.seeds = Seeds()
         self.commit()
+        counts = {"url": 0, "exact": 0, "near": 0}
+        counts.update(db.execute("SELECT method, COUNT(*) FROM dedupe WHERE method IS NOT NULL GROUP BY method"))
         return counts
-
-    def _find_original(self, key, rank, id_key, sha1, n_chars):
-        db = self.db
-        row = db.execute(
-            "SELECT page_key FROM dedupe WHERE id_key=? AND rank<? ORDER BY rank LIMIT 1", (id_key, rank)).fetchone()
-        if row:
-            return row[0], "url", 1.0
-        row = db.execute(
-            "SELECT page_key FROM dedupe WHERE content_sha1=? AND rank<? ORDER BY rank LIMIT 1", (sha1, rank)).fetchone()
-        if row:
-            return self._root(row[0]), "exact", 1.0
-        if n_chars < self.min_chars:
-            return None, None, None
-        row = db.execute("SELECT signature FROM signatures WHERE page_key=?", (key,)).fetchone()
-        if row is None:
-            return None, None, None
-        sig = from_blob(row[0])
-        # Earlier pages sharing a band, in rank order; signatures are read only until one matches.
-        candidates = db.execute(
-            "SELECT DISTINCT d.rank, d.page_key FROM lsh l JOIN dedupe d USING (page_key) "
-            "WHERE l.band_key IN (SELECT band_key FROM lsh WHERE page_key=?) AND d.rank<? "
-            "ORDER BY d.rank", (key, rank)).fetchall()
-        for _, cand_key in candidates:
-            cand_sig = db.execute("SELECT signature FROM signatures WHERE page_key=?", (cand_key,)).fetchone()[0]
-            sim = similarity(sig, from_blob(cand_sig))
-            if sim >= self.threshold:
-                return self._root(cand_key), "near", round(sim, 4)
-        return None, None, None
-
-    def _root(self, key: str) -> str:
-        """Follow duplicate_of to the original of a cluster (already decided: lower rank)."""
-        row = self.db.execute("SELECT duplicate_of FROM dedupe WHERE page_key=?", (key,)).fetchone()
-        return row[0] if row and row[0] else key
 
     # -- reading for export ------------------------------------------------------------------
     def iter_articles(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
@@ -481,11 +428,6 @@ def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
         if not rows:
             return
         yield from rows
-
-
-def _id_from_key(id_key: str) -> str:
-    """The id of a URL (``id_key`` as it is), a location (``loc:``) or a page key (``key:``)."""
-    return short_sha1(id_key[4:] if id_key.startswith(("loc:", "key:")) else id_key)
 
 
 def _now() -> str:
