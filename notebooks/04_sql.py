@@ -46,7 +46,8 @@ notes = nbsupport.check_tables(tables)
 con = duckdb.connect()
 con.execute("SET TimeZone = 'Asia/Shanghai'")
 for name in ("articles", "facts", "projects", "duplicates"):
-    path = (out_dir / f"{name}.parquet").as_posix().replace("'", "''")
+    # one file per table, or one per month in a large (partitioned) output: a glob reads both
+    path = nbsupport.parquet_files(out_dir, name).replace("'", "''")
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
 codes = sorted({c for c in tables["facts"]["region_code"] if isinstance(c, str)})
 con.register("region_names", pd.DataFrame({"region_code": codes, "region_name": nbsupport.region_names(codes)}))

@@ -169,6 +169,14 @@ def region_code_text(values) -> "pd.Series":
     return pd.Series([one(v) for v in values], index=values.index, dtype="object")
 
 
+def parquet_files(out_dir: Path, name: str) -> str:
+    """The Parquet file of table ``name`` as a path for SQL readers: ``OUT/name.parquet``, or the
+    glob of its month files when the output is partitioned (pipeline.store.partitions)."""
+    if (out_dir / name).is_dir() and any((out_dir / name).glob(f"month=*/{name}.parquet")):
+        return (out_dir / name).as_posix() + f"/month=*/{name}.parquet"
+    return (out_dir / f"{name}.parquet").as_posix()
+
+
 def load_tables(outputs: str | os.PathLike) -> tuple[Path, dict]:
     """``(folder, tables)``: ``pipeline.load_outputs`` with the columns in one form.
 

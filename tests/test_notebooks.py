@@ -58,6 +58,18 @@ def zero_facts_run(tmp_path_factory) -> tuple[Path, object]:
     return out, proc
 
 
+@pytest.fixture(scope="session")
+def partitioned_run(tmp_path_factory) -> tuple[Path, object]:
+    """The realistic corpus written as a dataset partitioned by month (a large output's layout)."""
+    out = tmp_path_factory.mktemp("partitioned-out")
+    config = out.parent / "partitioned.toml"
+    config.write_text("[output]\npartition_above_articles = 0\n", encoding="utf-8")
+    proc = run_cli("run", str(REALISTIC), "--out", str(out), "-c", str(config))
+    assert proc.returncode == 0, proc.stderr
+    assert list(out.glob("facts/month=*/facts.parquet")) and not (out / "facts.parquet").exists()
+    return out, proc
+
+
 @pytest.fixture(scope="module")
 def executed() -> dict:
     """(corpus, name) -> (executed notebook or the error, seconds), filled as the tests ask."""
@@ -67,7 +79,8 @@ def executed() -> dict:
 @pytest.fixture
 def runs(request) -> dict:
     """The outputs folder of each corpus, made only when a test asks for it."""
-    fixtures = {"samples": "corpus_run", "realistic": "realistic_run", "zero_facts": "zero_facts_run"}
+    fixtures = {"samples": "corpus_run", "realistic": "realistic_run", "zero_facts": "zero_facts_run",
+                "partitioned": "partitioned_run"}
     return {corpus: (lambda f=fixture: request.getfixturevalue(f)[0]) for corpus, fixture in fixtures.items()}
 
 
@@ -105,6 +118,17 @@ def test_notebook_runs_on_a_fresh_run(name, corpus, executed, runs):
     assert str(executed[corpus, name][2]) in _printed(nb), "OUTPUTS not used"
     # no pandas or matplotlib warning printed into the report
     assert not _printed(nb, "stderr").strip(), _printed(nb, "stderr")[:2000]
+
+
+@pytest.mark.parametrize("name", ["01_overview", "04_sql"])
+def test_notebook_reads_a_partitioned_output_as_the_snapshot(name, executed, runs):
+    """A large output is one folder per month: the notebooks print what they print on the same
+    pages written as one file per table."""
+    parted = _execute(executed, runs, name, "partitioned")
+    whole = _execute(executed, runs, name, "realistic")
+    strip = lambda nb: _printed(nb).replace(str(executed["partitioned", name][2]), "OUT").replace(  # noqa: E731
+        str(executed["realistic", name][2]), "OUT")
+    assert strip(parted) == strip(whole)
 
 
 def test_realistic_run_is_what_the_corpus_promises(realistic_run):
