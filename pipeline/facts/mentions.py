@@ -289,11 +289,12 @@ def _remembered_regions(text: str) -> tuple[Mention, ...]:
 
 def regions_within(text: str, found: tuple[Mention, ...], a: int, b: int) -> list[Mention] | None:
     """``regions_in(text[a:b])`` read off ``found``, the regions of the whole ``text`` (in order),
-    or None when it cannot be: a piece whose neighbours outside it are no Han characters (a
-    sentence of ``pipeline.text.sentence_spans`` ends and starts after punctuation or a line
-    break) has the same regions read alone or in the text, because place names are Han only (no
-    name crosses its edges), a non-Han character before a name lets it start, and
-    REGION_NOT_AFTER, all Han, matches nothing after its end.
+    or None when it cannot be.  A piece that has a non-Han character on at least one side of each
+    edge (a sentence of ``pipeline.text.sentence_spans`` starts after punctuation or a line break
+    and ends with punctuation or before a line break) has the same regions read alone or in the
+    text: place names and division suffixes are Han only, so none crosses an edge; a name starts
+    at ``a`` only after a non-Han character, which lets it start in the text too; and a name ends
+    at ``b`` only before a non-Han character, which REGION_NOT_AFTER (all Han) does not match.
 
     >>> text = "宁波市。鄞州区实现增长，在慈溪市"
     >>> [(m.start, m.text) for m in regions_within(text, tuple(regions_in(text)), 4, len(text))]
@@ -301,7 +302,9 @@ def regions_within(text: str, found: tuple[Mention, ...], a: int, b: int) -> lis
     >>> regions_within(text, tuple(regions_in(text)), 5, len(text)) is None  # cut after 鄞
     True
     """
-    if (a > 0 and is_han(text[a - 1])) or (b < len(text) and is_han(text[b])):
+    if a > 0 and a < len(text) and is_han(text[a - 1]) and is_han(text[a]):
+        return None
+    if 0 < b < len(text) and is_han(text[b - 1]) and is_han(text[b]):
         return None
     first = bisect.bisect_left(found, a, key=_start)
     out = []

@@ -1,6 +1,7 @@
 """Where a figure is: the places an article names, and the place 全市, 本县 or 我区 stands for."""
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.facts import mentions as mt
@@ -21,6 +22,7 @@ def article_places(text: str) -> list[Place]:
     return found
 
 
+@functools.lru_cache(maxsize=1024)  # asked for each figure after a 全市/本县; the answer is the gazetteer's
 def place_at(place: Place, level_word: str) -> Place | None:
     """The place a level word (市, 县, 区, 省) means in an article about ``place``: the place itself
     or the division that holds it, whichever has a name of that level; None if neither has."""

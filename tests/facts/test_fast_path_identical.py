@@ -132,6 +132,30 @@ def test_sentences_cut_inside_words_read_their_regions_themselves(monkeypatch):
     assert mt.regions_within(text, article, 2, len(text)) is None
 
 
+def test_regions_read_off_the_article_are_those_of_the_sentence(bundled_inputs, benchmark_inputs):
+    """Every sentence of every page: the regions read off the article's are those the sentence
+    alone has; the article's can be used for (nearly) every sentence."""
+    used = 0
+    for text, _, sentences, _ in bundled_inputs + benchmark_inputs:
+        article = tuple(mt.regions_in(text))
+        for a, b in sentences:
+            within = mt.regions_within(text, article, a, b)
+            if within is not None:
+                used += 1
+                assert within == mt.regions_in(text[a:b]), text[a:b]
+    assert used == sum(len(s) for _, _, s, _ in bundled_inputs + benchmark_inputs)
+
+
+def test_pieces_cut_between_two_han_characters_are_read_themselves():
+    text = "鄞州区增长8%，江北区委员会表示"
+    article = tuple(mt.regions_in(text))
+    assert [m.text for m in article] == ["鄞州区"]  # 江北区委: not the place
+    end = text.index("委")
+    assert mt.regions_within(text, article, 0, end) is None
+    assert [m.text for m in mt.regions_in(text[:end])] == ["鄞州区", "江北区"]
+    assert [m.text for m in mt.regions_within(text, article, 0, text.index("，") + 1)] == ["鄞州区"]
+
+
 def test_mention_words_cover_every_mention_reader():
     """A sentence the shortcut passes over (no MENTION_WORD) has no project, company or venture."""
     for text in ("奥克斯智能空调项目", "重点工程", "宁波建设集团", "恒远电子有限公司", "进军新能源领域",
