@@ -14,10 +14,11 @@ are in :mod:`pipeline.crawl.fetch_errors`.
 Why it is built this way (RELIABILITY.md sections 1-2 and the local probes):
 
 * requests' read timeout is per recv, so a 1-byte drip never times out.  The
-  deadline is checked between reads (``read1``: at most one recv each), each
-  recv gets ``min(read_timeout_s, time left)`` as socket timeout, and a
-  watchdog timer shuts the socket down at the deadline, which also stops a
-  server that drips its *headers*.
+  deadline covers the DNS lookup of every hop (:func:`pipeline.crawl.netguard.check_target`
+  stops waiting for the resolver when the time is up), is checked between reads
+  (``read1``: at most one recv each), each recv gets ``min(read_timeout_s, time
+  left)`` as socket timeout, and a watchdog timer shuts the socket down at the
+  deadline, which also stops a server that drips its *headers*.
 * ``r.content`` inflates a gzip bomb whole.  We read the raw stream with
   ``decode_content=False`` and inflate ourselves with ``zlib.decompressobj``
   and ``max_length``, so at most cap + 1 decoded bytes ever exist.
@@ -157,7 +158,7 @@ class Fetcher:
         first_origin: tuple[str, str, int] | None = None
         send_extra = True
         while True:
-            target = self._check(url, current, first_hop=not hops)
+            target = self._check(url, current, first_hop=not hops, deadline_at=deadline_at)
             if first_origin is None:
                 first_origin = target.origin
             send_extra = send_extra and target.origin == first_origin
@@ -179,13 +180,16 @@ class Fetcher:
             finally:
                 resp.close()
 
-    def _check(self, url: str, current: str, *, first_hop: bool) -> netguard.Target:
-        try:
+    def _check(self, url: str, current: str, *, first_hop: bool, deadline_at: float) -> netguard.Target:
+        try:  # the DNS lookup counts against the deadline too
             return netguard.check_target(current, allowed_hosts=self.policy.allowed_hosts,
-                                         allow_private=self.policy.allow_private, resolver=self._resolver)
+                                         allow_private=self.policy.allow_private, resolver=self._resolver,
+                                         timeout=deadline_at - self._clock())
         except netguard.Refused as exc:
             reason = exc.reason
             detail = exc.detail if first_hop else f"redirect to {current}: {exc.detail}"
+            if reason == "deadline":
+                detail = f"whole-fetch deadline of {self.policy.limits.deadline_s:g}s passed: {detail}"
             if reason == "bad_url" and not first_hop:
                 reason = "bad_redirect"
             raise FetchError(reason, url, detail, retryable=exc.retryable) from None

@@ -26,7 +26,8 @@ it down when the whole-fetch deadline passes even while a read is blocked
 (a server that drips header bytes defeats per-read socket timeouts).
 
 Reasons raised here (see :class:`Refused`): ``bad_url``, ``host_not_allowed``,
-``blocked_ssrf``, ``dns_error``.
+``blocked_ssrf``, ``dns_error``, and ``deadline`` when the name is not resolved within the
+time left of the fetch (DNS counts against the whole-fetch deadline).
 """
 from __future__ import annotations
 
@@ -236,11 +237,14 @@ def check_target(
     allowed_hosts: Iterable[str],
     allow_private: bool,
     resolver: Callable = socket.getaddrinfo,
+    timeout: float | None = None,
 ) -> Target:
     """Validate a URL (scheme, allow-list, every resolved address) before any connection.
 
     IP literals in any spelling are decoded without DNS; names are resolved with
-    the injected ``resolver`` (same signature as ``socket.getaddrinfo``).
+    the injected ``resolver`` (same signature as ``socket.getaddrinfo``), within
+    ``timeout`` seconds if given (the time left of the fetch's deadline): a name
+    not resolved by then is ``Refused("deadline")``.
 
     >>> check_target("http://0x7f.1/", allowed_hosts=(), allow_private=False)
     Traceback (most recent call last):
@@ -262,7 +266,7 @@ def check_target(
     else:
         if not allow_private and (bare == "localhost" or bare.endswith(".localhost")):
             raise Refused("blocked_ssrf", f"{host} is a loopback name (RFC 6761)")
-        addresses = _resolve(host, port, resolver)
+        addresses = _resolve(host, port, resolver, timeout)
         if not allow_private:
             bad = [a for a in addresses if not is_public_address(a)]
             if bad:
@@ -270,9 +274,9 @@ def check_target(
     return Target(url=url, scheme=scheme, host=host, port=port, addresses=addresses)
 
 
-def _resolve(host: str, port: int, resolver: Callable) -> tuple[str, ...]:
+def _resolve(host: str, port: int, resolver: Callable, timeout: float | None = None) -> tuple[str, ...]:
     try:
-        infos = resolver(host, port, 0, socket.SOCK_STREAM)
+        infos = _bounded(resolver, (host, port, 0, socket.SOCK_STREAM), timeout, f"resolving {host}")
     except socket.gaierror as exc:
         # EAI_AGAIN is a temporary failure; NXDOMAIN and friends will not fix themselves tonight.
         temporary = exc.errno in (getattr(socket, "EAI_AGAIN", -3),)
@@ -290,6 +294,36 @@ def _resolve(host: str, port: int, resolver: Callable) -> tuple[str, ...]:
     if not addresses:
         raise Refused("dns_error", f"{host} has no IPv4/IPv6 address", retryable=True)
     return tuple(addresses)
+
+
+def _bounded(call: Callable, args: tuple, timeout: float | None, doing: str):
+    """``call(*args)``, given up after ``timeout`` seconds (None: no limit) with ``Refused("deadline")``.
+
+    ``getaddrinfo`` takes no timeout and cannot be interrupted: the resolver's own retries
+    (resolv.conf ``timeout`` x ``attempts``) can hold it for tens of seconds, outside the
+    sockets the watchdog can cut.  So it runs in a daemon thread that we stop waiting for when
+    the time is up; the thread ends when the resolver gives up, and its answer is dropped.
+    """
+    if timeout is None:
+        return call(*args)
+    if timeout <= 0:
+        raise Refused("deadline", f"no time left for {doing}", retryable=True)
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call(*args)
+        except BaseException as exc:  # handed to the waiting thread, raised there
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="newsfacts-resolve", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise Refused("deadline", f"no answer {doing} in the {timeout:.2g} s left", retryable=True)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 # --------------------------------------------------------------------------- pinned connections
