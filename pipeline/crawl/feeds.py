@@ -11,6 +11,7 @@ stops at ``max_bytes``.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 from typing import Iterator
@@ -138,6 +139,9 @@ def _text_sitemap(data: bytes, base_url: str) -> list[str]:
     return unique_urls(absolute_http_url(line.strip(), base_url) for line in lines if "://" in line)
 
 
+Dated = tuple[str, float | None]  # a URL and when the sitemap says it last changed (epoch seconds)
+
+
 def parse_sitemap(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> tuple[list[str], list[str]]:
     """``(page URLs, child sitemap URLs)`` of a sitemap (``urlset``, ``sitemapindex``, gzip or not).
 
@@ -151,20 +155,86 @@ def parse_sitemap(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) ->
     >>> parse_sitemap(b'<sitemapindex><sitemap><loc>http://x.cn/s1.xml.gz</loc></sitemap></sitemapindex>', "http://x.cn/")
     ([], ['http://x.cn/s1.xml.gz'])
     """
+    pages, children = sitemap_entries(body, base_url, max_bytes)
+    return [url for url, _ in pages], [url for url, _ in children]
+
+
+def sitemap_entries(body: bytes, base_url: str, max_bytes: int = MAX_XML_BYTES) -> tuple[list[Dated], list[Dated]]:
+    """``(pages, child sitemaps)`` of a sitemap, each URL with the date it last changed, or None.
+
+    The date is the entry's ``<lastmod>``, or for a Google news sitemap without one the
+    ``<news:publication_date>``; a URL listed twice keeps its latest date.
+
+    >>> sitemap_entries(b'<urlset><url><loc>http://x.cn/a.html</loc><lastmod>2024-03-05T08:00:00+08:00</lastmod>'
+    ...                 b'</url><url><loc>http://x.cn/b.html</loc></url></urlset>', "http://x.cn/")
+    ([('http://x.cn/a.html', 1709596800.0), ('http://x.cn/b.html', None)], [])
+    """
     data = _inflate(body, max_bytes)
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head and not head.startswith(b"<"):
-        return _text_sitemap(data, base_url), []
+        return [(url, None) for url in _text_sitemap(data, base_url)], []
     root = _parse_xml(data, base_url, max_bytes)
     kind = _local(root)
     if kind in ("rss", "feed", "rdf"):
-        return _feed_links(root, base_url), []
+        return [(url, None) for url in _feed_links(root, base_url)], []
     if kind not in ("urlset", "sitemapindex"):
         raise DiscoverError("bad_xml", f"not a sitemap: root element <{kind}>")
-    entry = "url" if kind == "urlset" else "sitemap"
-    locs = (absolute_http_url(_text(_first(item, "loc")), base_url) for item in _children(root, entry))
-    urls = unique_urls(locs)
-    return (urls, []) if kind == "urlset" else ([], urls)
+    dated: dict[str, float | None] = {}
+    for item in _children(root, "url" if kind == "urlset" else "sitemap"):
+        url = absolute_http_url(_text(_first(item, "loc")), base_url)
+        if not url:
+            continue
+        when = w3c_datetime(_text(_first(item, "lastmod")))
+        if when is None:
+            news = _first(item, "news")
+            when = w3c_datetime(_text(_first(news, "publication_date"))) if news is not None else None
+        old = dated.get(url)
+        dated[url] = when if old is None or (when is not None and when > old) else old
+    entries = list(dated.items())
+    return (entries, []) if kind == "urlset" else ([], entries)
+
+
+_W3C = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+                  r"\s*(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
+
+
+def w3c_datetime(text: str) -> float | None:
+    """Epoch seconds of a W3C datetime (a sitemap ``<lastmod>``), or None if it is not one.
+
+    Read to err on the side of "changed": a date alone is the end of that day, a time without a
+    zone is UTC (a Chinese site's local time is 8 hours earlier).
+
+    >>> w3c_datetime("2024-03-05T08:00:00+08:00"), w3c_datetime("2024-03-05T00:00Z")
+    (1709596800.0, 1709596800.0)
+    >>> w3c_datetime("2024-03-04") == w3c_datetime("2024-03-05T00:00:00Z")
+    True
+    >>> w3c_datetime("yesterday"), w3c_datetime(""), w3c_datetime("2024-13-01")
+    (None, None, None)
+    """
+    match = _W3C.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, zone = match.groups()
+    try:
+        if hour is None:  # a year, a month or a day: its end
+            start = dt.datetime(int(year), int(month or 1), int(day or 1), tzinfo=dt.timezone.utc)
+            if day:
+                end = start + dt.timedelta(days=1)
+            elif month:
+                end = (start + dt.timedelta(days=32)).replace(day=1)
+            else:
+                end = start.replace(year=start.year + 1)
+            return end.timestamp()
+        offset = dt.timedelta(0)
+        if zone and zone != "Z":
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            offset = sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        when = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0),
+                           tzinfo=dt.timezone(offset))
+    except (ValueError, OverflowError):
+        return None
+    return when.timestamp()
 
 
 def parse_feed(body: bytes, base_url: str) -> list[str]:

@@ -7,7 +7,7 @@ import tracemalloc
 
 import pytest
 
-from pipeline.crawl.feeds import DiscoverError, parse_feed, parse_sitemap
+from pipeline.crawl.feeds import DiscoverError, parse_feed, parse_sitemap, sitemap_entries, w3c_datetime
 
 SM_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -48,6 +48,47 @@ def test_sitemap_index():
     pages, children = parse_sitemap(INDEX, "http://www.example.cn/sitemap_index.xml")
     assert pages == []
     assert children == ["http://www.example.cn/sitemap-2024-03.xml.gz", "http://www.example.cn/sitemap-news.xml"]
+
+
+def test_sitemap_dates_lastmod_and_news_publication_date():
+    body = f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset {SM_NS} xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url><loc>http://www.example.cn/a.shtml</loc><lastmod>2024-03-05T08:00:00+08:00</lastmod></url>
+  <url><loc>http://www.example.cn/b.shtml</loc><news:news><news:publication_date>2024-03-06T10:30:00Z
+  </news:publication_date></news:news></url>
+  <url><loc>http://www.example.cn/c.shtml</loc><lastmod>not a date</lastmod></url>
+  <url><loc>http://www.example.cn/a.shtml</loc><lastmod>2024-03-07</lastmod></url>
+</urlset>""".encode()
+    pages, children = sitemap_entries(body, "http://www.example.cn/sitemap.xml")
+    assert children == [] and pages == [
+        ("http://www.example.cn/a.shtml", w3c_datetime("2024-03-08T00:00:00Z")),  # listed twice: the later date
+        ("http://www.example.cn/b.shtml", w3c_datetime("2024-03-06T10:30:00Z")),
+        ("http://www.example.cn/c.shtml", None),
+    ]
+    index_pages, index_children = sitemap_entries(INDEX, "http://www.example.cn/sitemap_index.xml")
+    assert index_pages == [] and index_children == [
+        ("http://www.example.cn/sitemap-2024-03.xml.gz", w3c_datetime("2024-04-01T00:00:00Z")),  # 03-31: its end
+        ("http://www.example.cn/sitemap-news.xml", None)]
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2024-03-05T08:00:00+08:00", "2024-03-05T00:00:00+00:00"),
+    ("2024-03-05T08:00+0800", "2024-03-05T00:00:00+00:00"),
+    ("2024-03-05T08:00:00.123Z", "2024-03-05T08:00:00+00:00"),
+    ("2024-03-05 08:00:00", "2024-03-05T08:00:00+00:00"),   # no zone: read as UTC (later than Beijing time)
+    ("2024-03-05", "2024-03-06T00:00:00+00:00"),            # a day: its end
+    ("2024-03", "2024-04-01T00:00:00+00:00"),
+    ("2024", "2025-01-01T00:00:00+00:00"),
+])
+def test_w3c_datetimes_are_read_to_err_on_the_side_of_changed(text, iso):
+    import datetime as dt
+
+    assert w3c_datetime(text) == dt.datetime.fromisoformat(iso).timestamp()
+
+
+@pytest.mark.parametrize("text", ["", "soon", "2024-02-30", "2024-03-05T25:00:00Z", "05/03/2024"])
+def test_what_is_not_a_w3c_datetime_is_no_date(text):
+    assert w3c_datetime(text) is None
 
 
 def test_gzipped_sitemap_is_recognised_by_magic_bytes():
