@@ -35,9 +35,10 @@ from pipeline.urls import canonical_url, host_of, host_port
 
 KNOWN_KEYS = {
     "name", "start_urls", "feeds", "sitemaps", "allowed_hosts", "article_url_pattern", "max_depth",
-    "min_delay_s", "allow_private_addresses", "max_pages", "headers",
+    "min_delay_s", "allow_private_addresses", "max_pages", "headers", "robots_sitemaps",
 }
-TOP_KEYS = {"user_agent", "sources", "max_retry_after_s", "failure_threshold"}
+TOP_KEYS = {"user_agent", "sources", "max_retry_after_s", "failure_threshold", "concurrency",
+            "revisit_min_days", "revisit_max_days"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Source:
     allow_private_addresses: bool = False
     max_pages: int = 5000
     headers: tuple[tuple[str, str], ...] = ()
+    robots_sitemaps: bool = True  # also read the sitemaps its hosts' robots.txt lists
 
     def is_article(self, url: str) -> bool:
         return bool(self.article_url_pattern and self.article_url_pattern.search(url))
@@ -74,6 +76,9 @@ class SourcesFile:
     sources: tuple[Source, ...] = field(default_factory=tuple)
     max_retry_after_s: float = 120.0
     failure_threshold: float = 0.5
+    concurrency: int = 8              # hosts fetched at once (one request in flight per host)
+    revisit_min_days: float = 1.0     # a known article is revisited after this, doubling while unchanged,
+    revisit_max_days: float = 30.0    # ... up to this
 
 
 def load_sources(path: str | Path) -> SourcesFile:
@@ -107,7 +112,13 @@ def load_sources(path: str | Path) -> SourcesFile:
                               "source's URLs in the state database and its summary, so rename one of them")
         places[name] = n
         sources.append(source)
-    return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **_given(data, _FILE_NUMBERS, str(path)))
+    numbers = _given(data, _FILE_NUMBERS, str(path))
+    shortest = numbers.get("revisit_min_days", SourcesFile.revisit_min_days)
+    longest = numbers.get("revisit_max_days", SourcesFile.revisit_max_days)
+    if shortest > longest:
+        raise ConfigError(f"{path}: revisit_min_days ({shortest:g}) is more than revisit_max_days ({longest:g}); "
+                          "the revisit interval grows from the first to the second")
+    return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **numbers)
 
 
 def _source(item: dict, where: str) -> Source:
@@ -264,10 +275,14 @@ _SOURCE_NUMBERS = {
     "min_delay_s": ("float", (0, True, math.inf)),
     "allow_private_addresses": ("bool", None),
     "max_pages": ("int", (0, False, math.inf)),
+    "robots_sitemaps": ("bool", None),
 }
 _FILE_NUMBERS = {
     "max_retry_after_s": ("float", (0, True, math.inf)),
     "failure_threshold": ("float", (0, True, 1)),
+    "concurrency": ("int", (1, True, 256)),
+    "revisit_min_days": ("float", (0, False, 3650)),
+    "revisit_max_days": ("float", (0, False, 3650)),
 }
 
 

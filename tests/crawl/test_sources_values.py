@@ -62,6 +62,10 @@ def test_allow_private_addresses_as_a_string_does_not_switch_the_guard_off(tmp_p
     ("max_retry_after_s = -5\n", "", "max_retry_after_s"),
     ("failure_threshold = 1.5\n", "", "failure_threshold"),
     ("failure_threshold = -0.1\n", "", "failure_threshold"),
+    ("concurrency = 0\n", "", "concurrency"),
+    ("revisit_min_days = 0\n", "", "revisit_min_days"),
+    ("revisit_max_days = -1\n", "", "revisit_max_days"),
+    ("revisit_min_days = 8\nrevisit_max_days = 4\n", "", "revisit_min_days"),
 ])
 def test_a_value_out_of_range_is_refused_when_read(tmp_path, top, line, key):
     with pytest.raises(ConfigError, match="sources.toml") as err:
@@ -73,6 +77,8 @@ def test_a_value_out_of_range_is_refused_when_read(tmp_path, top, line, key):
     ("user_agent = 1\n", "", "user_agent", "string"),
     (HEAD, 'max_retry_after_s = "120"\n', "max_retry_after_s", "number"),
     (HEAD, "failure_threshold = true\n", "failure_threshold", "number"),
+    (HEAD, "concurrency = 2.5\n", "concurrency", "integer"),
+    (HEAD, "robots_sitemaps = false\n", "robots_sitemaps", "robots_sitemaps"),  # a source's key, not the file's
     (HEAD, "user_agnet = 1\n", "user_agnet", "user_agent"),  # an unknown key, and the nearest one
 ])
 def test_top_level_values_are_checked(tmp_path, head, top, key, expected):
@@ -100,6 +106,11 @@ def test_good_values_are_kept(tmp_path):
     s = spec.sources[0]
     assert (s.min_delay_s, s.max_depth, s.max_pages, s.headers) == (0.0, 0, 1, (("Referer", "x"),))
     assert (spec.max_retry_after_s, spec.failure_threshold) == (0.0, 1.0)
+    assert (spec.concurrency, spec.revisit_min_days, spec.revisit_max_days, s.robots_sitemaps) == (8, 1.0, 30.0, True)
+    spec = load_sources(write(tmp_path, top="concurrency = 1\nrevisit_min_days = 0.5\nrevisit_max_days = 7\n",
+                              source="robots_sitemaps = false\n"))
+    assert (spec.concurrency, spec.revisit_min_days, spec.revisit_max_days) == (1, 0.5, 7.0)
+    assert spec.sources[0].robots_sitemaps is False
 
 
 def test_a_sources_value_of_the_wrong_type_exits_2_with_one_line(tmp_path):
