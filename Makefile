@@ -10,6 +10,8 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,dask,notebooks]'
+	# jieba's prefix dictionary, cached once for every run (pipeline/nlp/dictionary.py); not fatal
+	-$(BIN)/python -m pipeline.nlp.dictionary
 	touch $(STAMP)
 
 install: $(STAMP)

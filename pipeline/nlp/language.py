@@ -1,14 +1,19 @@
 """The spaCy ``zh`` pipeline: blank, jieba's words, sentences, facts.
 
-No model is downloaded: ``spacy.blank("zh")`` whose tokenizer is :class:`JiebaTokenizer` (jieba
-with the user dictionaries of the settings, rjieba where it gives the same words), then the
+No model is downloaded: spaCy's blank Chinese language (``spacy.lang.zh.Chinese``, what
+``spacy.blank("zh")`` makes, without reading a config) whose tokenizer is :class:`JiebaTokenizer`
+(jieba with the user dictionaries of the settings, rjieba where it gives the same words), then the
 components of :mod:`pipeline.nlp.components`, in this order:
 
 1. ``zh_sentences``: sentence boundaries (``pipeline.text.sentence_spans``);
 2. ``newsfacts_facts``: the facts of those sentences (``pipeline.facts.reader.extract``).
 
 A pipeline is built once per process and per segmentation settings (each worker builds its own)
-and cached.  spaCy and jieba are imported when the first one is built.
+and cached.  spaCy, jieba and rjieba are imported when the first one is built, without what the
+pipeline never uses (:mod:`pipeline.nlp.libraries`), and jieba's dictionary comes from the
+project's cache (:mod:`pipeline.nlp.dictionary`).  Worker processes are forked from a process
+that has done all that once (:mod:`pipeline.nlp.preload`): they only add the user dictionaries
+and the components.
 """
 from __future__ import annotations
 
@@ -16,8 +21,10 @@ import logging
 import threading
 
 from pipeline.config import SegmentSettings, default_settings
+from pipeline.nlp import dictionary
 from pipeline.nlp.components import register_components
-from pipeline.nlp.segmenter import FastJieba, load_user_dicts, rjieba_available
+from pipeline.nlp.libraries import import_jieba, import_spacy, rjieba_installed
+from pipeline.nlp.segmenter import FastJieba, load_user_dicts
 from pipeline.nlp.tokenizer import JiebaTokenizer, token_texts
 
 log = logging.getLogger(__name__)
@@ -44,19 +51,25 @@ MAX_ARTICLE_CHARS = 50_000_000
 
 def build_nlp(segment: SegmentSettings):
     """A new pipeline (see the module docstring); :func:`get_nlp` keeps one per settings."""
-    import jieba  # jieba (and its 1 s dictionary) and spaCy (0.8 s) load only when a pipeline is built
-    import spacy
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()  # uses jieba's own cached prefix dictionary in the temp dir
-    load_user_dicts(segment.dictionary_paths())
-    register_components()
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    fast = segment.fast
-    if fast and not rjieba_available():
+    fast = segment.fast and rjieba_installed()
+    if segment.fast and not fast:
         log.warning("rjieba is not installed: segmenting with jieba only (slower, same tokens)")
-        fast = False
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab, FastJieba() if fast else jieba.dt)
+    jieba = import_jieba()
+    jieba.setLogLevel(logging.WARNING)
+    dictionary.initialize()  # jieba's prefix dictionary, from the project's cache
+    load_user_dicts(segment.dictionary_paths())
+    import_spacy()
+    from spacy.lang.zh import Chinese  # spaCy (0.3-0.5 s) loads when a pipeline is built, by import_spacy
+
+    register_components()
+    nlp = Chinese()  # its character tokenizer is replaced at once
+    segmenter = jieba.dt
+    if fast:
+        try:
+            segmenter = FastJieba()
+        except ImportError as exc:
+            log.warning("rjieba cannot be imported (%s): segmenting with jieba only (slower, same tokens)", exc)
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab, segmenter)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     # spaCy's 1,000,000-character limit guards parser and NER models, which this pipeline has none

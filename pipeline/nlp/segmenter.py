@@ -13,6 +13,11 @@ dictionaries loaded into jieba are mirrored into rjieba with jieba's final frequ
 and its total frequency is brought to jieba's (see ``mirror_user_dict``), because the
 total enters every path score.  ``benchmarks/`` measures the agreement; the tests check
 it on the bundled corpus.
+
+rjieba's class is imported without the default segmenter its package makes on import
+(:func:`pipeline.nlp.libraries.import_rjieba`).  :func:`prepare_fast` makes a segmenter ahead,
+with rjieba's dictionary and none of the user words (the fork server of the workers does, see
+:mod:`pipeline.nlp.preload`); :func:`_engine` takes it and adds the user words.
 """
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+
+from pipeline.nlp.libraries import import_jieba, import_rjieba
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,7 @@ _lock = threading.Lock()
 _rjieba = None  # the process's rjieba.Jieba, mirroring jieba's default dictionary
 _words: dict[str, tuple[int, int]] = {}  # user word -> (its frequency in jieba, its frequency before)
 _jieba_added = 0  # how much the user dictionaries added to jieba's total frequency
+_spare = None  # an rjieba.Jieba with its default dictionary only, made by prepare_fast
 
 
 def block_is_safe(block: str) -> bool:
@@ -52,7 +60,7 @@ def block_is_safe(block: str) -> bool:
 
 def rjieba_available() -> bool:
     try:
-        import rjieba  # noqa: F401  (only asked: is the fast path there)
+        import_rjieba()
     except ImportError:
         return False
     return True
@@ -63,8 +71,7 @@ def load_user_dicts(paths: Iterable[str | Path]) -> list[Path]:
 
     The words are mirrored for the fast segmenter with the frequencies jieba gave them.
     """
-    import jieba  # jieba and its dictionary load when a pipeline is built, not on import
-
+    jieba = import_jieba()
     loaded = []
     for path in paths:
         p = Path(path)
@@ -82,8 +89,7 @@ def load_user_dicts(paths: Iterable[str | Path]) -> list[Path]:
 
 def _user_dict_words(path: Path) -> list[str]:
     """The words of a jieba user dictionary, read as jieba reads them."""
-    import jieba  # see load_user_dicts
-
+    jieba = import_jieba()
     words = []
     for line in path.read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
         line = line.strip()
@@ -109,13 +115,20 @@ def mirror_user_dict(freqs: dict[str, int], before: dict[str, int], total_added:
         _rjieba = None  # built again on next use, with these words
 
 
+def prepare_fast() -> None:
+    """Make an rjieba segmenter with rjieba's own dictionary now, for :func:`_engine` to take."""
+    global _spare
+    with _lock:
+        if _spare is None:
+            _spare = import_rjieba().Jieba()
+
+
 def _engine():
-    global _rjieba
+    global _rjieba, _spare
     with _lock:
         if _rjieba is None:
-            import rjieba  # the Rust extension loads with the first fast segmenter
-
-            engine = rjieba.Jieba()
+            engine = _spare if _spare is not None else import_rjieba().Jieba()
+            _spare = None  # add_word below changes it: it serves once
             for word, (freq, _) in _words.items():
                 engine.add_word(word, freq, None)
             rjieba_added = sum(freq - old for freq, old in _words.values())
@@ -132,8 +145,7 @@ class FastJieba:
     """
 
     def __init__(self):
-        import jieba  # see load_user_dicts
-
+        jieba = import_jieba()
         self._jieba = jieba.dt
         self._re_han = jieba.re_han_default
         self._re_skip = jieba.re_skip_default
