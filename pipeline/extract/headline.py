@@ -14,7 +14,6 @@ HEADLINE_HINT = re.compile(r"(title|headline|biaoti|bt|tit|hd)", re.I)
 FONT_SIZE = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)?", re.I)
 # Lines above the body that are no headline: info lines, dates, bylines, breadcrumbs.
 NOT_HEADLINE = re.compile(r"(来源|稿源|作者|编辑|发布|时间|日期|浏览|点击|记者|当前位置|您的位置|首页\s*[>＞]|[。！？]$)")
-CANDIDATE_TAGS = ("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p")
 
 
 def index_of_line(lines: list[str], norm: str) -> int | None:
@@ -67,8 +66,7 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
     site_names = {hb.no_space(name) for name in site_names if name}
     wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
     best: tuple[int, str] | None = None
-    candidates = list(doc.iter(*CANDIDATE_TAGS))
-    texts = page.short_clean_texts(candidates, 4, 100)
+    texts = page.heading_texts(4, 100)
     for el, text in texts:
         norm = hb.norm_clean(text)
         rank = None

@@ -1,0 +1,366 @@
+"""The text of a parsed page, read in one pass in C: its lines, the body votes, the text of any element.
+
+The extractor asks the same things of every page: the lines of an element (its text split at
+block tags and <br>) with the share of link text in each, the text each block holds itself (its
+votes for the body), and the texts of the elements that may be the headline.  A page of ~100 KB
+has ~1,000 elements, and Python code run for each of them cost more than parsing the page.  So
+libxslt walks the tree (:func:`marked_text`) and writes the page's text with a two-character
+marker where each element starts and where it ends, and numpy reads the markers back into tables
+(:class:`PageText`): where each element's text starts and ends, which block holds each run of
+text, which text is inside a link.  Python then runs only for the few elements it is asked about.
+"""
+from __future__ import annotations
+
+import re
+import resource
+import threading
+from collections import defaultdict
+from functools import lru_cache
+
+import numpy as np
+from lxml import etree
+
+from pipeline.text import HAN_RUN_RE
+
+# Block-level tags: text on either side of them is on separate lines.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+# Elements whose text may be the headline (:mod:`pipeline.extract.headline`).
+HEADING_TAGS = ("h1", "h2", "h3", "div", "td", "span", "font", "strong", "b", "p")
+# Blocks whose text votes for the block around them (a <p> votes for its <div>).
+CLIMB_TAGS = frozenset("p font span b strong h4 h5 h6 center".split())
+WS_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# Stands for a line break in the text of an element (lxml text never holds a NUL).
+BREAK = "\x00"
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (including full-width and no-break spaces) and trim.
+
+    >>> clean_text("\\u3000\\u3000联镇村促发展，\\n 联企业促增长\\xa0")
+    '联镇村促发展， 联企业促增长'
+    """
+    return WS_RE.sub(" ", text).strip()
+
+
+# --- the marked text ------------------------------------------------------------------------------
+# Each element is written as MARK + an opening letter, its text and children, MARK + a closing
+# letter; its tail follows.  Opening letters: a block (B), a block that may be the headline (H),
+# an <a> (A), a <br> (R), a heading tag that is no block (J), any other element (I).  Closing:
+# a block (b), an <a> (a), any other element (i).
+MARK = "\x80"  # a C1 control character: pages do not hold it (checked on every page, see marked_text)
+OTHER_MARKS = ("\ufdd0", "\U000f0000", "\U00100000")  # noncharacter, private use planes 15 and 16
+_OPENING, _CLOSING, _LINE_LETTERS = "BHAJIR", "bai", "BHbR"
+_HEADING_BLOCKS = frozenset(HEADING_TAGS) & BLOCK_TAGS
+
+
+def _opening(tag) -> str:
+    if tag in BLOCK_TAGS:
+        return "H" if tag in _HEADING_BLOCKS else "B"
+    return {"a": "A", "br": "R"}.get(tag) or ("J" if tag in HEADING_TAGS else "I")
+
+
+def _closing(tag) -> str:
+    return "b" if tag in BLOCK_TAGS else "a" if tag == "a" else "i"
+
+
+@lru_cache(maxsize=4)
+def _stylesheet(mark: str) -> etree.XSLT:
+    """The XSLT that writes the marked text of a tree (an apply-templates per element, in C)."""
+    def template(match: str, opening: str, closing: str) -> str:
+        def text(s: str) -> str:
+            return "".join(f"&#{ord(c)};" for c in s)
+        return (f'<xsl:template match="{match}"><xsl:text>{text(mark + opening)}</xsl:text>'
+                f'<xsl:apply-templates/><xsl:text>{text(mark + closing)}</xsl:text></xsl:template>')
+    blocks = BLOCK_TAGS - _HEADING_BLOCKS
+    inline_headings = [t for t in HEADING_TAGS if t not in BLOCK_TAGS]
+    return etree.XSLT(etree.XML(
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:output method="text" encoding="UTF-8"/>'
+        + template("|".join(sorted(blocks)), "B", "b") + template("|".join(sorted(_HEADING_BLOCKS)), "H", "b")
+        + template("a", "A", "a") + template("br", "R", "i") + template("|".join(inline_headings), "J", "i")
+        + template("*", "I", "i") + "</xsl:stylesheet>"))
+
+
+def _marked_by_walk(root, mark: str) -> str:
+    """What :func:`_stylesheet` writes, by a walk in Python (for trees too deep for libxslt's
+    recursion on a small stack)."""
+    out: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        element = isinstance(el.tag, str)
+        if event == "start":
+            if element:
+                out.append(mark + _opening(el.tag))
+                if el.text:
+                    out.append(el.text)
+            continue
+        if element:
+            out.append(mark + _closing(el.tag))
+        if el.tail and el is not root:
+            out.append(el.tail)  # a comment's tail too: its text is that of the parent
+    return "".join(out)
+
+
+# libxslt recurses once per level of the tree, ~1 KB of C stack each, and libxml2 builds trees up
+# to 2,047 levels deep (huge_tree): on the main thread's stack (8 MB) that is safe; in another
+# thread the depth is checked first, and a deeper tree is walked in Python.
+SAFE_DEPTH = 200
+_DEEPER_THAN_SAFE = etree.XPath("boolean(" + "/*" * (SAFE_DEPTH + 1) + ")")
+_MAIN_STACK = resource.getrlimit(resource.RLIMIT_STACK)[0]
+_AMPLE_MAIN_STACK = _MAIN_STACK == resource.RLIM_INFINITY or _MAIN_STACK >= 8 * 2**20
+
+
+def marked_text(root, mark: str = MARK) -> str:
+    """The text of the tree under ``root`` with a marker where each element starts and ends.
+
+    >>> marked_text(etree.HTML("<p>联镇村<a href=x>促<b>发</b>展</a><br>x</p>")).replace(MARK, "|")
+    '|B|B|H联镇村|A促|J发|i展|a|R|ix|b|b|b'
+    """
+    if (threading.current_thread() is threading.main_thread() and _AMPLE_MAIN_STACK) or not _DEEPER_THAN_SAFE(root):
+        return str(_stylesheet(mark)(root))
+    return _marked_by_walk(root, mark)
+
+
+# --- tables ---------------------------------------------------------------------------------------
+# What a character is, as bits: white space (what WS_RE matches, all in the BMP), Han
+# (pipeline.text.HAN) and the punctuation a paragraph's vote counts.  The last entry stands for
+# every later code point.
+_SPACE, _HAN_CHAR, _VOTE_PUNCTUATION = 1, 2, 4
+_CHAR_BITS = np.zeros(0x31351, dtype=np.uint8)
+_ALL = "".join(map(chr, range(len(_CHAR_BITS) - 1)))
+for _pattern, _bit in ((WS_RE, _SPACE), (HAN_RUN_RE, _HAN_CHAR), (re.compile("[，。,]+"), _VOTE_PUNCTUATION)):
+    for _run in _pattern.finditer(_ALL):
+        _CHAR_BITS[_run.start():_run.end()] |= _bit
+del _ALL
+
+# What a marker's letter says, as bits.
+_OPENS, _LINE, _BLOCK, _LINK_OPENS, _LINK_CLOSES, _HEADING = 1, 2, 4, 8, 16, 32
+_LETTER_BITS = np.zeros(128, dtype=np.uint8)
+for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHb", _BLOCK), ("A", _LINK_OPENS),
+                       ("a", _LINK_CLOSES), ("HJ", _HEADING)):
+    _LETTER_BITS[[ord(c) for c in _letters]] |= _bit
+
+
+def _before(flags: np.ndarray) -> np.ndarray:
+    """For each offset 0..len(flags), how many of the flags before it are set."""
+    out = np.zeros(len(flags) + 1, dtype=np.int64)
+    np.cumsum(flags, out=out[1:])
+    return out
+
+
+def _decode(codes: np.ndarray) -> str:
+    return codes.astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def _collapse(codes: np.ndarray) -> tuple[str, np.ndarray]:
+    """The text of ``codes`` with each run of white space made one space (the first character of
+    the run, as :func:`clean_text` does), and for each offset of ``codes`` the offset in it.
+
+    A slice of it, stripped, is :func:`clean_text` of the same slice of the text: a run of white
+    space cut by the slice's ends only makes white space at its ends.
+    """
+    space = (_CHAR_BITS.take(codes, mode="clip") & _SPACE) != 0
+    after_space = np.zeros_like(space)
+    after_space[1:] = space[:-1]
+    kept = ~(space & after_space)
+    return _decode(np.where(space, ord(" "), codes)[kept]), _before(kept)
+
+
+class PageText:
+    """The text of a parsed page (``root``: its root element), for the questions the extractor asks.
+
+    :meth:`lines`, :meth:`line_texts` and :meth:`text_content` answer for any element of the
+    tree, :attr:`scores` gives the body votes, :meth:`heading_texts` the short texts of the
+    elements that may be the headline.
+
+    The marked text is read once into a string and the offsets of every element in it:
+    ``collapsed``, the text with a :data:`BREAK` where a block starts or ends and at each <br>,
+    each run of white space made one space as :func:`clean_text` does (no run crosses a BREAK).
+    """
+
+    def __init__(self, root):
+        self.root = root
+        # The elements in document order: the k-th opening marker is that of elements[k].
+        self.elements = list(root.iter(etree.Element))
+        mark = MARK
+        marked = marked_text(root, mark)
+        if marked.count(mark) != 2 * len(self.elements):  # the page's own text holds the marker
+            mark = next(m for m in OTHER_MARKS if m not in marked)
+            marked = marked_text(root, mark)
+        self.marked, self.mark = marked, mark
+        self._marker_re = re.compile(re.escape(mark) + "(.)", re.S)
+        self._read(np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32))
+        self._scores: dict | None = None
+
+    def _read(self, codes: np.ndarray) -> None:
+        at = np.flatnonzero(codes == ord(self.mark))  # where each marker starts
+        bits = _LETTER_BITS[codes[at + 1]]
+        opening = (bits & _OPENS) != 0
+        # An element's closing marker is the next marker after its opening one at the same depth.
+        depth = np.cumsum(np.where(opening, 1, -1))
+        order = np.argsort(depth - opening, kind="stable")
+        rank = np.cumsum(opening) - 1  # element number of each opening marker
+        opens, closes = order[0::2], order[1::2]
+        self.first = np.empty(len(self.elements), dtype=np.int64)
+        self.end = np.empty(len(self.elements), dtype=np.int64)
+        self.first[rank[opens]] = at[opens]
+        self.end[rank[opens]] = at[closes] + 2
+        self.kinds = bits[opening]
+        self._at, self._bits, self._rank = at, bits, rank
+        # Which characters are text: not a marker.
+        text = np.ones(len(codes), dtype=np.bool_)
+        text[at] = False
+        text[at + 1] = False
+        self._text_before = _before(text)
+        chars = _CHAR_BITS.take(codes, mode="clip")  # markers are none of these
+        self._nonspace_before = _before(text & ((chars & _SPACE) == 0))
+        self._han_before = _before((chars & _HAN_CHAR) != 0)
+        self._punctuation_before = _before((chars & _VOTE_PUNCTUATION) != 0)
+        links = np.zeros(len(codes), dtype=np.int8)
+        links[at[(bits & _LINK_OPENS) != 0]] = 1
+        links[at[(bits & _LINK_CLOSES) != 0]] = -1
+        self._link_before = _before(text & (np.cumsum(links) > 0))
+        # lined: the text, a BREAK for each line marker.
+        breaks = at[(bits & _LINE) != 0]
+        keep = text.copy()
+        keep[breaks] = True
+        codes = codes.copy()
+        codes[breaks] = ord(BREAK)
+        self.collapsed, collapsed_before = _collapse(codes[keep])
+        self._collapsed_before = collapsed_before[_before(keep)]  # for each offset of the marked text
+
+    def index(self, el) -> int:
+        """The number of ``el`` among the elements, in document order."""
+        return self.elements.index(el)
+
+    def text_content(self, el) -> str:
+        """All the text in ``el`` (like :func:`pipeline.extract.body.text_content`)."""
+        k = self.index(el)
+        return self._marker_re.sub("", self.marked[self.first[k]:self.end[k]])
+
+    def clean_text(self, k: int) -> str:
+        """``clean_text(text_content(el))`` of element number ``k``."""
+        text = self._collapsed(k).replace(BREAK, "")
+        # white space on both sides of a line break is one run in the text without the break
+        return (WS_RE.sub(" ", text) if "  " in text else text).strip()
+
+    def _collapsed(self, k: int) -> str:
+        return self.collapsed[self._collapsed_before[self.first[k]]:self._collapsed_before[self.end[k]]]
+
+    def _all_lines(self, k: int) -> list[str]:
+        """``clean_text`` of every line of element ``k``, empty ones included."""
+        return [line.strip() for line in self._collapsed(k).split(BREAK)]
+
+    def line_texts(self, el) -> list[str]:
+        """The non-empty lines of ``el``: its text split at block tags and <br>, cleaned."""
+        return [line for line in self._all_lines(self.index(el)) if line]
+
+    def lines(self, el) -> list[tuple[str, float]]:
+        """The non-empty lines of ``el`` with the share of link text in each: the cleaned text of
+        the links inside ``el`` over the length of the line."""
+        k = self.index(el)
+        marked = self.marked[self.first[k]:self.end[k]]
+        link_chars = self._link_chars(marked) if self.mark + "A" in marked else {}
+        return [(line, min(1.0, link_chars.get(i, 0) / max(1, len(line))))
+                for i, line in enumerate(self._all_lines(k)) if line]
+
+    def _link_chars(self, marked: str) -> dict[int, int]:
+        """Cleaned length of the link text per line (numbered from 0) of a marked text: each text
+        node of a link cleaned on its own."""
+        chars: dict[int, int] = {}
+        line = depth = 0
+        parts = self._marker_re.split(marked)  # text, letter, text, letter, ...
+        for i in range(1, len(parts), 2):
+            letter, text = parts[i], parts[i + 1]
+            if letter in _LINE_LETTERS:
+                line += 1
+            elif letter == "A":
+                depth += 1
+            elif letter == "a":
+                depth -= 1
+            if text and depth > 0:
+                chars[line] = chars.get(line, 0) + len(clean_text(text))
+        return chars
+
+    def heading_texts(self, shortest: int, longest: int) -> list[tuple[object, str]]:
+        """``(el, clean_text(text_content(el)))`` for the elements of :data:`HEADING_TAGS` whose
+        cleaned text has shortest..longest characters, in document order.
+
+        Cleaning keeps every character that is not white space and adds none, so the counts of
+        text and of non-space characters rule most elements out without building their text.
+        """
+        heading = np.flatnonzero(self.kinds & _HEADING)
+        first, end = self.first[heading], self.end[heading]
+        size = self._text_before[end] - self._text_before[first]
+        nonspace = self._nonspace_before[end] - self._nonspace_before[first]
+        out = []
+        for k in heading[(size >= shortest) & (nonspace <= longest)].tolist():
+            text = self.clean_text(k)
+            if shortest <= len(text) <= longest:
+                out.append((self.elements[k], text))
+        return out
+
+    @property
+    def scores(self) -> dict:
+        """Votes per holder element: paragraph text length, with links and fragments not counted."""
+        if self._scores is None:
+            self._scores = self._score()
+        return self._scores
+
+    def _owned_runs(self):
+        """The runs of text between block markers, each with the block that holds it (the
+        innermost open one): (run starts, run ends, owner's element number, -1 for none)."""
+        is_block = (self._bits & _BLOCK) != 0
+        blocks = self._at[is_block]
+        opening = (self._bits[is_block] & _OPENS) != 0
+        depth = np.cumsum(np.where(opening, 1, -1))  # open blocks after each block marker
+        # The block holding the run after marker j: the last block opened at or before j at
+        # the depth after j (blocks opened later at that depth were closed before j).
+        n = len(blocks)
+        order = np.lexsort((np.arange(n), depth))
+        big = n + 1
+        key = np.where(opening[order], depth[order] * big + order, -1)
+        last = np.maximum.accumulate(key) if n else key
+        held = last >= depth[order] * big
+        owner_marker = np.full(n, -1, dtype=np.int64)
+        owner_marker[order[held]] = (last - depth[order] * big)[held]
+        block_element = self._rank[is_block]
+        owner = np.where(owner_marker >= 0, block_element[np.maximum(owner_marker, 0)], -1)
+        return blocks + 2, np.append(blocks[1:], len(self.marked)), owner
+
+    def _score(self) -> dict:
+        scores: dict = defaultdict(float)
+        starts, ends, owner = self._owned_runs()
+        held = owner >= 0
+        starts, ends, owner = starts[held], ends[held], owner[held]
+        n = len(self.elements)
+
+        def total(before: np.ndarray) -> np.ndarray:  # per block: the count over the text it holds
+            return np.bincount(owner, weights=before[ends] - before[starts], minlength=n)
+
+        raw, link = total(self._text_before), total(self._link_before)
+        # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
+        # text, to at least its characters that are not white space.
+        han, nonspace = total(self._han_before), total(self._nonspace_before)
+        voting = np.flatnonzero((raw >= 10) & (link <= 0.5 * raw) & (han >= 10))
+        # in the order of the blocks' first text
+        with_text = owner[self._text_before[ends] > self._text_before[starts]]
+        first_text = np.full(n, len(owner), dtype=np.int64)
+        np.minimum.at(first_text, with_text, np.arange(len(with_text)))
+        punctuation = total(self._punctuation_before)
+        for k in voting[np.argsort(first_text[voting], kind="stable")].tolist():
+            if link[k] > 0.5 * nonspace[k] and link[k] > 0.5 * len(clean_text(self._owned_text(k, starts, ends, owner))):
+                continue
+            # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
+            holder = self.elements[k]
+            while holder.tag in CLIMB_TAGS and holder.getparent() is not None:
+                holder = holder.getparent()
+            scores[holder] += int(han[k]) + 3 * int(punctuation[k])
+        return scores
+
+    def _owned_text(self, k: int, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> str:
+        """The text block ``k`` holds itself."""
+        return "".join(self._marker_re.sub("", self.marked[a:b])
+                       for a, b in zip(starts[owner == k].tolist(), ends[owner == k].tolist()))
