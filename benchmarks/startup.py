@@ -10,12 +10,12 @@ Measures, each in fresh processes:
    children: less disturbed than the wall time when other work shares the machine);
 2. **one page, two workers**: the same with ``--workers 2`` (the worker processes start, build
    their pipeline and read the page; the export starts its facts writer);
-3. **breakdown**: a child process times the steps of a run one after the other: the Python
-   interpreter alone (``python -c pass``), importing what the CLI imports, ``import spacy``,
-   ``import jieba``, ``import rjieba``, jieba's prefix dictionary, the rest of ``get_nlp`` (user
-   dictionaries, rjieba's dictionary, ``spacy.blank``), the first page through
-   ``process_page``, and a run of the page with the pipeline loaded, its export timed apart
-   (and whether pandas and pyarrow were imported by it).  Medians of 3 children;
+3. **breakdown**: a child process times the steps of a run one after the other, wall and CPU: the
+   Python interpreter alone (``python -c pass``), importing what the CLI imports, rjieba, jieba,
+   jieba's prefix dictionary, spaCy (each the way the checkout does it), the rest of ``get_nlp``
+   (user dictionaries, rjieba's segmenter or the wait for it, the spaCy language), the first page
+   through ``process_page``, and a run of the page with the pipeline loaded, its export timed
+   apart (and whether pandas and pyarrow were imported by it).  Medians of 3 children;
 4. **importtime**: ``python -X importtime`` of the one-page run: the top-level imports with the
    largest cumulative time, and the modules with the largest own time.
 
@@ -81,14 +81,18 @@ def timed_runs(page: Path, workers: int, repeat: int, tmp: Path) -> tuple[list[f
 
 
 def breakdown_child(page: str, out: str) -> None:
-    """Time the steps of a run in this fresh process; print them as JSON (seconds)."""
-    steps: dict[str, float] = {}
-    clock = time.perf_counter
+    """Time the steps of a run in this fresh process; print them as JSON ([wall, CPU] seconds).
+
+    The steps are those of ``build_nlp``, in its order, with the project's own ways of importing
+    and loading where the checkout has them (``pipeline.nlp.libraries``, ``pipeline.nlp.dictionary``,
+    rjieba's segmenter made ahead by ``segmenter.prepare_fast``).
+    """
+    steps: dict[str, list[float]] = {}
 
     def step(name, fn):
-        t0 = clock()
+        t0, c0 = time.perf_counter(), time.process_time()
         value = fn()
-        steps[name] = clock() - t0
+        steps[name] = [time.perf_counter() - t0, time.process_time() - c0]
         return value
 
     def import_cli():
@@ -96,22 +100,28 @@ def breakdown_child(page: str, out: str) -> None:
         import pipeline.engines.run  # noqa: F401
 
     step("import pipeline (what the CLI loads)", import_cli)
-    step("import spacy", lambda: __import__("spacy"))
-    step("import jieba", lambda: __import__("jieba"))
     from pipeline.config import load_settings
     from pipeline.nlp import segmenter
 
     settings = load_settings(None)
-    if settings.segment.fast:
-        step("import rjieba", segmenter.rjieba_available)
-    try:  # the project's own dictionary cache, where there is one
-        from pipeline.nlp import dictionary
-        step("jieba prefix dictionary", dictionary.initialize)
-    except ImportError:
-        import jieba
+    try:
+        from pipeline.nlp import dictionary, libraries
+    except ImportError:  # a checkout before the start-up work: the imports and jieba's own way
         import logging
+
+        if settings.segment.fast:
+            step("import rjieba", segmenter.rjieba_available)
+        step("import jieba", lambda: __import__("jieba"))
+        jieba = sys.modules["jieba"]
         jieba.setLogLevel(logging.WARNING)
-        step("jieba prefix dictionary", jieba.initialize)
+        step("jieba prefix dictionary (jieba.initialize)", jieba.initialize)
+        step("import spacy", lambda: __import__("spacy"))
+    else:
+        if settings.segment.fast:
+            step("rjieba: import, segmenter (segmenter.prepare_fast)", segmenter.prepare_fast)
+        step("import jieba (libraries.import_jieba)", libraries.import_jieba)
+        step("jieba prefix dictionary (dictionary.initialize)", dictionary.initialize)
+        step("import spacy (libraries.import_spacy)", libraries.import_spacy)
     from pipeline.nlp.language import get_nlp
 
     step("get_nlp (the rest)", lambda: get_nlp(settings.segment))
@@ -126,24 +136,24 @@ def breakdown_child(page: str, out: str) -> None:
     timing = {}
 
     def timed_export(*args, **kwargs):
-        before = {"pandas" in sys.modules, "pyarrow" in sys.modules}
-        t0 = clock()
+        loaded = [m for m in ("pyarrow", "pandas") if m not in sys.modules]
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             return export(*args, **kwargs)
         finally:
-            timing["export"] = clock() - t0
-            timing["imports"] = [m for m in ("pyarrow", "pandas") if m in sys.modules] if before == {False} else []
+            timing["export"] = [time.perf_counter() - t0, time.process_time() - c0]
+            timing["imports"] = [m for m in loaded if m in sys.modules]
 
     run_module.export_outputs = timed_export
-    t0 = clock()
+    t0, c0 = time.perf_counter(), time.process_time()
     run_module.run([page], out, settings, workers=1, progress=False)
-    total = clock() - t0
-    steps["run with the pipeline loaded: read, store, duplicates"] = total - timing["export"]
+    total = [time.perf_counter() - t0, time.process_time() - c0]
+    steps["run with the pipeline loaded: read, store, duplicates"] = [a - b for a, b in zip(total, timing["export"])]
     steps["  export" + (f" (imports {', '.join(timing['imports'])})" if timing["imports"] else "")] = timing["export"]
     print(json.dumps(steps))
 
 
-def breakdown(page: Path, tmp: Path, children: int = 3) -> dict[str, float]:
+def breakdown(page: Path, tmp: Path, children: int = 3) -> dict[str, list[float]]:
     runs = []
     for i in range(children):
         out = tmp / f"breakdown-{i}"
@@ -151,12 +161,12 @@ def breakdown(page: Path, tmp: Path, children: int = 3) -> dict[str, float]:
                               capture_output=True, text=True, cwd=CHECKOUT, env=child_env(), check=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         shutil.rmtree(out, ignore_errors=True)
-    t0 = time.perf_counter()
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     for _ in range(children):
         subprocess.run([sys.executable, "-c", "pass"], check=True)
-    result = {"python -c pass": (time.perf_counter() - t0) / children}
+    result = {"python -c pass": [(time.perf_counter() - t0) / children, (_children_cpu() - cpu0) / children]}
     for name in runs[0]:
-        result[name] = statistics.median(r.get(name, 0.0) for r in runs)
+        result[name] = [statistics.median(r[name][0] for r in runs), statistics.median(r[name][1] for r in runs)]
     return result
 
 
@@ -218,9 +228,10 @@ def main() -> None:
             walls, cpus = timed_runs(page, 2, args.workers_repeat, tmp)
             print(_summary("newsfacts run, 2 workers", walls, cpus) + " (CPU: the main process only)")
         if not args.no_breakdown:
-            print("\nbreakdown (median of 3 fresh processes, wall seconds):")
-            for name, seconds in breakdown(page, tmp).items():
-                print(f"  {seconds:6.3f}  {name}")
+            print("\nbreakdown (median of 3 fresh processes; seconds):")
+            print("    wall     CPU")
+            for name, (wall, cpu) in breakdown(page, tmp).items():
+                print(f"  {wall:6.3f}  {cpu:6.3f}  {name}")
         if not args.no_importtime:
             top_level, own = importtime(page, tmp)
             print("\n-X importtime, top-level imports by cumulative ms:")
