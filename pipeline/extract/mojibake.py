@@ -50,8 +50,8 @@ _MOJIBAKE_SAMPLE = 200000
 
 # --------------------------------------------------------------------------- character classes
 # The heuristics above count characters of a few kinds over whole pages; a per-character
-# table lookup on the code points (numpy) does it at C speed instead of a regex or a
-# Python loop per character.  Bits of a character's class:
+# table lookup on the code points of the non-ASCII characters (numpy) does it at C speed
+# instead of a regex or a Python loop per character.  Bits of a character's class:
 _NON_ASCII = 1
 _UNCOMMON = 2  # non-ASCII, not in _COMMON_CHARS, not U+FFFD (what uncommon_count counts)
 _CJK = 4  # a Han character (pipeline.text.HAN) of the BMP
@@ -79,10 +79,21 @@ def _build_class_table() -> np.ndarray:
 _CLASS_TABLE = _build_class_table()
 
 
-def _char_classes(text: str) -> np.ndarray:
-    """The class bits of every character of ``text`` (one entry per character)."""
+def _non_ascii(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where the non-ASCII characters of ``text`` are, and their class bits (ASCII characters
+    have none, so the non-ASCII ones are all the heuristics look at).
+
+    >>> at, classes = _non_ascii("a中文é")
+    >>> at.tolist(), [bool(c & _CJK) for c in classes]
+    ([1, 2, 3], [True, True, False])
+    """
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    if len(units) == len(text):  # no character outside the BMP: one unit per character
+        at = np.flatnonzero(units >= 0x80)
+        return at, _CLASS_TABLE[units[at]]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _CLASS_TABLE.take(codes, mode="clip")
+    at = np.flatnonzero(codes >= 0x80)
+    return at, _CLASS_TABLE.take(codes[at], mode="clip")
 
 
 def _latin1_bytes(text: str) -> bytes:
@@ -121,12 +132,12 @@ def mojibake_signs(text: str) -> list[str]:
     >>> mojibake_signs("中国经济增长，投资项目开工。")
     []
     """
-    classes = _char_classes(text)
+    at, classes = _non_ascii(text)
     signs = []
     if np.count_nonzero(classes & _MARKER_START):  # else no marker can be there
         signs = [f"marker:{m}" for m in _GARBAGE_MARKERS if m in text]
     recovered = 0
-    for run in _latin_runs(text, classes):
+    for run in _latin_runs(text, at, classes):
         try:
             piece = _latin1_bytes(run).decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
@@ -135,7 +146,7 @@ def mojibake_signs(text: str) -> list[str]:
         if recovered >= 2:
             signs.append("utf8_as_latin1")
             break
-    sample = classes[:_MOJIBAKE_SAMPLE]
+    sample = classes[:np.searchsorted(at, _MOJIBAKE_SAMPLE)]  # those of the first characters
     cjk = int(np.count_nonzero(sample & _CJK))
     if cjk >= 8:
         rare = int(np.count_nonzero(sample & _RARE_CJK))
@@ -148,18 +159,22 @@ def mojibake_signs(text: str) -> list[str]:
     return signs
 
 
-def _latin_runs(text: str, classes: np.ndarray) -> list[str]:
-    """The runs of 2+ characters that Latin-1 mojibake is made of (``_LATIN_RUN_RE`` matches).
+def _latin_runs(text: str, at: np.ndarray, classes: np.ndarray):
+    """The runs of 2+ characters that Latin-1 mojibake is made of (``_LATIN_RUN_RE`` matches), in
+    order; ``at`` and ``classes`` are :func:`_non_ascii` of ``text``.
 
-    >>> _latin_runs("中文 ä¸­æ–‡ a\xa0\xa0b é", _char_classes("中文 ä¸­æ–‡ a\xa0\xa0b é"))
+    >>> list(_latin_runs("中文 ä¸­æ–‡ a\xa0\xa0b é", *_non_ascii("中文 ä¸­æ–‡ a\xa0\xa0b é")))
     ['ä¸\xadæ–‡', '\xa0\xa0']
     """
-    latin = (classes & _LATIN) != 0
-    if np.count_nonzero(latin[1:] & latin[:-1]) == 0:
-        return []  # the usual case: no two such characters in a row
-    # Where runs of Latin characters start and end: the edges of the mask.
-    edges = np.flatnonzero(np.diff(latin.astype(np.int8), prepend=0, append=0)).tolist()
-    return [text[start:end] for start, end in zip(edges[0::2], edges[1::2]) if end - start >= 2]
+    latin = at[(classes & _LATIN) != 0]
+    follows = np.diff(latin) == 1  # the next Latin character is the next character
+    if not follows.any():
+        return  # the usual case: no two such characters in a row
+    cuts = np.flatnonzero(~follows) + 1
+    starts, ends = np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(latin)])).tolist()
+    for start, end in zip(starts, ends):
+        if end - start >= 2:
+            yield text[latin[start]:latin[end - 1] + 1]
 
 
 _NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f\ufffd]+")
@@ -190,6 +205,4 @@ def uncommon_count(text: str) -> int:
     >>> uncommon_count("中国经济增长，投资项目。"), uncommon_count("涓浗缁忔祹澧為暱")
     (0, 8)
     """
-    classes = _char_classes(text)
-    non_ascii = classes[(classes & _NON_ASCII) != 0][:_SCORE_SAMPLE]
-    return int(np.count_nonzero(non_ascii & _UNCOMMON))
+    return int(np.count_nonzero(_non_ascii(text)[1][:_SCORE_SAMPLE] & _UNCOMMON))
