@@ -17,7 +17,7 @@ from pipeline.extract.chrome import body_paragraphs
 from pipeline.extract.decode import decode_html
 from pipeline.extract.headline import find_headline, index_of_line
 from pipeline.records import Article
-from pipeline.text import count_han
+from pipeline.text import HAN_RUN_RE
 from pipeline.urls import canonical_url, host_of
 
 SOFT_404 = re.compile(r"(页面不存在|页面未找到|找不到该页面|404 Not Found|文章已删除|该文章不存在|信息已过期)")
@@ -69,7 +69,7 @@ def extract_article(
     head = _head_metadata(doc, earliest)
     hb.strip_tags(doc)
 
-    page_url = _choose_url(head, url)
+    page_url, canonical = _choose_url(head, url)
     site_rules = settings.site_rules(host_of(page_url))
     overrides = _apply_site_rules(text, site_rules) if site_rules else {}
 
@@ -109,7 +109,7 @@ def extract_article(
     if repeated:
         flags.append("repeated_block_collapsed")
     content = "\n".join(paragraphs)
-    if count_han(content) < 20:
+    if not _has_han(content, 20):
         _raise_no_body(line_texts, location)
 
     # Metadata lines sit between the headline and the body; search there first.
@@ -134,7 +134,7 @@ def extract_article(
     m = ORIGINAL_TITLE_RE.search(all_text)
     original_title = hb.clean_text(m.group(1)) if m else None
 
-    canonical = canonical_url(page_url)
+    canonical = canonical or canonical_url(page_url)
     if page_url and canonical is None:
         flags.append("bad_url")  # a URL that cannot be parsed (bad port, IPv6 literal): the page is kept without it
     return Article(
@@ -169,6 +169,16 @@ def _has_article(page: hb.PageText) -> bool:
     return max(page.scores.values(), default=0) >= MIN_ARTICLE_VOTES
 
 
+def _has_han(text: str, n: int) -> bool:
+    """``count_han(text) >= n``, reading only as far as needed."""
+    found = 0
+    for run in HAN_RUN_RE.finditer(text):
+        found += run.end() - run.start()
+        if found >= n:
+            return True
+    return False
+
+
 def _raise_no_body(line_texts: list[str], location: str) -> None:
     if any(SOFT_404.search(t) for t in line_texts[:40]):
         raise Skip("soft_404", location, "the page says it does not exist (a 'not found' page served with 200)")
@@ -182,7 +192,11 @@ def _head_metadata(doc, earliest: str) -> dict[str, Any]:
     title = hb.text_content(title_el) if title_el is not None else ""
     if title:
         out["title"] = hb.clean_text(title)
-    for el in doc.iter("meta"):
+    for el in doc.iter("meta", "link"):  # one walk for both (the link only gives the canonical URL)
+        if el.tag == "link":
+            if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
+                out.setdefault("canonical", el.get("href").strip())
+            continue
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         value = (el.get("content") or "").strip()
         if not key or not value:
@@ -200,20 +214,19 @@ def _head_metadata(doc, earliest: str) -> dict[str, Any]:
                 out.setdefault("published", published)
         elif key in ("author", "article:author"):
             out.setdefault("authors", bylines.parse_byline(value))
-    for el in doc.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split() and el.get("href"):
-            out.setdefault("canonical", el.get("href").strip())
     return out
 
 
-def _choose_url(head: dict, url: str | None) -> str | None:
-    """rel=canonical, og:url, else the fetched URL; a canonical on another host is not trusted."""
+def _choose_url(head: dict, url: str | None) -> tuple[str | None, str | None]:
+    """rel=canonical, og:url, else the fetched URL; a canonical on another host is not trusted.
+    With the URL's canonical form when it was made on the way (None otherwise)."""
     for candidate in (head.get("canonical"), head.get("og_url")):
-        if candidate and canonical_url(candidate):
+        canonical = canonical_url(candidate) if candidate else None
+        if canonical:
             if url and host_of(url) and host_of(candidate) != host_of(url):
                 continue
-            return candidate
-    return url
+            return candidate, canonical
+    return url, None
 
 
 def _site_from_breadcrumb(line_texts: list[str]) -> str | None:

@@ -31,8 +31,10 @@ FORM_KEEPS_HAN = 200
 # The page parser: plain lxml elements.  lxml.html's element classes are looked up by a Python
 # callback for every element proxy, which costs about as much as the parse itself.
 # huge_tree: text nested deeper than libxml2's default limit (about 255 levels) is kept, not dropped
-# silently; pathological_markup refuses the pages that would make the parser slow.
-_PAGE_PARSER = etree.HTMLParser(huge_tree=True)
+# silently; pathological_markup refuses the pages that would make the parser slow.  Comments and
+# processing instructions are never made (the text around them is kept, in one piece), nor the
+# table of id attributes, which nothing looks up.
+_PAGE_PARSER = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -77,13 +79,7 @@ def parse_page(text: str):
     doc = etree.fromstring(_parseable(text), _PAGE_PARSER)
     if doc is None:
         raise etree.ParserError("Document is empty")
-    _drop_comments(doc)
     return doc
-
-
-def _drop_comments(doc) -> None:
-    # Removing the nodes keeps the text around them (text after a comment survives).
-    etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
 
 
 def body_of(doc):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from pipeline.extract import body as hb
 
 HEADLINE_HINT = re.compile(r"(title|headline|biaoti|bt|tit|hd)", re.I)
@@ -62,12 +64,24 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
     then a heading-styled line just above the body (``body_start`` is the index of the body's
     first line), then the <title>'s headline itself.  ``site_names`` (the site segments of <title>
     and og:site_name) are never the headline.
+
+    The candidates are the elements of :data:`pipeline.extract.pagetext.HEADING_TAGS` with 4 to
+    100 characters of text, in document order.  A page has hundreds (menus, lists); the text of
+    a candidate is built only when its length without white space can match a wanted text or a
+    line above the body, or when it is an <h1>.
     """
     site_names = {hb.no_space(name) for name in site_names if name}
     wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
+    numbers, lengths, letters = page.heading_candidates(4, 100)
+    # min(len(norm), len(w)) >= 0.6 * max(len(norm), len(w)): what a match with a wanted text needs
+    near = np.zeros(len(numbers), dtype=np.bool_)
+    for w in wanted:
+        near |= np.minimum(lengths, len(w)) >= 0.6 * np.maximum(lengths, len(w))
     best: tuple[int, str] | None = None
-    texts = page.heading_texts(4, 100)
-    for el, text in texts:
+    for k, letter in zip(numbers[near | (letters == ord("T"))].tolist(), letters[near | (letters == ord("T"))].tolist()):
+        text = page.clean_text(k)
+        if not 4 <= len(text) <= 100:
+            continue
         norm = hb.norm_clean(text)
         rank = None
         for w in wanted:
@@ -75,31 +89,38 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
                 rank = 0
             elif w and (w.startswith(norm) or norm.startswith(w)) and min(len(norm), len(w)) >= 0.6 * max(len(norm), len(w)):
                 rank = 1 if rank is None else rank
-        if rank is None and el.tag == "h1" and norm not in site_names:
+        if rank is None and letter == ord("T") and norm not in site_names:
             rank = 2  # any <h1> but the site's logo
-        elif rank is not None and el.tag not in ("h1", "h2", "h3") and not HEADLINE_HINT.search(
-            (el.get("class") or "") + (el.get("id") or "")
+        elif rank is not None and letter not in (ord("T"), ord("U")) and not HEADLINE_HINT.search(
+            (page.elements[k].get("class") or "") + (page.elements[k].get("id") or "")
         ):
-            rank += 1  # a heading tag or a title class makes a match more certain
+            rank += 1  # a heading tag (<h1>, <h2>, <h3>) or a title class makes a match more certain
         if rank is not None and (best is None or rank < best[0]):
             best = (rank, text)
     if best is not None:
         title = best[1]
     else:
-        title = _heading_above_body(texts, line_texts, body_start) or title_text
+        title = _heading_above_body(page, numbers, lengths, line_texts, body_start) or title_text
     return title, index_of_line(line_texts, hb.no_space(title))
 
 
-def _heading_above_body(texts: list[tuple[object, str]], line_texts: list[str], body_start: int | None) -> str | None:
-    """The heading-styled line closest above the body, among the few lines before it."""
+def _heading_above_body(page: hb.PageText, numbers: np.ndarray, lengths: np.ndarray, line_texts: list[str],
+                        body_start: int | None) -> str | None:
+    """The heading-styled line closest above the body, among the few lines before it (``numbers``
+    and ``lengths``: the headline candidates of :func:`find_headline`)."""
     if not body_start:
         return None
     above = {hb.no_space(line): i for i, line in enumerate(line_texts[max(0, body_start - 6):body_start])}
+    sizes = [len(norm) for norm in above if 6 <= len(norm) <= 60]
     best: tuple[int, str] | None = None
-    for el, text in texts:
+    for k in numbers[np.isin(lengths, sizes)].tolist():
+        text = page.clean_text(k)
+        if not 4 <= len(text) <= 100:
+            continue
         norm = hb.norm_clean(text)
         i = above.get(norm)
-        if i is None or len(norm) < 6 or len(norm) > 60 or NOT_HEADLINE.search(text) or not styled_as_heading(el):
+        if i is None or len(norm) < 6 or len(norm) > 60 or NOT_HEADLINE.search(text) or not styled_as_heading(
+                page.elements[k]):
             continue
         if best is None or i > best[0]:
             best = (i, text)

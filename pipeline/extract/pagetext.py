@@ -47,19 +47,22 @@ def clean_text(text: str) -> str:
 
 # --- the marked text ------------------------------------------------------------------------------
 # Each element is written as MARK + an opening letter, its text and children, MARK + a closing
-# letter; its tail follows.  Opening letters: a block (B), a block that may be the headline (H),
-# an <a> (A), a <br> (R), a heading tag that is no block (J), any other element (I).  Closing:
-# a block (b), an <a> (a), any other element (i).
+# letter; its tail follows.  Opening letters: a block (B), a block that may be the headline: <h1>
+# (T), <h2> or <h3> (U), another (H); an <a> (A), a <br> (R), an element that may be the headline
+# and is no block (J), any other element (I).  Closing: a block (b), an <a> (a), any other (i).
 MARK = "\x80"  # a C1 control character: pages do not hold it (checked on every page, see marked_text)
 OTHER_MARKS = ("\ufdd0", "\U000f0000", "\U00100000")  # noncharacter, private use planes 15 and 16
-_OPENING, _CLOSING, _LINE_LETTERS = "BHAJIR", "bai", "BHbR"
+_OPENING, _CLOSING, _LINE_LETTERS = "BHTUAJIR", "bai", "BHTUbR"
 _HEADING_BLOCKS = frozenset(HEADING_TAGS) & BLOCK_TAGS
+_OWN_LETTERS = {"h1": "T", "h2": "U", "h3": "U", "a": "A", "br": "R"}
 
 
 def _opening(tag) -> str:
+    if tag in _OWN_LETTERS:
+        return _OWN_LETTERS[tag]
     if tag in BLOCK_TAGS:
         return "H" if tag in _HEADING_BLOCKS else "B"
-    return {"a": "A", "br": "R"}.get(tag) or ("J" if tag in HEADING_TAGS else "I")
+    return "J" if tag in HEADING_TAGS else "I"
 
 
 def _closing(tag) -> str:
@@ -74,13 +77,13 @@ def _stylesheet(mark: str) -> etree.XSLT:
             return "".join(f"&#{ord(c)};" for c in s)
         return (f'<xsl:template match="{match}"><xsl:text>{text(mark + opening)}</xsl:text>'
                 f'<xsl:apply-templates/><xsl:text>{text(mark + closing)}</xsl:text></xsl:template>')
-    blocks = BLOCK_TAGS - _HEADING_BLOCKS
-    inline_headings = [t for t in HEADING_TAGS if t not in BLOCK_TAGS]
+    letters: dict[str, list[str]] = {}
+    for tag in sorted(BLOCK_TAGS | set(HEADING_TAGS) | set(_OWN_LETTERS)):
+        letters.setdefault(_opening(tag), []).append(tag)
     return etree.XSLT(etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
         '<xsl:output method="text" encoding="UTF-8"/>'
-        + template("|".join(sorted(blocks)), "B", "b") + template("|".join(sorted(_HEADING_BLOCKS)), "H", "b")
-        + template("a", "A", "a") + template("br", "R", "i") + template("|".join(inline_headings), "J", "i")
+        + "".join(template("|".join(tags), letter, _closing(tags[0])) for letter, tags in letters.items())
         + template("*", "I", "i") + "</xsl:stylesheet>"))
 
 
@@ -138,8 +141,8 @@ del _ALL
 # What a marker's letter says, as bits.
 _OPENS, _LINE, _BLOCK, _LINK_OPENS, _LINK_CLOSES, _HEADING = 1, 2, 4, 8, 16, 32
 _LETTER_BITS = np.zeros(128, dtype=np.uint8)
-for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHb", _BLOCK), ("A", _LINK_OPENS),
-                       ("a", _LINK_CLOSES), ("HJ", _HEADING)):
+for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHTUb", _BLOCK), ("A", _LINK_OPENS),
+                       ("a", _LINK_CLOSES), ("HTUJ", _HEADING)):
     _LETTER_BITS[[ord(c) for c in _letters]] |= _bit
 
 
@@ -208,6 +211,7 @@ class PageText:
         self.first[rank[opens]] = at[opens]
         self.end[rank[opens]] = at[closes] + 2
         self.kinds = bits[opening]
+        self.letters = codes[at + 1][opening]  # the opening letter of each element
         self._at, self._bits, self._rank = at, bits, rank
         # Which characters are text: not a marker.
         text = np.ones(len(codes), dtype=np.bool_)
@@ -284,9 +288,11 @@ class PageText:
                 chars[line] = chars.get(line, 0) + len(clean_text(text))
         return chars
 
-    def heading_texts(self, shortest: int, longest: int) -> list[tuple[object, str]]:
-        """``(el, clean_text(text_content(el)))`` for the elements of :data:`HEADING_TAGS` whose
-        cleaned text has shortest..longest characters, in document order.
+    def heading_candidates(self, shortest: int, longest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The elements of :data:`HEADING_TAGS` whose cleaned text may have shortest..longest
+        characters, in document order: their numbers, their count of characters that are not
+        white space (the length of the text without white space) and their opening letters
+        (``T`` for <h1>, ``U`` for <h2> and <h3>).  :meth:`clean_text` tells the exact length.
 
         Cleaning keeps every character that is not white space and adds none, so the counts of
         text and of non-space characters rule most elements out without building their text.
@@ -295,8 +301,14 @@ class PageText:
         first, end = self.first[heading], self.end[heading]
         size = self._text_before[end] - self._text_before[first]
         nonspace = self._nonspace_before[end] - self._nonspace_before[first]
+        maybe = (size >= shortest) & (nonspace <= longest)
+        return heading[maybe], nonspace[maybe], self.letters[heading[maybe]]
+
+    def heading_texts(self, shortest: int, longest: int) -> list[tuple[object, str]]:
+        """``(el, clean_text(text_content(el)))`` for the elements of :data:`HEADING_TAGS` whose
+        cleaned text has shortest..longest characters, in document order."""
         out = []
-        for k in heading[(size >= shortest) & (nonspace <= longest)].tolist():
+        for k in self.heading_candidates(shortest, longest)[0].tolist():
             text = self.clean_text(k)
             if shortest <= len(text) <= longest:
                 out.append((self.elements[k], text))
