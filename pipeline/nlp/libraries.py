@@ -17,7 +17,8 @@ imports loads something a blank Chinese pipeline never runs:
   class from), registered under its own name, so that a later ``import rjieba`` finds it.
 
 A stand-in (and the blocked ``pkg_resources``) is in ``sys.modules`` only while the import runs,
-and only on the first import: an already imported spaCy, jieba or rjieba is used as it is.
+and only on the first import: an already imported spaCy, jieba or rjieba is used as it is.  A
+spaCy or rjieba that the lighter import does not suit (an ImportError) is imported whole.
 ``tests/nlp/test_libraries.py`` checks that the pipeline built from them gives the same Docs and
 tokens, and that the real modules are there for anyone who imports them afterwards.
 """
@@ -55,18 +56,32 @@ def import_spacy():
             return sys.modules["spacy"]
         stand_ins = {}
         if "spacy.cli" not in sys.modules and "spacy.cli.info" not in sys.modules:
-            cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
-            cli.__path__ = []  # a package, as the real one is
-            info.info = _spacy_info
-            stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+            stand_ins = _cli_stand_ins()
             sys.modules.update(stand_ins)
         try:
-            import spacy  # spaCy loads when a pipeline is built; here without spacy.cli
+            try:
+                import spacy  # spaCy loads when a pipeline is built; here without spacy.cli
+            except ImportError:
+                if not stand_ins:
+                    raise
+                _remove(stand_ins)  # a spaCy that wants more of its command line: imported whole
+                import spacy  # noqa: F811  (spaCy whole, with its command line)
         finally:
-            for name, module in stand_ins.items():
-                if sys.modules.get(name) is module:
-                    del sys.modules[name]
+            _remove(stand_ins)
         return spacy
+
+
+def _cli_stand_ins() -> dict[str, types.ModuleType]:
+    cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+    cli.__path__ = []  # a package, as the real one is
+    info.info = _spacy_info
+    return {"spacy.cli": cli, "spacy.cli.info": info}
+
+
+def _remove(stand_ins: dict[str, types.ModuleType]) -> None:
+    for name, module in stand_ins.items():
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
 
 
 def _spacy_info(*args, **kwargs):
@@ -89,8 +104,13 @@ def import_rjieba():
             import rjieba  # rjieba laid out otherwise than 0.2: the package itself, with its default segmenter
 
             return rjieba
-        module = importlib.util.module_from_spec(spec)  # loads the extension (once per process)
-        spec.loader.exec_module(module)
+        try:
+            module = importlib.util.module_from_spec(spec)  # loads the extension (once per process)
+            spec.loader.exec_module(module)
+        except ImportError:
+            import rjieba  # the extension would not load alone: the package, with its default segmenter
+
+            return rjieba
         sys.modules["rjieba.rjieba"] = module
         return module
 

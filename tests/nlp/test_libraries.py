@@ -67,3 +67,15 @@ def test_spacy_info_still_answers():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "spacy_version" in json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_spacy_that_wants_more_of_its_command_line_is_imported_whole():
+    code = ("import sys, types\n"
+            "from pipeline.nlp import libraries\n"
+            "libraries._cli_stand_ins = lambda: {'spacy.cli': types.ModuleType('spacy.cli'),\n"
+            "                                    'spacy.cli.info': types.ModuleType('spacy.cli.info')}  # no info\n"
+            "spacy = libraries.import_spacy()\n"
+            "import spacy.cli\n"
+            "print(hasattr(spacy.cli, 'setup_cli'), spacy.info is spacy.cli.info, spacy.blank('zh').lang)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["True", "True", "zh"], done.stderr[-2000:]
