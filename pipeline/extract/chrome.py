@@ -13,14 +13,14 @@ from pipeline.extract.body import no_space
 from pipeline.extract.bylines import BYLINE_LINE
 from pipeline.extract.dates import is_date_line
 
-CHROME_LINE = re.compile(
-    r"^(?:[【\[(（]?\s*)(?:分享到|分享至|分享\s*[:：]|打印|关闭|关闭窗口|打印本页|收藏|字号|字体|返回顶部|返回首页|"
-    r"责任编辑|责编|编辑\s*[:：]|原标题\s*[:：]|稿源\s*[:：]|来源\s*[:：]|信息来源|报料热线|新闻热线|"
-    r"版权所有|版权声明|Copyright|©|扫一扫|扫描二维码|上一篇|下一篇|上一页|下一页|【专题】|专题[:：]|浏览次数|点击数|"
-    r"发布时间|发布日期|作者\s*[:：]|相关附件|附件[:：]|网站地图|联系我们|免责声明|举报|"
-    r"当前位置|您的位置|您现在的位置|所在位置|我要评论|发表评论|网友评论|查看评论|参与评论|评论\s*[(（]?\d)",
-    re.I,
+CHROME_WORDS = (
+    "分享到", "分享至", r"分享\s*[:：]", "打印", "关闭", "关闭窗口", "打印本页", "收藏", "字号", "字体", "返回顶部", "返回首页",
+    "责任编辑", "责编", r"编辑\s*[:：]", r"原标题\s*[:：]", r"稿源\s*[:：]", r"来源\s*[:：]", "信息来源", "报料热线", "新闻热线",
+    "版权所有", "版权声明", "Copyright", "©", "扫一扫", "扫描二维码", "上一篇", "下一篇", "上一页", "下一页", "【专题】", "专题[:：]",
+    "浏览次数", "点击数", "发布时间", "发布日期", r"作者\s*[:：]", "相关附件", "附件[:：]", "网站地图", "联系我们", "免责声明", "举报",
+    "当前位置", "您的位置", "您现在的位置", "所在位置", "我要评论", "发表评论", "网友评论", "查看评论", "参与评论", r"评论\s*[(（]?\d",
 )
+CHROME_LINE = re.compile(r"^(?:[【\[(（]?\s*)(?:" + "|".join(CHROME_WORDS) + ")", re.I)
 # A heading after which the rest of the block is not the article.
 STOP_LINE = re.compile(
     r"^[【\[]?\s*(?:相关(?:新闻|阅读|链接|报道|文章|推荐)|延伸阅读|热点推荐|推荐阅读|热门排行|猜你喜欢|更多新闻|"
@@ -44,25 +44,44 @@ INFO_LINE = re.compile(r"(?:来源|稿源|作者|编辑|发布|时间|浏览|点
 DATE_IN_LINE = re.compile(r"(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}")
 
 
+# Every line of a body block is tried against these patterns, most of which can match only a line
+# that starts with one of a few characters (after a bracket and white space): a test of the first
+# character comes first.  CHROME_LINE ignores case: both cases of a Latin first letter.
+_CHROME_STARTS = frozenset(c for word in CHROME_WORDS for c in (word[0].lower(), word[0].upper()))
+_STOP_STARTS = frozenset("相延热推猜更精编今新往排")  # STOP_LINE and STOP_WORD_LINE
+_SHARE_STARTS = frozenset("微新腾Q朋人豆复更")  # SHARE_LINE
+
+
+def _may_start(text: str, starts: frozenset, brackets: str) -> bool:
+    """Whether ``text``, after white space or one of ``brackets`` and white space, starts with one
+    of ``starts`` (what ``^[brackets]?\\s*(?:word|...)`` needs)."""
+    return text.lstrip()[:1] in starts or (text[:1] in brackets and text[1:].lstrip()[:1] in starts)
+
+
 def body_paragraphs(lines: list[tuple[str, float]], title: str | None = None) -> tuple[list[str], bool]:
-    """Keep the article paragraphs among a body block's lines; say whether repeats were dropped."""
+    """Keep the article paragraphs among a body block's lines; say whether repeats were dropped.
+
+    ``lines`` are cleaned (:func:`pipeline.extract.pagetext.clean_text`), as ``PageText.lines``
+    gives them: their only white space is single spaces.
+    """
     kept: list[str] = []
     seen: set[str] = set()
     repeated = False
     norm_title = no_space(title) if title else None
     for text, link_share in lines:
-        if (STOP_LINE.match(text) and len(text) < 40) or STOP_WORD_LINE.match(text):
+        if _may_start(text, _STOP_STARTS, "【[") and (
+                (STOP_LINE.match(text) and len(text) < 40) or STOP_WORD_LINE.match(text)):
             break
         if link_share > 0.5:
             continue
-        if CHROME_LINE.match(text) or is_chrome_line(text):
+        if (_may_start(text, _CHROME_STARTS, "【[(（") and CHROME_LINE.match(text)) or is_chrome_line(text):
             continue
-        norm = no_space(text)
+        norm = text.replace(" ", "")
         if not norm:
             continue
         if norm_title and (norm == norm_title or (len(text) < 80 and norm_title.startswith(norm) and len(norm) > 6)):
             continue
-        if len(text) < 100 and INFO_LINE.search(text) and DATE_IN_LINE.search(text):
+        if len(text) < 100 and ("：" in text or ":" in text) and INFO_LINE.search(text) and DATE_IN_LINE.search(text):
             continue
         if len(text) < 60 and BYLINE_LINE.match(text):
             continue
@@ -97,4 +116,9 @@ def is_chrome_line(text: str) -> bool:
         return True
     if ("转载" in text or "ICP" in text or "ights" in text) and COPYRIGHT_LINE.search(text):
         return True
-    return bool(SHARE_LINE.match(text) or ("." in text and TICKER_LINE.match(text)) or COMMENT_COUNT.match(text))
+    if text[0] in _SHARE_STARTS and SHARE_LINE.match(text):
+        return True
+    if "." in text and TICKER_LINE.match(text):
+        return True
+    # COMMENT_COUNT: 已有/共有/共, or white space or a digit first
+    return (text[0] in "已共," or text[0].isdecimal() or text[0].isspace()) and COMMENT_COUNT.match(text) is not None

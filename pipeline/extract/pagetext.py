@@ -198,51 +198,53 @@ class PageText:
         self._scores: dict | None = None
 
     def _read(self, codes: np.ndarray) -> None:
+        """The tables.  Markers are numbered in order; counts of text (characters that are no
+        marker) are kept for the text before each marker, so that an element's text or a run of
+        text between two markers is a difference of two entries."""
         at = np.flatnonzero(codes == ord(self.mark))  # where each marker starts
-        bits = _LETTER_BITS[codes[at + 1]]
+        letters = codes[at + 1]
+        bits = _LETTER_BITS[letters]
         opening = (bits & _OPENS) != 0
         # An element's closing marker is the next marker after its opening one at the same depth.
         depth = np.cumsum(np.where(opening, 1, -1))
         order = np.argsort(depth - opening, kind="stable")
         rank = np.cumsum(opening) - 1  # element number of each opening marker
-        opens, closes = order[0::2], order[1::2]
-        self.first = np.empty(len(self.elements), dtype=np.int64)
-        self.end = np.empty(len(self.elements), dtype=np.int64)
-        self.first[rank[opens]] = at[opens]
-        self.end[rank[opens]] = at[closes] + 2
-        self.kinds = bits[opening]
-        self.letters = codes[at + 1][opening]  # the opening letter of each element
+        self._open = np.empty(len(self.elements), dtype=np.int64)
+        self._close = np.empty(len(self.elements), dtype=np.int64)
+        self._open[rank[order[0::2]]] = order[0::2]
+        self._close[rank[order[0::2]]] = order[1::2]
+        self.kinds, self.letters = bits[opening], letters[opening]
         self._at, self._bits, self._rank = at, bits, rank
-        # Which characters are text: not a marker.
-        text = np.ones(len(codes), dtype=np.bool_)
-        text[at] = False
-        text[at + 1] = False
-        self._text_before = _before(text)
-        chars = _CHAR_BITS.take(codes, mode="clip")  # markers are none of these
-        self._nonspace_before = _before(text & ((chars & _SPACE) == 0))
+        # The text: the characters that are no marker; the text before marker j.
+        is_text = np.ones(len(codes), dtype=np.bool_)
+        is_text[at] = False
+        is_text[at + 1] = False
+        text = codes[is_text]
+        self._text_at = np.append(at - 2 * np.arange(len(at)), len(text))
+        chars = _CHAR_BITS.take(text, mode="clip")
+        self._nonspace_before = _before((chars & _SPACE) == 0)
         self._han_before = _before((chars & _HAN_CHAR) != 0)
         self._punctuation_before = _before((chars & _VOTE_PUNCTUATION) != 0)
-        links = np.zeros(len(codes), dtype=np.int8)
-        links[at[(bits & _LINK_OPENS) != 0]] = 1
-        links[at[(bits & _LINK_CLOSES) != 0]] = -1
-        self._link_before = _before(text & (np.cumsum(links) > 0))
-        # lined: the text, a BREAK for each line marker.
-        breaks = at[(bits & _LINE) != 0]
-        keep = text.copy()
-        keep[breaks] = True
-        codes = codes.copy()
-        codes[breaks] = ord(BREAK)
-        self.collapsed, collapsed_before = _collapse(codes[keep])
-        self._collapsed_before = collapsed_before[_before(keep)]  # for each offset of the marked text
+        # Link text before each marker: the text after a marker is in a link when more <a> are
+        # open than closed.
+        links = np.cumsum((bits & _LINK_OPENS) != 0, dtype=np.int64) - np.cumsum((bits & _LINK_CLOSES) != 0)
+        self._link_at = _before(np.diff(self._text_at) * (links > 0))
+        # The lines: a BREAK for each line marker, white space collapsed.
+        line = (bits & _LINE) != 0
+        self._lines_before = _before(line)
+        self.collapsed, self._collapsed_before = _collapse(np.insert(text, self._text_at[:-1][line], ord(BREAK)))
 
     def index(self, el) -> int:
         """The number of ``el`` among the elements, in document order."""
         return self.elements.index(el)
 
+    def _marked(self, k: int) -> str:
+        """The marked text of element ``k``, its own markers included."""
+        return self.marked[self._at[self._open[k]]:self._at[self._close[k]] + 2]
+
     def text_content(self, el) -> str:
         """All the text in ``el`` (like :func:`pipeline.extract.body.text_content`)."""
-        k = self.index(el)
-        return self._marker_re.sub("", self.marked[self.first[k]:self.end[k]])
+        return self._marker_re.sub("", self._marked(self.index(el)))
 
     def clean_text(self, k: int) -> str:
         """``clean_text(text_content(el))`` of element number ``k``."""
@@ -251,7 +253,11 @@ class PageText:
         return (WS_RE.sub(" ", text) if "  " in text else text).strip()
 
     def _collapsed(self, k: int) -> str:
-        return self.collapsed[self._collapsed_before[self.first[k]]:self._collapsed_before[self.end[k]]]
+        """The collapsed text of element ``k``, from its opening marker to its closing one."""
+        opened, closed = self._open[k], self._close[k]
+        start = self._text_at[opened] + self._lines_before[opened]
+        stop = self._text_at[closed] + self._lines_before[closed + 1]
+        return self.collapsed[self._collapsed_before[start]:self._collapsed_before[stop]]
 
     def _all_lines(self, k: int) -> list[str]:
         """``clean_text`` of every line of element ``k``, empty ones included."""
@@ -265,7 +271,7 @@ class PageText:
         """The non-empty lines of ``el`` with the share of link text in each: the cleaned text of
         the links inside ``el`` over the length of the line."""
         k = self.index(el)
-        marked = self.marked[self.first[k]:self.end[k]]
+        marked = self._marked(k)
         link_chars = self._link_chars(marked) if self.mark + "A" in marked else {}
         return [(line, min(1.0, link_chars.get(i, 0) / max(1, len(line))))
                 for i, line in enumerate(self._all_lines(k)) if line]
@@ -298,8 +304,8 @@ class PageText:
         text and of non-space characters rule most elements out without building their text.
         """
         heading = np.flatnonzero(self.kinds & _HEADING)
-        first, end = self.first[heading], self.end[heading]
-        size = self._text_before[end] - self._text_before[first]
+        first, end = self._text_at[self._open[heading]], self._text_at[self._close[heading]]
+        size = end - first
         nonspace = self._nonspace_before[end] - self._nonspace_before[first]
         maybe = (size >= shortest) & (nonspace <= longest)
         return heading[maybe], nonspace[maybe], self.letters[heading[maybe]]
@@ -323,10 +329,10 @@ class PageText:
 
     def _owned_runs(self):
         """The runs of text between block markers, each with the block that holds it (the
-        innermost open one): (run starts, run ends, owner's element number, -1 for none)."""
-        is_block = (self._bits & _BLOCK) != 0
-        blocks = self._at[is_block]
-        opening = (self._bits[is_block] & _OPENS) != 0
+        innermost open one): (the marker each run follows, the marker that ends it, the owner's
+        element number, -1 for none)."""
+        blocks = np.flatnonzero(self._bits & _BLOCK)
+        opening = (self._bits[blocks] & _OPENS) != 0
         depth = np.cumsum(np.where(opening, 1, -1))  # open blocks after each block marker
         # The block holding the run after marker j: the last block opened at or before j at
         # the depth after j (blocks opened later at that depth were closed before j).
@@ -338,30 +344,33 @@ class PageText:
         held = last >= depth[order] * big
         owner_marker = np.full(n, -1, dtype=np.int64)
         owner_marker[order[held]] = (last - depth[order] * big)[held]
-        block_element = self._rank[is_block]
+        block_element = self._rank[blocks]
         owner = np.where(owner_marker >= 0, block_element[np.maximum(owner_marker, 0)], -1)
-        return blocks + 2, np.append(blocks[1:], len(self.marked)), owner
+        return blocks, np.append(blocks[1:], len(self._at)), owner
 
     def _score(self) -> dict:
         scores: dict = defaultdict(float)
         starts, ends, owner = self._owned_runs()
         held = owner >= 0
         starts, ends, owner = starts[held], ends[held], owner[held]
+        text_starts, text_ends = self._text_at[starts], self._text_at[ends]
         n = len(self.elements)
 
-        def total(before: np.ndarray) -> np.ndarray:  # per block: the count over the text it holds
-            return np.bincount(owner, weights=before[ends] - before[starts], minlength=n)
+        def total(counts: np.ndarray) -> np.ndarray:  # per block: the count over the text it holds
+            return np.bincount(owner, weights=counts, minlength=n)
 
-        raw, link = total(self._text_before), total(self._link_before)
+        raw = total(text_ends - text_starts)
+        link = total(self._link_at[ends] - self._link_at[starts])
+        han = total(self._han_before[text_ends] - self._han_before[text_starts])
+        nonspace = total(self._nonspace_before[text_ends] - self._nonspace_before[text_starts])
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
-        han, nonspace = total(self._han_before), total(self._nonspace_before)
         voting = np.flatnonzero((raw >= 10) & (link <= 0.5 * raw) & (han >= 10))
         # in the order of the blocks' first text
-        with_text = owner[self._text_before[ends] > self._text_before[starts]]
+        with_text = owner[text_ends > text_starts]
         first_text = np.full(n, len(owner), dtype=np.int64)
         np.minimum.at(first_text, with_text, np.arange(len(with_text)))
-        punctuation = total(self._punctuation_before)
+        punctuation = total(self._punctuation_before[text_ends] - self._punctuation_before[text_starts])
         for k in voting[np.argsort(first_text[voting], kind="stable")].tolist():
             if link[k] > 0.5 * nonspace[k] and link[k] > 0.5 * len(clean_text(self._owned_text(k, starts, ends, owner))):
                 continue
@@ -373,6 +382,7 @@ class PageText:
         return scores
 
     def _owned_text(self, k: int, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> str:
-        """The text block ``k`` holds itself."""
-        return "".join(self._marker_re.sub("", self.marked[a:b])
+        """The text block ``k`` holds itself (runs from the markers ``starts`` to ``ends``)."""
+        at = np.append(self._at, len(self.marked))
+        return "".join(self._marker_re.sub("", self.marked[at[a] + 2:at[b]])
                        for a, b in zip(starts[owner == k].tolist(), ends[owner == k].tolist()))
