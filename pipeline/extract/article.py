@@ -74,7 +74,7 @@ def extract_article(
     overrides = _apply_site_rules(text, site_rules) if site_rules else {}
 
     # One walk over the page gives its lines, the body votes and the lines of any block.
-    page, line_texts = _walk(doc)
+    page, line_texts = _walk(doc, text)
 
     if "body" in overrides:
         body_lines = overrides["body"]
@@ -84,7 +84,7 @@ def extract_article(
             # an article hidden until a script shows it (display:none): read it with the hidden blocks
             shown = hb.parse_page(text)
             hb.strip_tags(shown, keep_hidden=True)
-            shown_page, shown_lines = _walk(shown)
+            shown_page, shown_lines = _walk(shown, text)
             if _has_article(shown_page):
                 doc, page, line_texts = shown, shown_page, shown_lines
                 body_el = hb.find_body(doc, page)
@@ -154,9 +154,9 @@ def extract_article(
     )
 
 
-def _walk(doc) -> tuple[hb.PageText, list[str]]:
-    """One walk over a parsed page: its text, and the lines of its <body>."""
-    page = hb.PageText(doc)
+def _walk(doc, text: str) -> tuple[hb.PageText, list[str]]:
+    """One reading of a page parsed from ``text``: its text, and the lines of its <body>."""
+    page = hb.PageText(doc, text)
     body = hb.body_of(doc)
     return page, page.line_texts(body if body is not None else doc)
 

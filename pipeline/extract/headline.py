@@ -92,7 +92,7 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
         if rank is None and letter == ord("T") and norm not in site_names:
             rank = 2  # any <h1> but the site's logo
         elif rank is not None and letter not in (ord("T"), ord("U")) and not HEADLINE_HINT.search(
-            (page.elements[k].get("class") or "") + (page.elements[k].get("id") or "")
+            (page.element(k).get("class") or "") + (page.element(k).get("id") or "")
         ):
             rank += 1  # a heading tag (<h1>, <h2>, <h3>) or a title class makes a match more certain
         if rank is not None and (best is None or rank < best[0]):
@@ -120,7 +120,7 @@ def _heading_above_body(page: hb.PageText, numbers: np.ndarray, lengths: np.ndar
         norm = hb.norm_clean(text)
         i = above.get(norm)
         if i is None or len(norm) < 6 or len(norm) > 60 or NOT_HEADLINE.search(text) or not styled_as_heading(
-                page.elements[k]):
+                page.element(k)):
             continue
         if best is None or i > best[0]:
             best = (i, text)

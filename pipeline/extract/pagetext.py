@@ -48,13 +48,15 @@ def clean_text(text: str) -> str:
 # --- the marked text ------------------------------------------------------------------------------
 # Each element is written as MARK + an opening letter, its text and children, MARK + a closing
 # letter; its tail follows.  Opening letters: a block (B), a block that may be the headline: <h1>
-# (T), <h2> or <h3> (U), another (H); an <a> (A), a <br> (R), an element that may be the headline
-# and is no block (J), any other element (I).  Closing: a block (b), an <a> (a), any other (i).
+# (T), <h2> or <h3> (U), <p> (P), another (H); a block whose votes climb (C: <h4>-<h6>, <center>);
+# an <a> (A), a <br> (R), an element that may be the headline and is no block (J: their votes
+# climb too), any other element (I).  Closing: a block (b), an <a> (a), any other (i).
 MARK = "\x80"  # a C1 control character: pages do not hold it (checked on every page, see marked_text)
 OTHER_MARKS = ("\ufdd0", "\U000f0000", "\U00100000")  # noncharacter, private use planes 15 and 16
-_OPENING, _CLOSING, _LINE_LETTERS = "BHTUAJIR", "bai", "BHTUbR"
+_OPENING, _CLOSING, _LINE_LETTERS = "BHTUPCAJIR", "bai", "BHTUPCbR"
 _HEADING_BLOCKS = frozenset(HEADING_TAGS) & BLOCK_TAGS
-_OWN_LETTERS = {"h1": "T", "h2": "U", "h3": "U", "a": "A", "br": "R"}
+_OWN_LETTERS = {"h1": "T", "h2": "U", "h3": "U", "p": "P", "h4": "C", "h5": "C", "h6": "C", "center": "C",
+                "a": "A", "br": "R"}
 
 
 def _opening(tag) -> str:
@@ -119,7 +121,7 @@ def marked_text(root, mark: str = MARK) -> str:
     """The text of the tree under ``root`` with a marker where each element starts and ends.
 
     >>> marked_text(etree.HTML("<p>联镇村<a href=x>促<b>发</b>展</a><br>x</p>")).replace(MARK, "|")
-    '|B|B|H联镇村|A促|J发|i展|a|R|ix|b|b|b'
+    '|B|B|P联镇村|A促|J发|i展|a|R|ix|b|b|b'
     """
     if (threading.current_thread() is threading.main_thread() and _AMPLE_MAIN_STACK) or not _DEEPER_THAN_SAFE(root):
         return str(_stylesheet(mark)(root))
@@ -139,10 +141,10 @@ for _pattern, _bit in ((WS_RE, _SPACE), (HAN_RUN_RE, _HAN_CHAR), (re.compile("[�
 del _ALL
 
 # What a marker's letter says, as bits.
-_OPENS, _LINE, _BLOCK, _LINK_OPENS, _LINK_CLOSES, _HEADING = 1, 2, 4, 8, 16, 32
+_OPENS, _LINE, _BLOCK, _LINK_OPENS, _LINK_CLOSES, _HEADING, _CLIMBS = 1, 2, 4, 8, 16, 32, 64
 _LETTER_BITS = np.zeros(128, dtype=np.uint8)
-for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHTUb", _BLOCK), ("A", _LINK_OPENS),
-                       ("a", _LINK_CLOSES), ("HTUJ", _HEADING)):
+for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHTUPCb", _BLOCK), ("A", _LINK_OPENS),
+                       ("a", _LINK_CLOSES), ("HTUPJ", _HEADING), ("PCJ", _CLIMBS)):
     _LETTER_BITS[[ord(c) for c in _letters]] |= _bit
 
 
@@ -183,18 +185,27 @@ class PageText:
     each run of white space made one space as :func:`clean_text` does (no run crosses a BREAK).
     """
 
-    def __init__(self, root):
+    def __init__(self, root, source: str | None = None):
+        """``source``: the text ``root`` was parsed from by :func:`pipeline.extract.body.parse_page`,
+        if at hand.  When it does not hold :data:`MARK`, the tree's text cannot (the parser reads
+        &#128; as the euro sign, as browsers do, and makes no comment nodes), so the elements need
+        not be counted first: they are found when asked for, from the root down."""
         self.root = root
-        # The elements in document order: the k-th opening marker is that of elements[k].
-        self.elements = list(root.iter(etree.Element))
+        self._elements: list | None = None  # the elements in document order, when listed
+        self._found: dict[int, object] = {0: root}  # element number -> element
+        self._numbers: dict = {root: 0}  # element -> element number
         mark = MARK
         marked = marked_text(root, mark)
-        if marked.count(mark) != 2 * len(self.elements):  # the page's own text holds the marker
-            mark = next(m for m in OTHER_MARKS if m not in marked)
-            marked = marked_text(root, mark)
+        if source is None or mark in source:
+            # The elements in document order: the k-th opening marker is that of elements[k].
+            self._elements = list(root.iter(etree.Element))
+            if marked.count(mark) != 2 * len(self._elements):  # the page's own text holds the marker
+                mark = next(m for m in OTHER_MARKS if m not in marked)
+                marked = marked_text(root, mark)
         self.marked, self.mark = marked, mark
         self._marker_re = re.compile(re.escape(mark) + "(.)", re.S)
         self._read(np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32))
+        self._tree: tuple | None = None
         self._scores: dict | None = None
 
     def _read(self, codes: np.ndarray) -> None:
@@ -209,11 +220,13 @@ class PageText:
         depth = np.cumsum(np.where(opening, 1, -1))
         order = np.argsort(depth - opening, kind="stable")
         rank = np.cumsum(opening) - 1  # element number of each opening marker
-        self._open = np.empty(len(self.elements), dtype=np.int64)
-        self._close = np.empty(len(self.elements), dtype=np.int64)
+        self.size = n = int(np.count_nonzero(opening))  # elements
+        self._open = np.empty(n, dtype=np.int64)
+        self._close = np.empty(n, dtype=np.int64)
         self._open[rank[order[0::2]]] = order[0::2]
         self._close[rank[order[0::2]]] = order[1::2]
         self.kinds, self.letters = bits[opening], letters[opening]
+        self._level = (depth - 1)[opening]  # elements around each element
         self._at, self._bits, self._rank = at, bits, rank
         # The text: the characters that are no marker; the text before marker j.
         is_text = np.ones(len(codes), dtype=np.bool_)
@@ -234,9 +247,62 @@ class PageText:
         self._lines_before = _before(line)
         self.collapsed, self._collapsed_before = _collapse(np.insert(text, self._text_at[:-1][line], ord(BREAK)))
 
+    def element(self, k: int):
+        """Element number ``k`` (in document order)."""
+        if self._elements is not None:
+            return self._elements[k]
+        found = self._found.get(k)
+        if found is None:
+            parent, child, _, _ = self._parents()
+            path = [k]  # up to an element already found (the root is)
+            while parent[path[-1]] not in self._found:
+                path.append(parent[path[-1]])
+            found = self._found[parent[path[-1]]]
+            for number in reversed(path):
+                found = found[child[number]]
+                self._found[number] = found
+                self._numbers[found] = number
+        return found
+
     def index(self, el) -> int:
         """The number of ``el`` among the elements, in document order."""
-        return self.elements.index(el)
+        if self._elements is not None:
+            return self._elements.index(el)
+        k = self._numbers.get(el)
+        if k is None:
+            path = [el]  # up to an element whose number is known (the root's is)
+            while path[-1].getparent() not in self._numbers:
+                path.append(path[-1].getparent())
+            _, _, by_parent, grouped = self._parents()
+            k = self._numbers[path[-1].getparent()]
+            for found in reversed(path):
+                parent = found.getparent()
+                # the parent's children, in order, are a run of by_parent
+                k = int(by_parent[np.searchsorted(grouped, k) + parent.index(found)])
+                self._found[k] = found
+                self._numbers[found] = k
+        return k
+
+    def _parents(self) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+        """For each element: its parent's number (-1 for the root) and its place among its
+        parent's children; and the element numbers ordered by parent, with their parents."""
+        if self._tree is None:
+            n, level = self.size, self._level
+            numbers = np.arange(n)
+            # The parent of k is the last element before k one level up.
+            big = n + 1
+            ordered = np.sort(level * big + numbers)
+            parent = np.full(n, -1, dtype=np.int64)
+            inner = level > 0
+            up = (level[inner] - 1) * big
+            parent[inner] = ordered[np.searchsorted(ordered, up + numbers[inner]) - 1] - up
+            by_parent = np.lexsort((numbers, parent))
+            grouped = parent[by_parent]
+            starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+            child = np.empty(n, dtype=np.int64)
+            child[by_parent] = numbers - np.repeat(starts, np.diff(np.append(starts, n)))
+            self._tree = (parent.tolist(), child.tolist(), by_parent, grouped)
+        return self._tree
 
     def _marked(self, k: int) -> str:
         """The marked text of element ``k``, its own markers included."""
@@ -317,7 +383,7 @@ class PageText:
         for k in self.heading_candidates(shortest, longest)[0].tolist():
             text = self.clean_text(k)
             if shortest <= len(text) <= longest:
-                out.append((self.elements[k], text))
+                out.append((self.element(k), text))
         return out
 
     @property
@@ -354,7 +420,7 @@ class PageText:
         held = owner >= 0
         starts, ends, owner = starts[held], ends[held], owner[held]
         text_starts, text_ends = self._text_at[starts], self._text_at[ends]
-        n = len(self.elements)
+        n = self.size
 
         def total(counts: np.ndarray) -> np.ndarray:  # per block: the count over the text it holds
             return np.bincount(owner, weights=counts, minlength=n)
@@ -371,14 +437,19 @@ class PageText:
         first_text = np.full(n, len(owner), dtype=np.int64)
         np.minimum.at(first_text, with_text, np.arange(len(with_text)))
         punctuation = total(self._punctuation_before[text_ends] - self._punctuation_before[text_starts])
+        parent = self._parents()[0]
+        climbs = self.kinds & _CLIMBS  # the element is one of CLIMB_TAGS
         for k in voting[np.argsort(first_text[voting], kind="stable")].tolist():
             if link[k] > 0.5 * nonspace[k] and link[k] > 0.5 * len(clean_text(self._owned_text(k, starts, ends, owner))):
                 continue
             # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
-            holder = self.elements[k]
-            while holder.tag in CLIMB_TAGS and holder.getparent() is not None:
-                holder = holder.getparent()
-            scores[holder] += int(han[k]) + 3 * int(punctuation[k])
+            holder = k
+            while climbs[holder] and parent[holder] >= 0:
+                holder = parent[holder]
+            element = self.element(holder)
+            while holder == 0 and element.tag in CLIMB_TAGS and element.getparent() is not None:
+                element = element.getparent()  # above the root of a part of a page
+            scores[element] += int(han[k]) + 3 * int(punctuation[k])
         return scores
 
     def _owned_text(self, k: int, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> str:

@@ -103,16 +103,20 @@ markup = st.recursive(
 
 
 def _check(html: str) -> None:
-    doc = parse_page("<html><body>" + html + "</body></html>")
+    source = "<html><body>" + html + "</body></html>"
+    doc = parse_page(source)
     strip_tags(doc)
-    page, ref = PageText(doc), Reference(doc)
-    for el in doc.iter(etree.Element):
-        assert page.lines(el) == ref.lines(el)
-        assert page.line_texts(el) == [text for text, _ in ref.lines(el)]
-        assert page.text_content(el) == ref.text_content(el)
+    ref = Reference(doc)
     headings = [(el, clean_text(ref.text_content(el))) for el in doc.iter(*HEADING_TAGS)]
-    assert page.heading_texts(4, 100) == [(el, t) for el, t in headings if 4 <= len(t) <= 100]
-    assert list(page.scores.items()) == list(ref.scores().items())
+    # with the elements listed first, and found when asked for (the source does not hold the marker)
+    for page in (PageText(doc), PageText(doc, source)):
+        assert list(page.scores.items()) == list(ref.scores().items())
+        assert page.heading_texts(4, 100) == [(el, t) for el, t in headings if 4 <= len(t) <= 100]
+        for number, el in enumerate(doc.iter(etree.Element)):
+            assert page.lines(el) == ref.lines(el)
+            assert page.line_texts(el) == [text for text, _ in ref.lines(el)]
+            assert page.text_content(el) == ref.text_content(el)
+            assert page.element(number) is el and page.index(el) == number
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
