@@ -14,8 +14,8 @@ The passes are interleaved (project, trafilatura, project, ...), ``--repeat`` of
 figure is CPU milliseconds per page (``time.process_time``: time spent waiting for a core on a
 shared machine is not counted), reported as the median and the best pass; the ratio is
 trafilatura's median over the project's median.  Body character F1
-(``pipeline.evaluate.char_f1``) is computed against the gold (``corpora/gold/*.jsonl``) for the
-bundled pages that have it and against the inserted body for the benchmark pages.  A cProfile of
+(``pipeline.evaluate.char_f1``) is computed against the gold body (``corpora/gold/*.jsonl``) for the
+bundled pages that have one and against the inserted body for the benchmark pages.  A cProfile of
 one pass of the project over the largest corpus says where the time goes.
 
     .venv/bin/python benchmarks/html_speed.py [--pages 500] [--repeat 5] [--profile 30]
@@ -77,7 +77,9 @@ def bundled_pages(folder: str, max_bytes: int) -> list[Page]:
         for line in (ROOT / "corpora" / "gold" / f"{GOLD[folder]}.jsonl").read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)
-                golds[rec["location"]] = (rec.get("article") or {}).get("content") or ""
+                content = (rec.get("article") or {}).get("content")
+                if content:  # corpora/gold/constructions.jsonl has the metadata only
+                    golds[rec["location"]] = content
     raws = [r for r in iter_raw_pages([ROOT / folder], max_bytes) if not isinstance(r, Skip)]
     return _pages(raws, golds)
 
