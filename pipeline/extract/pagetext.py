@@ -325,13 +325,14 @@ class PageText:
         stop = self._text_at[closed] + self._lines_before[closed + 1]
         return self.collapsed[self._collapsed_before[start]:self._collapsed_before[stop]]
 
-    def _all_lines(self, k: int) -> list[str]:
-        """``clean_text`` of every line of element ``k``, empty ones included."""
-        return [line.strip() for line in self._collapsed(k).split(BREAK)]
+    def _numbered_lines(self, k: int) -> list[tuple[int, str]]:
+        """``clean_text`` of the non-empty lines of element ``k``, numbered among all its lines.
+        (In the collapsed text a line of white space only is "" or " ".)"""
+        return [(i, line.strip()) for i, line in enumerate(self._collapsed(k).split(BREAK)) if line and line != " "]
 
     def line_texts(self, el) -> list[str]:
         """The non-empty lines of ``el``: its text split at block tags and <br>, cleaned."""
-        return [line for line in self._all_lines(self.index(el)) if line]
+        return [line.strip() for line in self._collapsed(self.index(el)).split(BREAK) if line and line != " "]
 
     def lines(self, el) -> list[tuple[str, float]]:
         """The non-empty lines of ``el`` with the share of link text in each: the cleaned text of
@@ -339,8 +340,7 @@ class PageText:
         k = self.index(el)
         marked = self._marked(k)
         link_chars = self._link_chars(marked) if self.mark + "A" in marked else {}
-        return [(line, min(1.0, link_chars.get(i, 0) / max(1, len(line))))
-                for i, line in enumerate(self._all_lines(k)) if line]
+        return [(line, min(1.0, link_chars.get(i, 0) / max(1, len(line)))) for i, line in self._numbered_lines(k)]
 
     def _link_chars(self, marked: str) -> dict[int, int]:
         """Cleaned length of the link text per line (numbered from 0) of a marked text: each text
