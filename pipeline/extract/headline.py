@@ -113,7 +113,7 @@ def _heading_above_body(page: hb.PageText, numbers: np.ndarray, lengths: np.ndar
     above = {hb.no_space(line): i for i, line in enumerate(line_texts[max(0, body_start - 6):body_start])}
     sizes = [len(norm) for norm in above if 6 <= len(norm) <= 60]
     best: tuple[int, str] | None = None
-    for k in numbers[np.isin(lengths, sizes)].tolist():
+    for k in numbers[np.logical_or.reduce([lengths == size for size in sizes] or [lengths < 0])].tolist():
         text = page.clean_text(k)
         if not 4 <= len(text) <= 100:
             continue

@@ -89,10 +89,10 @@ def _non_ascii(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
     if len(units) == len(text):  # no character outside the BMP: one unit per character
-        at = np.flatnonzero(units >= 0x80)
+        at = (units >= 0x80).nonzero()[0]
         return at, _CLASS_TABLE[units[at]]
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    at = np.flatnonzero(codes >= 0x80)
+    at = (codes >= 0x80).nonzero()[0]
     return at, _CLASS_TABLE.take(codes[at], mode="clip")
 
 
@@ -146,7 +146,7 @@ def mojibake_signs(text: str) -> list[str]:
         if recovered >= 2:
             signs.append("utf8_as_latin1")
             break
-    sample = classes[:np.searchsorted(at, _MOJIBAKE_SAMPLE)]  # those of the first characters
+    sample = classes[:at.searchsorted(_MOJIBAKE_SAMPLE)]  # those of the first characters
     cjk = int(np.count_nonzero(sample & _CJK))
     if cjk >= 8:
         rare = int(np.count_nonzero(sample & _RARE_CJK))
@@ -167,10 +167,10 @@ def _latin_runs(text: str, at: np.ndarray, classes: np.ndarray):
     ['ä¸\xadæ–‡', '\xa0\xa0']
     """
     latin = at[(classes & _LATIN) != 0]
-    follows = np.diff(latin) == 1  # the next Latin character is the next character
+    follows = latin[1:] - latin[:-1] == 1  # the next Latin character is the next character
     if not follows.any():
         return  # the usual case: no two such characters in a row
-    cuts = np.flatnonzero(~follows) + 1
+    cuts = (~follows).nonzero()[0] + 1
     starts, ends = np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(latin)])).tolist()
     for start, end in zip(starts, ends):
         if end - start >= 2:

@@ -129,34 +129,43 @@ def marked_text(root, mark: str = MARK) -> str:
 
 
 # --- tables ---------------------------------------------------------------------------------------
-# What a character is, as bits: white space (what WS_RE matches, all in the BMP), Han
-# (pipeline.text.HAN) and the punctuation a paragraph's vote counts.  The last entry stands for
-# every later code point.
-_SPACE, _HAN_CHAR, _VOTE_PUNCTUATION = 1, 2, 4
-_CHAR_BITS = np.zeros(0x31351, dtype=np.uint8)
-_ALL = "".join(map(chr, range(len(_CHAR_BITS) - 1)))
-for _pattern, _bit in ((WS_RE, _SPACE), (HAN_RUN_RE, _HAN_CHAR), (re.compile("[，。,]+"), _VOTE_PUNCTUATION)):
+# What a character counts as, per code point: (not white space, Han, punctuation a paragraph's
+# vote counts).  White space is what WS_RE matches (all in the BMP), Han is pipeline.text.HAN;
+# the last entry stands for every later code point.
+_CHAR_COUNTS = np.zeros((0x31351, 3), dtype=np.uint8)
+_CHAR_COUNTS[:, 0] = 1
+_ALL = "".join(map(chr, range(len(_CHAR_COUNTS) - 1)))
+for _pattern, _column, _value in ((WS_RE, 0, 0), (HAN_RUN_RE, 1, 1), (re.compile("[，。,]+"), 2, 1)):
     for _run in _pattern.finditer(_ALL):
-        _CHAR_BITS[_run.start():_run.end()] |= _bit
+        _CHAR_COUNTS[_run.start():_run.end(), _column] = _value
 del _ALL
+_IS_SPACE = np.ascontiguousarray(_CHAR_COUNTS[:, 0] == 0)
 
 # What a marker's letter says, as bits.
-_OPENS, _LINE, _BLOCK, _LINK_OPENS, _LINK_CLOSES, _HEADING, _CLIMBS = 1, 2, 4, 8, 16, 32, 64
+_OPENS, _LINE, _BLOCK, _HEADING, _CLIMBS = 1, 2, 4, 8, 16
 _LETTER_BITS = np.zeros(128, dtype=np.uint8)
-for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHTUPCb", _BLOCK), ("A", _LINK_OPENS),
-                       ("a", _LINK_CLOSES), ("HTUPJ", _HEADING), ("PCJ", _CLIMBS)):
+for _letters, _bit in ((_OPENING, _OPENS), (_LINE_LETTERS, _LINE), ("BHTUPCb", _BLOCK), ("HTUPJ", _HEADING),
+                       ("PCJ", _CLIMBS)):
     _LETTER_BITS[[ord(c) for c in _letters]] |= _bit
+# What a marker adds to four running counts: the elements opened, the elements open, the <a> open
+# and the line breaks.
+_LETTER_STEPS = np.zeros((128, 4), dtype=np.int64)
+_LETTER_STEPS[[ord(c) for c in _OPENING], 0] = 1
+_LETTER_STEPS[[ord(c) for c in _OPENING], 1] = 1
+_LETTER_STEPS[[ord(c) for c in _CLOSING], 1] = -1
+_LETTER_STEPS[ord("A"), 2], _LETTER_STEPS[ord("a"), 2] = 1, -1
+_LETTER_STEPS[[ord(c) for c in _LINE_LETTERS], 3] = 1
 
 
 def _before(flags: np.ndarray) -> np.ndarray:
     """For each offset 0..len(flags), how many of the flags before it are set."""
     out = np.zeros(len(flags) + 1, dtype=np.int64)
-    np.cumsum(flags, out=out[1:])
+    flags.cumsum(out=out[1:])
     return out
 
 
 def _decode(codes: np.ndarray) -> str:
-    return codes.astype(np.uint32).tobytes().decode("utf-32-le")
+    return codes.astype(np.uint32, copy=False).tobytes().decode("utf-32-le")
 
 
 def _collapse(codes: np.ndarray) -> tuple[str, np.ndarray]:
@@ -166,11 +175,14 @@ def _collapse(codes: np.ndarray) -> tuple[str, np.ndarray]:
     A slice of it, stripped, is :func:`clean_text` of the same slice of the text: a run of white
     space cut by the slice's ends only makes white space at its ends.
     """
-    space = (_CHAR_BITS.take(codes, mode="clip") & _SPACE) != 0
-    after_space = np.zeros_like(space)
-    after_space[1:] = space[:-1]
-    kept = ~(space & after_space)
-    return _decode(np.where(space, ord(" "), codes)[kept]), _before(kept)
+    space = _IS_SPACE.take(codes, mode="clip")
+    kept = np.ones(len(space), dtype=np.bool_)
+    kept[1:] = ~(space[1:] & space[:-1])
+    return _decode(np.where(space, np.uint32(ord(" ")), codes)[kept]), _before(kept)
+
+
+# Up to this many elements, a page's elements are listed at once rather than found when asked for.
+LIST_UP_TO = 300
 
 
 class PageText:
@@ -205,6 +217,8 @@ class PageText:
         self.marked, self.mark = marked, mark
         self._marker_re = re.compile(re.escape(mark) + "(.)", re.S)
         self._read(np.frombuffer(marked.encode("utf-32-le"), dtype=np.uint32))
+        if self._elements is None and self.size <= LIST_UP_TO:
+            self._elements = list(root.iter(etree.Element))  # cheaper than finding them on a small page
         self._tree: tuple | None = None
         self._scores: dict | None = None
 
@@ -212,15 +226,16 @@ class PageText:
         """The tables.  Markers are numbered in order; counts of text (characters that are no
         marker) are kept for the text before each marker, so that an element's text or a run of
         text between two markers is a difference of two entries."""
-        at = np.flatnonzero(codes == ord(self.mark))  # where each marker starts
+        is_mark = codes == ord(self.mark)
+        at = is_mark.nonzero()[0]  # where each marker starts
         letters = codes[at + 1]
         bits = _LETTER_BITS[letters]
         opening = (bits & _OPENS) != 0
+        opened, depth, links, lines = _LETTER_STEPS[letters].cumsum(axis=0).T  # after each marker
         # An element's closing marker is the next marker after its opening one at the same depth.
-        depth = np.cumsum(np.where(opening, 1, -1))
-        order = np.argsort(depth - opening, kind="stable")
-        rank = np.cumsum(opening) - 1  # element number of each opening marker
-        self.size = n = int(np.count_nonzero(opening))  # elements
+        order = (depth - opening).argsort(kind="stable")
+        rank = opened - 1  # element number of each opening marker
+        self.size = n = int(opened[-1])  # elements
         self._open = np.empty(n, dtype=np.int64)
         self._close = np.empty(n, dtype=np.int64)
         self._open[rank[order[0::2]]] = order[0::2]
@@ -229,23 +244,26 @@ class PageText:
         self._level = (depth - 1)[opening]  # elements around each element
         self._at, self._bits, self._rank = at, bits, rank
         # The text: the characters that are no marker; the text before marker j.
-        is_text = np.ones(len(codes), dtype=np.bool_)
-        is_text[at] = False
+        is_text = ~is_mark
         is_text[at + 1] = False
         text = codes[is_text]
-        self._text_at = np.append(at - 2 * np.arange(len(at)), len(text))
-        chars = _CHAR_BITS.take(text, mode="clip")
-        self._nonspace_before = _before((chars & _SPACE) == 0)
-        self._han_before = _before((chars & _HAN_CHAR) != 0)
-        self._punctuation_before = _before((chars & _VOTE_PUNCTUATION) != 0)
+        self._text_at = text_at = np.empty(len(at) + 1, dtype=np.int64)
+        text_at[:-1] = at - 2 * np.arange(len(at))
+        text_at[-1] = len(text)
+        counts = np.zeros((len(text) + 1, 3), dtype=np.int64)  # of the text before each offset
+        _CHAR_COUNTS.take(text, axis=0, mode="clip").cumsum(axis=0, out=counts[1:])
+        self._nonspace_before, self._han_before, self._punctuation_before = counts.T
         # Link text before each marker: the text after a marker is in a link when more <a> are
         # open than closed.
-        links = np.cumsum((bits & _LINK_OPENS) != 0, dtype=np.int64) - np.cumsum((bits & _LINK_CLOSES) != 0)
-        self._link_at = _before(np.diff(self._text_at) * (links > 0))
+        self._link_at = _before((text_at[1:] - text_at[:-1]) * (links > 0))
         # The lines: a BREAK for each line marker, white space collapsed.
-        line = (bits & _LINE) != 0
-        self._lines_before = _before(line)
-        self.collapsed, self._collapsed_before = _collapse(np.insert(text, self._text_at[:-1][line], ord(BREAK)))
+        self._lines_before = np.zeros(len(at) + 1, dtype=np.int64)
+        self._lines_before[1:] = lines
+        breaks = at[(bits & _LINE) != 0]
+        is_text[breaks] = True
+        codes = codes.copy()
+        codes[breaks] = ord(BREAK)
+        self.collapsed, self._collapsed_before = _collapse(codes[is_text])
 
     def element(self, k: int):
         """Element number ``k`` (in document order)."""
@@ -278,7 +296,7 @@ class PageText:
             for found in reversed(path):
                 parent = found.getparent()
                 # the parent's children, in order, are a run of by_parent
-                k = int(by_parent[np.searchsorted(grouped, k) + parent.index(found)])
+                k = int(by_parent[grouped.searchsorted(k) + parent.index(found)])
                 self._found[k] = found
                 self._numbers[found] = k
         return k
@@ -291,16 +309,19 @@ class PageText:
             numbers = np.arange(n)
             # The parent of k is the last element before k one level up.
             big = n + 1
-            ordered = np.sort(level * big + numbers)
+            ordered = level * big + numbers
+            ordered.sort()
             parent = np.full(n, -1, dtype=np.int64)
             inner = level > 0
             up = (level[inner] - 1) * big
-            parent[inner] = ordered[np.searchsorted(ordered, up + numbers[inner]) - 1] - up
-            by_parent = np.lexsort((numbers, parent))
+            parent[inner] = ordered[ordered.searchsorted(up + numbers[inner]) - 1] - up
+            by_parent = parent.argsort(kind="stable")  # by parent, then number
             grouped = parent[by_parent]
-            starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+            new_group = np.ones(n, dtype=np.bool_)
+            new_group[1:] = grouped[1:] != grouped[:-1]
+            starts = new_group.nonzero()[0]
             child = np.empty(n, dtype=np.int64)
-            child[by_parent] = numbers - np.repeat(starts, np.diff(np.append(starts, n)))
+            child[by_parent] = numbers - starts.repeat(np.diff(starts, append=n))
             self._tree = (parent.tolist(), child.tolist(), by_parent, grouped)
         return self._tree
 
@@ -369,7 +390,7 @@ class PageText:
         Cleaning keeps every character that is not white space and adds none, so the counts of
         text and of non-space characters rule most elements out without building their text.
         """
-        heading = np.flatnonzero(self.kinds & _HEADING)
+        heading = (self.kinds & _HEADING).nonzero()[0]
         first, end = self._text_at[self._open[heading]], self._text_at[self._close[heading]]
         size = end - first
         nonspace = self._nonspace_before[end] - self._nonspace_before[first]
@@ -397,13 +418,13 @@ class PageText:
         """The runs of text between block markers, each with the block that holds it (the
         innermost open one): (the marker each run follows, the marker that ends it, the owner's
         element number, -1 for none)."""
-        blocks = np.flatnonzero(self._bits & _BLOCK)
+        blocks = (self._bits & _BLOCK).nonzero()[0]
         opening = (self._bits[blocks] & _OPENS) != 0
-        depth = np.cumsum(np.where(opening, 1, -1))  # open blocks after each block marker
+        depth = np.where(opening, 1, -1).cumsum()  # open blocks after each block marker
         # The block holding the run after marker j: the last block opened at or before j at
         # the depth after j (blocks opened later at that depth were closed before j).
         n = len(blocks)
-        order = np.lexsort((np.arange(n), depth))
+        order = depth.argsort(kind="stable")
         big = n + 1
         key = np.where(opening[order], depth[order] * big + order, -1)
         last = np.maximum.accumulate(key) if n else key
@@ -412,7 +433,9 @@ class PageText:
         owner_marker[order[held]] = (last - depth[order] * big)[held]
         block_element = self._rank[blocks]
         owner = np.where(owner_marker >= 0, block_element[np.maximum(owner_marker, 0)], -1)
-        return blocks, np.append(blocks[1:], len(self._at)), owner
+        ends = np.empty(n, dtype=np.int64)
+        ends[:-1], ends[-1:] = blocks[1:], len(self._at)
+        return blocks, ends, owner
 
     def _score(self) -> dict:
         scores: dict = defaultdict(float)
@@ -431,26 +454,29 @@ class PageText:
         nonspace = total(self._nonspace_before[text_ends] - self._nonspace_before[text_starts])
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
-        voting = np.flatnonzero((raw >= 10) & (link <= 0.5 * raw) & (han >= 10))
+        voting = ((raw >= 10) & (link <= 0.5 * raw) & (han >= 10)).nonzero()[0]
         # in the order of the blocks' first text
         with_text = owner[text_ends > text_starts]
         first_text = np.full(n, len(owner), dtype=np.int64)
         np.minimum.at(first_text, with_text, np.arange(len(with_text)))
         punctuation = total(self._punctuation_before[text_ends] - self._punctuation_before[text_starts])
-        parent = self._parents()[0]
-        climbs = self.kinds & _CLIMBS  # the element is one of CLIMB_TAGS
-        for k in voting[np.argsort(first_text[voting], kind="stable")].tolist():
+        for k in voting[first_text[voting].argsort(kind="stable")].tolist():
             if link[k] > 0.5 * nonspace[k] and link[k] > 0.5 * len(clean_text(self._owned_text(k, starts, ends, owner))):
                 continue
-            # A <p>'s text votes for the block that holds it; text directly in a div/td votes for it.
-            holder = k
-            while climbs[holder] and parent[holder] >= 0:
-                holder = parent[holder]
-            element = self.element(holder)
-            while holder == 0 and element.tag in CLIMB_TAGS and element.getparent() is not None:
-                element = element.getparent()  # above the root of a part of a page
-            scores[element] += int(han[k]) + 3 * int(punctuation[k])
+            scores[self._holder(k)] += int(han[k]) + 3 * int(punctuation[k])
         return scores
+
+    def _holder(self, k: int):
+        """The element block ``k``'s votes go to: a <p>'s text votes for the block that holds it;
+        text directly in a div/td votes for it."""
+        if self._elements is None:  # climb by numbers first: only the holder is then found
+            parent, climbs = self._parents()[0], self.kinds & _CLIMBS  # the element is one of CLIMB_TAGS
+            while climbs[k] and parent[k] >= 0:
+                k = parent[k]
+        holder = self.element(k)
+        while holder.tag in CLIMB_TAGS and holder.getparent() is not None:
+            holder = holder.getparent()
+        return holder
 
     def _owned_text(self, k: int, starts: np.ndarray, ends: np.ndarray, owner: np.ndarray) -> str:
         """The text block ``k`` holds itself (runs from the markers ``starts`` to ``ends``)."""

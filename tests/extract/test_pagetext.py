@@ -108,8 +108,15 @@ def _check(html: str) -> None:
     strip_tags(doc)
     ref = Reference(doc)
     headings = [(el, clean_text(ref.text_content(el))) for el in doc.iter(*HEADING_TAGS)]
-    # with the elements listed first, and found when asked for (the source does not hold the marker)
-    for page in (PageText(doc), PageText(doc, source)):
+    # with the elements listed first, and found when asked for (the source does not hold the marker
+    # and the page has more elements than are listed at once)
+    listed = pagetext.LIST_UP_TO
+    try:
+        pagetext.LIST_UP_TO = -1
+        pages = (PageText(doc), PageText(doc, source))
+    finally:
+        pagetext.LIST_UP_TO = listed
+    for page in pages:
         assert list(page.scores.items()) == list(ref.scores().items())
         assert page.heading_texts(4, 100) == [(el, t) for el, t in headings if 4 <= len(t) <= 100]
         for number, el in enumerate(doc.iter(etree.Element)):
