@@ -136,7 +136,7 @@ class Deduper:
         for statement in DEDUPE_DDL.split(";")[1:]:
             if statement.strip():
                 db.execute(statement)
-        self._walk(_rows(db.execute("SELECT page_key, sort_key, id_key, own_key, content_sha1, n_chars "
+        self._walk(batched_rows(db.execute("SELECT page_key, sort_key, id_key, own_key, content_sha1, n_chars "
                                     "FROM dedupe ORDER BY sort_key")))
 
     def cluster(self, seeds: Seeds) -> set[str]:
@@ -231,7 +231,8 @@ def id_from_key(id_key: str) -> str:
     return short_sha1(id_key[4:] if id_key.startswith(("loc:", "key:")) else id_key)
 
 
-def _rows(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
+def batched_rows(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
+    """Rows of a cursor in batches, so a large table never sits in memory at once."""
     while True:
         rows = cur.fetchmany(size)
         if not rows:

@@ -114,6 +114,14 @@ def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
 class ExportError(PipelineError):
     """The tables could not be written (a full disk, a folder made read-only under the run)."""
 
+    @classmethod
+    def writing(cls, out_dir: Path, exc: OSError) -> "ExportError":
+        """The error of a set of tables that could not be written (the previous set is whole)."""
+        name = f" ({exc.filename})" if isinstance(exc.filename, str) else ""
+        return cls(f"cannot write the tables into {out_dir}: {exc.strerror or exc}{name}; the tables there are "
+                   "unchanged and the pages stay in the state: free space (or fix the folder) and run again, "
+                   "which writes them")
+
 
 def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
     """Write ``name``.csv and ``name``.parquet from streamed rows, alone; returns the row count."""
@@ -395,11 +403,7 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
         switch(out_dir, pairs)
         pairs = []
     except OSError as exc:
-        raise ExportError(
-            f"cannot write the tables into {out_dir}: {exc.strerror or exc}"
-            f"{' (' + exc.filename + ')' if isinstance(exc.filename, str) else ''}; the tables there are unchanged "
-            "and the pages stay in the state: free space (or fix the folder) and run again, which writes them"
-        ) from None
+        raise ExportError.writing(out_dir, exc) from None
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -79,10 +79,7 @@ def export_partitioned(store: Store, out_dir: Path) -> tuple[dict, Counter]:
         switch(out_dir, pairs)
         pairs = []
     except OSError as exc:
-        raise ExportError(
-            f"cannot write the tables into {out_dir}: {exc.strerror or exc}; the tables there are unchanged "
-            "and the pages stay in the state: free space (or fix the folder) and run again, which writes them"
-        ) from None
+        raise ExportError.writing(out_dir, exc) from None
     finally:
         for tmp, _final in pairs:  # written but never switched (an error above)
             if tmp is not None:

@@ -25,7 +25,7 @@ from typing import Iterator
 from pipeline.config import DedupeSettings
 from pipeline.errors import StateError
 from pipeline.records import PageResult, Project
-from pipeline.store.dedupe import DEDUPE_DDL, Deduper, Seeds
+from pipeline.store.dedupe import DEDUPE_DDL, Deduper, Seeds, batched_rows
 from pipeline.store.migrate import has_legacy, migrate, same_legacy_page
 from pipeline.store.minhash import band_keys, band_layout, from_blob
 from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
@@ -345,7 +345,7 @@ class Store:
                {where}
                ORDER BY d.article_id, a.location, a.page_key""", params)
         names = [c for c, _ in ARTICLES]
-        for row in _iter(cur):
+        for row in batched_rows(cur):
             rec = dict(zip(names, row))  # tokens stay space-joined text until the writer
             if rec["duplicate_of"] is None:
                 rec["dup_similarity"] = None
@@ -364,10 +364,10 @@ class Store:
                 {where}
                 ORDER BY d.article_id, f.ordinal""", params)
         if as_tuples:
-            yield from _iter(cur)
+            yield from batched_rows(cur)
             return
         names = [c for c, _ in FACTS]
-        for row in _iter(cur):
+        for row in batched_rows(cur):
             yield dict(zip(names, row))
 
     def iter_projects(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
@@ -377,7 +377,7 @@ class Store:
                FROM projects p JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
                {where}
                ORDER BY d.article_id, p.ordinal""", params)
-        for article_id, key, ordinal, name, company, region, status, stage in _iter(cur):
+        for article_id, key, ordinal, name, company, region, status, stage in batched_rows(cur):
             facts = self.db.execute(
                 "SELECT fact_type, value, unit, product FROM facts WHERE page_key=? AND project=? "
                 "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (key, ordinal))
@@ -389,7 +389,7 @@ class Store:
             f"""SELECT d.article_id, o.article_id, d.method, d.similarity FROM dedupe d
                JOIN dedupe o ON o.page_key = d.duplicate_of JOIN articles a ON a.page_key = d.page_key
                {where} ORDER BY d.article_id""", params)
-        for article_id, original, method, sim in _iter(cur):
+        for article_id, original, method, sim in batched_rows(cur):
             yield {"article_id": article_id, "duplicate_of": original, "method": method, "similarity": sim}
 
     def content_sha1_of(self, key: str) -> str | None:
@@ -419,15 +419,6 @@ def _where(run_id: str | None, month: str | None, originals: bool = False) -> tu
         clauses.append(f"{MONTH} = ?")
         params.append(month)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _iter(cur: sqlite3.Cursor, size: int = 500) -> Iterator[tuple]:
-    """Rows of a cursor in batches, so a large table never sits in memory at once."""
-    while True:
-        rows = cur.fetchmany(size)
-        if not rows:
-            return
-        yield from rows
 
 
 def _now() -> str:
