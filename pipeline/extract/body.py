@@ -95,15 +95,37 @@ def text_content(el) -> str:
     return _STRING_VALUE(el)
 
 
+# What lxml keeps in the text it parses (&#11;, a raw \x0b, &#xfffe;) but refuses to set as a text or tail.
+_TREE_REFUSES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _settable(text: str) -> str:
+    """``text`` as lxml lets it be set: a refused character that is white space (\\v, \\f,
+    \\x1c-\\x1f) becomes a space, which the text's white space collapsing reads it as anyway
+    (:data:`WS_RE`); any other is dropped, as the tree cannot hold it.
+
+    >>> _settable("甲\\x0b乙\\x01丙\\ufffe")
+    '甲 乙丙'
+    """
+    if _TREE_REFUSES.search(text) is None:
+        return text
+    return _TREE_REFUSES.sub(lambda m: " " if WS_RE.match(m.group()) else "", text)
+
+
 def drop_tree(el) -> None:
-    """Remove ``el`` and its children; its tail text stays (lxml.html's ``drop_tree``)."""
+    """Remove ``el`` and its children; its tail text stays (lxml.html's ``drop_tree``).
+
+    >>> doc = parse_page("<p>联镇村<b hidden>x</b>&#11;促发展</p>"); drop_tree(doc.find(".//b"))
+    >>> text_content(body_of(doc))
+    '联镇村 促发展'
+    """
     parent = el.getparent()
     if el.tail:
         previous = el.getprevious()
         if previous is None:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _settable((parent.text or "") + el.tail)
         else:
-            previous.tail = (previous.tail or "") + el.tail
+            previous.tail = _settable((previous.tail or "") + el.tail)
     parent.remove(el)
 
 
