@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-newsfacts
+# the fact rules compiled by mypyc, built again when their sources change (pipeline/compiled.py);
+# not fatal: without a build they run as Python
+COMPILED := $(VENV)/.compiled-newsfacts
+COMPILED_SOURCES := $(wildcard pipeline/facts/*.py) pipeline/records.py pipeline/text.py pipeline/compiled.py
 
 .PHONY: run test install clean bench notebooks report
 
@@ -14,15 +18,19 @@ $(STAMP): setup.cfg pyproject.toml Makefile
 	-$(BIN)/python -m pipeline.nlp.dictionary
 	touch $(STAMP)
 
-install: $(STAMP)
+$(COMPILED): $(STAMP) $(COMPILED_SOURCES)
+	-$(BIN)/python -m pipeline.compiled
+	touch $(COMPILED)
 
-run: $(STAMP)
+install: $(STAMP) $(COMPILED)
+
+run: $(STAMP) $(COMPILED)
 	$(BIN)/newsfacts run corpora/samples --out outputs
 
-test: $(STAMP)
+test: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 

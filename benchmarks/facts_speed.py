@@ -142,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = {name: docs_of(articles, nlp) for name, articles in sets}
     rows = [measure(name, d, component, args.repeat) for name, d in docs.items() if d]
+    import pipeline.facts
+
+    print(f"fact rules: {'compiled by mypyc' if pipeline.facts.COMPILED else 'Python modules'} "
+          "(NEWSFACTS_PURE_PYTHON=1 for the Python modules; pipeline/compiled.py)\n")
     print("| corpus | pages | chars/page | CPU ms/page median | best | mean |")
     print("|---|---|---|---|---|---|")
     for r in rows:

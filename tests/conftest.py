@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+# The suite runs the fact rules' Python modules, not their compiled build (pipeline/compiled.py):
+# doctests are collected from the .py files and tracebacks point at them.  tests/test_compiled.py
+# runs the build in subprocesses and compares its tables with these modules'.
+os.environ["NEWSFACTS_PURE_PYTHON"] = "1"
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "corpora" / "samples"
 GOLD = REPO / "corpora" / "gold" / "samples.jsonl"

@@ -12,7 +12,7 @@ import pipeline
 
 PACKAGE = Path(pipeline.__file__).resolve().parent
 KERNEL = {"pipeline", "pipeline.config", "pipeline.errors", "pipeline.evaluate", "pipeline.records",
-          "pipeline.lifeline", "pipeline.tables", "pipeline.text", "pipeline.urls"}
+          "pipeline.lifeline", "pipeline.tables", "pipeline.text", "pipeline.urls", "pipeline.compiled"}
 # room -> the rooms it may import (besides itself); the kernel imports only the kernel
 ALLOWED = {
     "kernel": set(),

@@ -50,7 +50,7 @@ def confidence(fact_type: str, subject_source: str | None, subject: str | None) 
     """
     if not subject:
         return 0.1  # no subject: the row cannot be right in full
-    value = TABLE.get((fact_type, subject_source), OVERALL - 0.1)
+    value = TABLE.get((fact_type, subject_source), OVERALL - 0.1)  # type: ignore[arg-type]
     if _DIGIT.search(subject) and not subject.endswith(("项目", "工程", "基地", "生产线")):
         value *= 0.8  # a subject with figures in it is often a piece of the sentence
     if len(subject) <= 2:

@@ -212,9 +212,9 @@ def _clean_name(text: str, m: Mention) -> Mention:
     if cut and m.end - (start + cut.end()) >= 2:
         start += cut.end()
     elif name.startswith("年"):
-        before = RATE_BEFORE_NAME.search(text, max(0, start - 12), start)
-        if before:
-            start = before.start()
+        rate = RATE_BEFORE_NAME.search(text, max(0, start - 12), start)
+        if rate:
+            start = rate.start()
     return m if start == m.start else Mention(start, m.end, text[start : m.end], m.kind, m.generic)
 PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
 LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
@@ -397,7 +397,7 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     ('2011-01/2011-05', '2011')
     """
     year = None
-    part = None
+    part: object = None
     for m in PERIOD_RE.finditer(text):
         if _is_base(text, m):
             continue  # 比上年增长, 较2010年同期, 增速比一季度提高: the base of a comparison, not the period reported

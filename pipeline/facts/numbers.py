@@ -188,9 +188,9 @@ def _parse_mixed(s: str) -> float | None:
     n = len(s)
     while pos < n:
         m = _TOKEN.match(s, pos)
-        kind = m.lastgroup
-        tok = m.group()
-        pos = m.end()
+        kind = m.lastgroup  # type: ignore[union-attr]
+        tok = m.group()  # type: ignore[union-attr]
+        pos = m.end()  # type: ignore[union-attr]
         if kind == "bad":
             return None
         if kind == "ar" or kind == "digit":

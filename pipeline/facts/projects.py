@@ -84,8 +84,8 @@ def stage_of(status: str | None) -> str | None:
     for m in STAGE_WORD.finditer(status):
         stage = m.lastgroup
         if FUTURE.search(status, 0, m.start()):
-            future = stage if future is None or order.index(stage) > order.index(future) else future
-        elif reached is None or order.index(stage) > order.index(reached):
+            future = stage if future is None or order.index(stage) > order.index(future) else future  # type: ignore[arg-type]
+        elif reached is None or order.index(stage) > order.index(reached):  # type: ignore[arg-type]
             reached = stage
     if reached is None and future in ("completed", "operating"):
         return "building"

@@ -258,7 +258,7 @@ def _multiplier_tail(num: str) -> float:
 def _big_tail(num: str) -> float:
     """Product of the 万/亿 that end a number (九千万 -> 1e4, 3亿 -> 1e8)."""
     factor = 1.0
-    for ch in re.search(r"[万萬亿億]*$", num.replace("多", "").replace("余", "")).group():
+    for ch in re.search(r"[万萬亿億]*$", num.replace("多", "").replace("余", "")).group():  # type: ignore[union-attr]
         factor *= _UNIT_VALUE[ch]
     return factor
 

@@ -153,8 +153,8 @@ class _Sentence:
             self.ctx.batch = batches[-1].text
         specific = [p for p in self.projects if not p.generic and p.kind != "venture" and J.is_strong(p)]
         if specific:
-            last = specific[-1]
-            self.ctx.named = Named(last.text, self._company_before(last.start))
+            newest = specific[-1]
+            self.ctx.named = Named(newest.text, self._company_before(newest.start))
         self.ctx.refs.note([p.text for p in specific], [c.text for c in self.companies])
         if self.ctx.named:
             self.ctx.refs.project = self.ctx.named.name
@@ -167,8 +167,9 @@ class _Sentence:
             self.topic = topic
         respectively = "分别" in clause
         index = 0
-        prev_end, prev = ca, None  # previous figure of this clause: (fact_type, metric, noun)
-        out = []
+        prev_end = ca
+        prev: tuple | None = None  # previous figure of this clause: (fact_type, metric, noun)
+        out: list[Fact] = []
         for q in qs:
             qa, qb = q.start - self.a, q.end - self.a
             local = self.s[prev_end:qa]
@@ -194,7 +195,7 @@ class _Sentence:
                 if priced:
                     self.topic = [priced]
                 continue
-            kind = (prev[0], prev[1]) if joined else R.classify(q, local, prev is not None, in_view)
+            kind = (prev[0], prev[1]) if joined and prev is not None else R.classify(q, local, prev is not None, in_view)
             if q.kind == "money" and kind in (None, ("indicator", None)):
                 signed = R.SIGNED_FOR.search(local)
                 if signed and any(p.start == qb and not p.generic for p in self.projects):
@@ -332,10 +333,10 @@ class _Sentence:
             chosen = J.project_after(self.s, qb, self.projects)  # 投资6000万元实施…保护工程: the named object after the amount
         into = J.SPENT_ON_BATCH.match(self.s, qb) if chosen is None else None
         if into:
-            batch = next((p for p in self.projects if p.generic and p.start == into.end()), None)
-            if batch is not None:
+            into_batch = next((p for p in self.projects if p.generic and p.start == into.end()), None)
+            if into_batch is not None:
                 self.how = "batch"
-                return batch.text, None  # 募资13.2亿，投向…等5个项目
+                return into_batch.text, None  # 募资13.2亿，投向…等5个项目
         seg = self._segment(qa)
         if chosen is None and pair is not None:
             listed = [p for p in specific if p.end <= qa]

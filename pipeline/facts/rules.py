@@ -95,7 +95,7 @@ def classify(q: Quantity, local: str, after_figure: bool = False, project_contex
         if SUBSCRIPTION.search(bare):
             return None
         if project_context and PROJECT_CAPITAL.search(bare):
-            return "investment", PROJECT_CAPITAL.search(bare).group(1)  # 外资项目5个，合同外资2.6亿美元
+            return "investment", PROJECT_CAPITAL.search(bare).group(1)  # type: ignore[union-attr]  # 外资项目5个，合同外资2.6亿美元
         m = INVEST_TRIGGER.search(bare)
         if m and not REGION_INVESTMENT.search(bare) and not SECTOR_INVESTMENT.search(bare):
             return "investment", m.group(1)
@@ -196,7 +196,7 @@ def capacity_in_name(q: Quantity, name: str | None) -> bool:
     >>> capacity_in_name(pq("30万吨")[0], "30万吨合成氨项目"), capacity_in_name(pq("2万平方米")[0], "2万平方米厂房项目")
     (True, False)
     """
-    return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))
+    return bool(name) and q.unit not in AREA_UNITS and name.endswith(("项目", "工程", "基地", "电站", "电厂"))  # type: ignore[union-attr]
 
 
 def counted_plants(before: str) -> bool:
@@ -392,7 +392,7 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     alike: dict[tuple, list[Fact]] = {}
     for fact in facts:
         same_kind = alike.setdefault((fact.fact_type, fact.unit, fact.direction), [])
-        named_here = bool(fact.subject) and fact.subject in fact.sentence
+        named_here = bool(fact.subject) and fact.subject in fact.sentence  # type: ignore[operator]
         if not named_here and fact.subject_source in ("joined", "list", "series", "shared"):
             kept.append(fact)  # an item of a list under a carried subject is a figure of its own
             same_kind.append(fact)
@@ -400,7 +400,7 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
         # any subject will do: an amount under a carried subject, or a capacity inside a name printed
         # again and shortened (会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目)
         any_subject = (fact.fact_type != "percentage" and not named_here) or (
-            fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)
+            fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)  # type: ignore[operator]
         if (fact.subject or any_subject) and any(
                 abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
                 and k.char_start != fact.char_start

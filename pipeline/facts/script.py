@@ -65,6 +65,6 @@ def restore(original: str, read: str, facts: list[Fact], projects: list[Project]
             sentence=original[sentence_start : sentence_start + len(f.sentence)] if sentence_start >= 0 else f.sentence,
             subject=back(f.subject, near), metric=back(f.metric, near), product=back(f.product, near),
             region=back(f.region, near)))
-    kept = [replace(p, name=back(p.name), company=back(p.company), region=back(p.region), status=back(p.status))
+    kept = [replace(p, name=back(p.name), company=back(p.company), region=back(p.region), status=back(p.status))  # type: ignore[arg-type]
             for p in projects]
     return restored, kept
