@@ -1,8 +1,10 @@
-"""The fact rules compiled to C by mypyc, used only while they are the code of the sources.
+"""The fact rules and the HTML stage compiled to C by mypyc, used only while they are the code of
+the sources.
 
-The fact reader (``pipeline/facts``) is thousands of small decisions on strings per page; the same
-modules compiled by mypyc read the benchmark pages about 1.6x faster and give the same facts
-(benchmarks/RESULTS.md; tests/test_compiled.py compares every table of the bundled corpora).
+The fact reader (``pipeline/facts``) and the HTML stage (``pipeline/extract``) are thousands of
+small decisions in Python per page; the same modules compiled by mypyc run faster (fact reader
+about 1.2-1.6x, HTML stage about 1.15x: benchmarks/RESULTS.md) and give the same tables
+(tests/test_compiled.py compares every table of the bundled corpora).
 ``make install`` builds them (``python -m pipeline.compiled``, needs mypy and a C compiler);
 without a build the package runs as Python, as it always did.
 
@@ -30,12 +32,15 @@ from pathlib import Path
 
 PURE_ENV = "NEWSFACTS_PURE_PYTHON"
 ROOT_ENV = "NEWSFACTS_COMPILED_DIR"  # where builds are kept (default: inside this environment)
-PACKAGES = ("pipeline.facts",)
-# Modules outside the package whose types the compiled code relies on (their dataclasses' fields):
-# a change to them is a change of the build's sources too.  tests/test_compiled.py checks that
-# the package imports no other module of the project.
-ALSO_READ = ("pipeline/records.py", "pipeline/text.py")
-GROUP = "compiled"  # mypyc's shared library: pipeline.facts.compiled__mypyc
+# package -> the kernel modules it imports: the compiled code relies on their types (the fields of
+# their dataclasses), so a change to them is a change of the build's sources too.
+# tests/test_compiled.py checks that each package imports no other module of the project.
+PACKAGES = {
+    "pipeline.facts": ("pipeline/records.py", "pipeline/text.py"),
+    "pipeline.extract": ("pipeline/config.py", "pipeline/errors.py", "pipeline/records.py", "pipeline/text.py",
+                         "pipeline/urls.py"),
+}
+GROUP = "compiled"  # mypyc's shared library of a package: pipeline.facts.compiled__mypyc
 
 
 def project_root() -> Path:
@@ -56,12 +61,12 @@ def modules_of(package_dir: Path) -> list[Path]:
     return sorted(p for p in package_dir.glob("*.py") if p.name != "__init__.py")
 
 
-def source_digest(package_dir: Path, root: Path | None = None) -> str:
-    """SHA-256 of the package's modules, the kernel modules of ``ALSO_READ`` and the interpreter's
-    extension suffix (a build is for one Python)."""
-    root = root or package_dir.parent.parent
+def source_digest(package: str, package_dir: Path) -> str:
+    """SHA-256 of the package's modules, the kernel modules it reads (``PACKAGES``) and the
+    interpreter's extension suffix (a build is for one Python)."""
+    root = package_dir.parent.parent
     digest = hashlib.sha256(sysconfig.get_config_var("EXT_SUFFIX").encode())
-    for path in modules_of(package_dir) + [root / name for name in ALSO_READ]:
+    for path in modules_of(package_dir) + [root / name for name in PACKAGES[package]]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
         digest.update(b"\0")
@@ -70,7 +75,7 @@ def source_digest(package_dir: Path, root: Path | None = None) -> str:
 
 def build_folder(package: str, package_dir: Path, digest: str | None = None) -> Path:
     """The folder of the build made from the package's current sources (it may not exist)."""
-    return builds_root() / f"{package}-{(digest or source_digest(package_dir))[:24]}"
+    return builds_root() / f"{package}-{(digest or source_digest(package, package_dir))[:24]}"
 
 
 def use_compiled(package: str, path: list[str]) -> bool:
@@ -99,7 +104,9 @@ import sys
 from setuptools import setup
 from mypyc.build import mypycify
 group, c_dir, lib_dir, tmp_dir, paths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-setup(name="newsfacts-compiled", ext_modules=mypycify(paths, group_name=group, target_dir=c_dir),
+# untyped libraries (lxml, bs4) are Any to mypy; the project's other modules are read, not checked
+options = ["--ignore-missing-imports", "--follow-imports=silent"]
+setup(name="newsfacts-compiled", ext_modules=mypycify(options + paths, group_name=group, target_dir=c_dir),
       script_args=["build_ext", "--build-lib", lib_dir, "--build-temp", tmp_dir], py_modules=[])
 """
 
@@ -111,7 +118,7 @@ def build(package: str, *, quiet: bool = True) -> Path:
     Raises RuntimeError with mypyc's own messages when the build fails."""
     root = project_root()
     package_dir = root.joinpath(*package.split("."))
-    digest = source_digest(package_dir)
+    digest = source_digest(package, package_dir)
     target = build_folder(package, package_dir, digest)
     if (target / "COMPLETE").is_file():
         return target
@@ -136,7 +143,7 @@ def build(package: str, *, quiet: bool = True) -> Path:
                    if not (staged / (p.stem + sysconfig.get_config_var("EXT_SUFFIX"))).is_file()]
         if missing:
             raise RuntimeError(f"mypyc built no extension for {', '.join(missing)} of {package}")
-        if source_digest(package_dir) != digest:
+        if source_digest(package, package_dir) != digest:
             raise RuntimeError(f"the sources of {package} changed while it was compiled: build again")
         (staged / "COMPLETE").write_text(f"{package} compiled by mypyc from sources {target.name}\n")
         try:

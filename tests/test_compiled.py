@@ -1,4 +1,4 @@
-"""The fact rules compiled by mypyc (pipeline/compiled.py): the same tables as the Python modules,
+"""The fact rules and the HTML stage compiled by mypyc (pipeline/compiled.py): the same tables as the Python modules,
 and a build is used only while it is the build of the current sources.
 
 The rest of the suite runs the Python modules (tests/conftest.py sets NEWSFACTS_PURE_PYTHON, so
@@ -20,44 +20,47 @@ from pipeline import compiled
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS = REPO / "pipeline" / "facts"
+PACKAGES = sorted(compiled.PACKAGES)
 CORPORA = [REPO / "corpora" / name for name in ("samples", "constructions", "eras", "realistic")]
 
 
-def _copy_sources(root: Path) -> Path:
-    """A copy of the facts package and the kernel modules it reads, laid out as in the repository."""
-    package = root / "pipeline" / "facts"
+def _copy_sources(root: Path, name: str = "pipeline.facts") -> Path:
+    """A copy of a compiled package and the kernel modules it reads, laid out as in the repository."""
+    package = root.joinpath(*name.split("."))
     package.mkdir(parents=True)
-    for path in FACTS.glob("*.py"):
+    for path in REPO.joinpath(*name.split(".")).glob("*.py"):
         shutil.copy2(path, package / path.name)
-    for name in compiled.ALSO_READ:
-        shutil.copy2(REPO / name, root / name)
+    for kernel in compiled.PACKAGES[name]:
+        shutil.copy2(REPO / kernel, root / kernel)
     return package
 
 
-def test_the_facts_package_reads_no_other_project_module_than_the_listed_ones():
+@pytest.mark.parametrize("name", PACKAGES)
+def test_a_compiled_package_reads_no_other_project_module_than_the_listed_ones(name):
     """A kernel module the compiled code takes types from must be part of the build's digest."""
-    listed = {name.removesuffix(".py").replace("/", ".") for name in compiled.ALSO_READ}
-    for path in compiled.modules_of(FACTS):
+    listed = {kernel.removesuffix(".py").replace("/", ".") for kernel in compiled.PACKAGES[name]}
+    for path in compiled.modules_of(REPO.joinpath(*name.split("."))):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
                 [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            for name in names:
-                if name.startswith("pipeline.") and not name.startswith("pipeline.facts"):
-                    assert name in listed, f"{path.name} imports {name}: add it to compiled.ALSO_READ"
+            for imported in names:
+                if imported.startswith("pipeline.") and not imported.startswith(name):
+                    assert imported in listed, f"{path.name} imports {imported}: add it to compiled.PACKAGES"
 
 
-def test_the_digest_follows_every_source_of_the_build(tmp_path):
-    package = _copy_sources(tmp_path)
-    first = compiled.source_digest(package)
+@pytest.mark.parametrize("name", PACKAGES)
+def test_the_digest_follows_every_source_of_the_build(tmp_path, name):
+    package = _copy_sources(tmp_path, name)
+    first = compiled.source_digest(name, package)
     (package / "__init__.py").write_text("# not compiled\n", encoding="utf-8")
-    assert compiled.source_digest(package) == first  # __init__ is not part of the build
-    with (package / "rules.py").open("a", encoding="utf-8") as f:
+    assert compiled.source_digest(name, package) == first  # __init__ is not part of the build
+    with compiled.modules_of(package)[-1].open("a", encoding="utf-8") as f:
         f.write("\n# a rule edited after the build\n")
-    second = compiled.source_digest(package)
+    second = compiled.source_digest(name, package)
     assert second != first
     with (tmp_path / "pipeline" / "records.py").open("a", encoding="utf-8") as f:
         f.write("\n# a record's field changed\n")
-    assert compiled.source_digest(package) not in (first, second)
+    assert compiled.source_digest(name, package) not in (first, second)
 
 
 def test_a_build_of_other_sources_is_never_used(tmp_path, monkeypatch):
@@ -86,23 +89,24 @@ def _env(pure: bool) -> dict:
 
 
 @pytest.fixture(scope="module")
-def build() -> Path:
-    """The build of the current sources (``make install`` made it; built here if it is missing)."""
+def build() -> dict[str, Path]:
+    """The builds of the current sources (``make install`` made them; built here if missing)."""
     try:
-        return compiled.build("pipeline.facts")
+        return {name: compiled.build(name) for name in PACKAGES}
     except (RuntimeError, OSError) as exc:
-        pytest.fail(f"the fact rules cannot be compiled (make install installs mypy; a C compiler is needed): {exc}")
+        pytest.fail(f"the packages cannot be compiled (make install installs mypy; a C compiler is needed): {exc}")
 
 
-def test_the_compiled_rules_are_loaded_when_built(build):
-    probe = ("import pipeline.facts as f, pipeline.facts.reader as r, pipeline.compiled as c;"
-             "print(f.COMPILED, c.is_compiled(r), r.__file__)")
+@pytest.mark.parametrize("name, module", [("pipeline.facts", "reader"), ("pipeline.extract", "article")])
+def test_the_compiled_modules_are_loaded_when_built(build, name, module):
+    probe = (f"import {name} as p, {name}.{module} as m, pipeline.compiled as c;"
+             "print(p.COMPILED, c.is_compiled(m), m.__file__)")
     out = subprocess.run([sys.executable, "-c", probe], env=_env(pure=False), capture_output=True, text=True,
                          cwd=REPO, check=True).stdout.split()
-    assert out[:2] == ["True", "True"] and out[2].startswith(str(build)), out
+    assert out[:2] == ["True", "True"] and out[2].startswith(str(build[name])), out
     out = subprocess.run([sys.executable, "-c", probe], env=_env(pure=True), capture_output=True, text=True,
                          cwd=REPO, check=True).stdout.split()
-    assert out[:2] == ["False", "False"] and out[2] == str(FACTS / "reader.py"), out
+    assert out[:2] == ["False", "False"] and out[2] == str(REPO.joinpath(*name.split("."), module + ".py")), out
 
 
 def test_compiled_and_python_rules_write_the_same_tables(build, tmp_path):

@@ -96,7 +96,8 @@ def extract_article(
     body_start = index_of_line(line_texts, hb.no_space(body_texts[0])) if body_texts else None
 
     site = head.get("site_name")
-    title_text, segments = meta.split_title(head.get("title") or "", site)
+    title_text, listed = meta.split_title(head.get("title") or "", site)
+    segments = tuple(listed)
     if meta.is_site_name(title_text):
         title_text, segments = "", (*segments, title_text)
     title, title_index = find_headline(doc, page, line_texts, title_text, head.get("og_title"), body_start,
@@ -322,13 +323,13 @@ def _apply_site_rules(text: str, rules: SiteRules) -> dict[str, Any]:
     for field in ("title", "published_at", "source_name"):
         selector = getattr(rules, field)
         if selector:
-            el = soup.select_one(selector)
-            if el is not None:
-                out[field] = hb.clean_text(el.get_text(" "))
+            chosen = soup.select_one(selector)
+            if chosen is not None:
+                out[field] = hb.clean_text(chosen.get_text(" "))
     if rules.body:
-        el = soup.select_one(rules.body)
-        if el is not None:
-            doc = hb.parse_page(str(el))
+        chosen = soup.select_one(rules.body)
+        if chosen is not None:
+            doc = hb.parse_page(str(chosen))
             hb.strip_tags(doc)
             body = hb.body_of(doc)
             out["body"] = hb.block_lines(body if body is not None else doc)

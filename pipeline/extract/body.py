@@ -96,7 +96,7 @@ def text_content(el) -> str:
 
 
 # What lxml keeps in the text it parses (&#11;, a raw \x0b, &#xfffe;) but refuses to set as a text or tail.
-_TREE_REFUSES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TREE_REFUSES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # escapes read by re
 
 
 def _settable(text: str) -> str:
@@ -140,7 +140,7 @@ def strip_tags(doc, keep_hidden: bool = False) -> None:
     # C-level removal; the tails of the removed elements stay in place.
     etree.strip_elements(doc, *DROP_TAGS, with_tail=False)
     forms = list(doc.iter("form"))
-    for form in reversed(forms):  # innermost first: a small form inside a page-wide one goes
+    for form in forms[::-1]:  # innermost first: a small form inside a page-wide one goes
         if count_han(text_content(form)) < FORM_KEEPS_HAN:
             drop_tree(form)
     if any(form.getparent() is not None for form in forms):

@@ -125,7 +125,7 @@ def is_date_line(text: str) -> bool:
         return False
     core = _DATE_LINE_DECORATION.sub("", arabic_dates(text))
     m = DATE_RE.match(core)
-    return bool(m) and not core[m.end():].strip()
+    return bool(m) and not core[m.end():].strip()  # type: ignore[union-attr]
 
 
 def parse_iso_meta_date(value: str, earliest: str | None = None) -> str | None:

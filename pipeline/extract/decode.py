@@ -275,7 +275,7 @@ def decode_html(body: bytes, content_type: str | None = None, location: str = ""
     decoded = None  # decode_counting(data, used), when already done
     if bom_enc is not None and bom is not None:
         meta = None
-        declared = bom_enc
+        declared: str | None = bom_enc
         used = bom_enc
         data = body[len(bom):]
         if header is not None and header != bom_enc:

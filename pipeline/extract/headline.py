@@ -47,8 +47,7 @@ def styled_as_heading(el) -> bool:
         return True
     size = el.get("size")
     if tag == "font" and size and size.strip().lstrip("+").isdigit():
-        value = int(size.strip().lstrip("+"))
-        return value >= 5 or size.strip().startswith("+")
+        return int(size.strip().lstrip("+")) >= 5 or size.strip().startswith("+")
     m = FONT_SIZE.search(el.get("style") or "")
     if m:
         value, unit = float(m.group(1)), (m.group(2) or "px").lower()
@@ -70,7 +69,7 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
     a candidate is built only when its length without white space can match a wanted text or a
     line above the body, or when it is an <h1>.
     """
-    site_names = {hb.no_space(name) for name in site_names if name}
+    sites = {hb.no_space(name) for name in site_names if name}
     wanted = [hb.no_space(t) for t in (title_text, og_title) if t]
     numbers, lengths, letters = page.heading_candidates(4, 100)
     # min(len(norm), len(w)) >= 0.6 * max(len(norm), len(w)): what a match with a wanted text needs
@@ -89,7 +88,7 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
                 rank = 0
             elif w and (w.startswith(norm) or norm.startswith(w)) and min(len(norm), len(w)) >= 0.6 * max(len(norm), len(w)):
                 rank = 1 if rank is None else rank
-        if rank is None and letter == ord("T") and norm not in site_names:
+        if rank is None and letter == ord("T") and norm not in sites:
             rank = 2  # any <h1> but the site's logo
         elif rank is not None and letter not in (ord("T"), ord("U")) and not HEADLINE_HINT.search(
             (page.element(k).get("class") or "") + (page.element(k).get("id") or "")

@@ -277,7 +277,7 @@ class PageText:
                 path.append(parent[path[-1]])
             found = self._found[parent[path[-1]]]
             for number in reversed(path):
-                found = found[child[number]]
+                found = found[child[number]]  # type: ignore[index]
                 self._found[number] = found
                 self._numbers[found] = number
         return found
@@ -293,7 +293,7 @@ class PageText:
                 path.append(path[-1].getparent())
             _, _, by_parent, grouped = self._parents()
             k = self._numbers[path[-1].getparent()]
-            for found in reversed(path):
+            for found in path[::-1]:
                 parent = found.getparent()
                 # the parent's children, in order, are a run of by_parent
                 k = int(by_parent[grouped.searchsorted(k) + parent.index(found)])
