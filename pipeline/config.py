@@ -77,6 +77,9 @@ class CrawlSettings:
     read_timeout_s: float
     max_bytes: int
     max_crawl_delay_s: float
+    concurrency: int  # hosts fetched at once (a sources file may set it for its crawl)
+    revisit_min_days: float  # a known article is revisited after this, doubling while unchanged,
+    revisit_max_days: float  # ... up to this
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ def load_settings(user_file: str | Path | None = None, overrides: dict | None = 
         _check_names(layer, data, origin)
         _check_values(layer, origin)  # here, so that an error names the layer it is in
         data = _merge(data, layer)
+        check_revisit_days(data["crawl"]["revisit_min_days"], data["crawl"]["revisit_max_days"], origin)
     return _build(data, layers[-1][0] if layers else str(DEFAULTS_PATH))
 
 
@@ -257,6 +261,9 @@ _RANGES: dict[str, tuple[float, bool, float]] = {
     "crawl.read_timeout_s": (0, False, math.inf),
     "crawl.max_bytes": (0, False, math.inf),
     "crawl.max_crawl_delay_s": (0, True, math.inf),
+    "crawl.concurrency": (1, True, 256),
+    "crawl.revisit_min_days": (0, False, 3650),
+    "crawl.revisit_max_days": (0, False, 3650),
 }
 
 # What each field type asks for, as a TOML user reads it.
@@ -342,6 +349,32 @@ def typed_value(value: Any, kind: str, key: str, origin: str,
                 need = f"between {low} and {high}"
             raise ConfigError(f"{origin}: {key} must be {need}, not {value}")
     return value
+
+
+def setting_value(value: Any, section: str, key: str, origin: str, name: str | None = None) -> Any:
+    """``value`` checked as the setting ``section.key`` is (its field's type, its range), for a
+    setting that another file may set too (the crawl's sources file); a message calls it ``name``
+    (default ``section.key``).
+
+    >>> setting_value(0, "crawl", "concurrency", "sources.toml", "concurrency")
+    Traceback (most recent call last):
+    pipeline.errors.ConfigError: sources.toml: concurrency must be between 1 and 256, not 0
+    """
+    kinds = {f.name: f.type for f in dataclasses.fields(_SECTION_CLASSES[section])}
+    return typed_value(value, kinds[key], name or f"{section}.{key}", origin, _RANGES.get(f"{section}.{key}"))
+
+
+def check_revisit_days(shortest: float, longest: float, origin: str,
+                       names: tuple[str, str] = ("crawl.revisit_min_days", "crawl.revisit_max_days")) -> None:
+    """Refuse a first revisit interval longer than the last (each is checked alone when read).
+
+    >>> check_revisit_days(8, 4, "my.toml")
+    Traceback (most recent call last):
+    pipeline.errors.ConfigError: my.toml: crawl.revisit_min_days (8) is more than crawl.revisit_max_days (4); the revisit interval grows from the first to the second
+    """
+    if shortest > longest:
+        raise ConfigError(f"{origin}: {names[0]} ({shortest:g}) is more than {names[1]} ({longest:g}); "
+                          "the revisit interval grows from the first to the second")
 
 
 def _typed(value: Any, kind: str, key: str, origin: str) -> Any:

@@ -5,7 +5,7 @@ state database (:mod:`pipeline.crawl.frontier`, read by host and due time), so a
 killed is resumed by the next: URLs caught mid-fetch go back to pending, every finished page was
 committed with its article, and the tables are regenerated from the database.
 
-Several hosts are fetched at once (the sources file's ``concurrency``, by threads that only do
+Several hosts are fetched at once (``[crawl] concurrency``, by threads that only do
 network I/O: :mod:`pipeline.crawl.workers`), each host one request at a time and no faster than
 its delay (the source's ``min_delay_s`` or robots.txt Crawl-delay, whichever is longer).  This
 thread keeps everything else: the scheduler, the state database, the WARC, the page processing.
@@ -97,7 +97,8 @@ class CrawlSummary(RunSummary):
 class Crawler:
     """Open with a state folder; ``run()`` does one night's crawl.
 
-    ``concurrency`` (default: the sources file's) is how many hosts are fetched at once;
+    ``concurrency`` (default: ``[crawl] concurrency`` of the settings, or of the sources file when
+    it sets one) is how many hosts are fetched at once;
     ``clock``, ``sleep`` and ``wall`` (monotonic time, waiting, epoch time for the state's
     due times) are injected by tests.
     """
@@ -108,9 +109,10 @@ class Crawler:
         self.out_dir = Path(out_dir)
         self.state_dir = Path(state_dir)
         self.settings = settings
+        self.crawl = sources.crawl_settings(settings.crawl)  # [crawl], with the sources file's over it
         self.clock, self.sleep, self.wall = clock, sleep, wall
         self.resolver = resolver
-        self.concurrency = concurrency or sources.concurrency
+        self.concurrency = concurrency or self.crawl.concurrency
         self.by_name = {s.name: s for s in sources.sources}
         self.fetchers: dict[tuple[str, str], Fetcher] = {}
         self.robots: dict[str, object] = {}
@@ -132,7 +134,7 @@ class Crawler:
             with Store(self.state_dir / "newsfacts.sqlite", self.settings.dedupe) as store:
                 self.store = store
                 store.add_tables(CRAWL_DDL)
-                revisits = Revisits(self.sources.revisit_min_days * DAY, self.sources.revisit_max_days * DAY)
+                revisits = Revisits(self.crawl.revisit_min_days * DAY, self.crawl.revisit_max_days * DAY)
                 self.frontier = Frontier(store.db, self.wall, revisits)
                 self.frontier.upgrade()
                 self._seed(run_id)

@@ -21,7 +21,8 @@ queued only when it is due (:meth:`Frontier.enqueue`):
 * a newer date makes it due at once;
 * without a date it is due when its revisit interval has passed: one day (``revisit_min_days``)
   after it was first fetched or last changed, doubled after every visit that found it unchanged
-  (304, or a page with the same text), up to ``revisit_max_days`` (30).  A nightly crawl finds an
+  (304, or a page with the same text), up to ``revisit_max_days`` (30; both ``[crawl]`` settings,
+  which a sources file may set for its crawl).  A nightly crawl finds an
   article due a few hours early (a quarter of its interval, at most 12 h) so that a run that
   starts a little earlier than the night before does not put the visit off by a whole day.
 

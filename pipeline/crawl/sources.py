@@ -9,6 +9,11 @@ must not switch the private-address guard off) and a value out of its range
 (a negative ``min_delay_s``, a ``failure_threshold`` above 1, ``nan``).  The
 checks are those of the config file, :func:`pipeline.config.typed_value`.
 
+``concurrency``, ``revisit_min_days`` and ``revisit_max_days`` are ``[crawl]`` settings of the
+config (shipped in ``pipeline/defaults.toml``); a sources file may set them as top-level keys for
+its own crawl, over the config's values (:meth:`SourcesFile.crawl_settings`), checked as the
+config checks them (:func:`pipeline.config.setting_value`).
+
 The entry URLs and ``allowed_hosts`` are checked too, each problem said as what it is: a port
 outside 1-65535 or no number, a URL that does not parse (``http://[::1/``), an IPv6 zone
 (``%eth0``, an interface of this machine: the fetcher connects to the checked address without
@@ -19,6 +24,7 @@ database and its line in the summary.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import math
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.config import toml_type, typed_value
+from pipeline.config import CrawlSettings, check_revisit_days, setting_value, toml_type, typed_value
 from pipeline.crawl.netguard import DEFAULT_PORTS, host_allowed, is_public_address, normalize_ip_host
 from pipeline.errors import ConfigError
 from pipeline.urls import canonical_url, host_of, host_port
@@ -37,8 +43,9 @@ KNOWN_KEYS = {
     "name", "start_urls", "feeds", "sitemaps", "allowed_hosts", "article_url_pattern", "max_depth",
     "min_delay_s", "allow_private_addresses", "max_pages", "headers", "robots_sitemaps",
 }
-TOP_KEYS = {"user_agent", "sources", "max_retry_after_s", "failure_threshold", "concurrency",
-            "revisit_min_days", "revisit_max_days"}
+# [crawl] settings a sources file may set for its own crawl, over the config's.
+CRAWL_KEYS = ("concurrency", "revisit_min_days", "revisit_max_days")
+TOP_KEYS = {"user_agent", "sources", "max_retry_after_s", "failure_threshold", *CRAWL_KEYS}
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,22 @@ class SourcesFile:
     sources: tuple[Source, ...] = field(default_factory=tuple)
     max_retry_after_s: float = 120.0
     failure_threshold: float = 0.5
-    concurrency: int = 8              # hosts fetched at once (one request in flight per host)
-    revisit_min_days: float = 1.0     # a known article is revisited after this, doubling while unchanged,
-    revisit_max_days: float = 30.0    # ... up to this
+    # [crawl] settings this file sets for its crawl (None: not set here, the config's value holds)
+    concurrency: int | None = None
+    revisit_min_days: float | None = None
+    revisit_max_days: float | None = None
+    path: str = ""  # the file, for messages
+
+    def crawl_settings(self, crawl: CrawlSettings) -> CrawlSettings:
+        """The ``[crawl]`` settings of this file's crawl: the config's (``crawl``) with the ones this
+        file sets over them.  A ConfigError when this file's revisit days and the config's do not
+        fit together (a first interval longer than the last)."""
+        given = {key: getattr(self, key) for key in CRAWL_KEYS if getattr(self, key) is not None}
+        merged = dataclasses.replace(crawl, **given)
+        low, high = (key if key in given else f"crawl.{key} of the config" for key in CRAWL_KEYS[1:])
+        check_revisit_days(merged.revisit_min_days, merged.revisit_max_days, self.path or "the sources file",
+                           (low, high))
+        return merged
 
 
 def load_sources(path: str | Path) -> SourcesFile:
@@ -113,12 +133,10 @@ def load_sources(path: str | Path) -> SourcesFile:
         places[name] = n
         sources.append(source)
     numbers = _given(data, _FILE_NUMBERS, str(path))
-    shortest = numbers.get("revisit_min_days", SourcesFile.revisit_min_days)
-    longest = numbers.get("revisit_max_days", SourcesFile.revisit_max_days)
-    if shortest > longest:
-        raise ConfigError(f"{path}: revisit_min_days ({shortest:g}) is more than revisit_max_days ({longest:g}); "
-                          "the revisit interval grows from the first to the second")
-    return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **numbers)
+    crawl = {key: setting_value(data[key], "crawl", key, str(path), key) for key in CRAWL_KEYS if key in data}
+    if "revisit_min_days" in crawl and "revisit_max_days" in crawl:
+        check_revisit_days(crawl["revisit_min_days"], crawl["revisit_max_days"], str(path), CRAWL_KEYS[1:])
+    return SourcesFile(user_agent=ua.strip(), sources=tuple(sources), **numbers, **crawl, path=str(path))
 
 
 def _source(item: dict, where: str) -> Source:
@@ -280,9 +298,6 @@ _SOURCE_NUMBERS = {
 _FILE_NUMBERS = {
     "max_retry_after_s": ("float", (0, True, math.inf)),
     "failure_threshold": ("float", (0, True, 1)),
-    "concurrency": ("int", (1, True, 256)),
-    "revisit_min_days": ("float", (0, False, 3650)),
-    "revisit_max_days": ("float", (0, False, 3650)),
 }
 
 

@@ -7,7 +7,7 @@ Python, gains nothing from threads).  It hands a :class:`HostPool` one job per h
 robots.txt, or a page with the following pages of a multi-page article -- and collects
 :class:`Fetched` results.  So:
 
-* at most ``limit`` requests are in flight over all hosts (the sources file's ``concurrency``),
+* at most ``limit`` requests are in flight over all hosts (``[crawl] concurrency``),
   and at most one per host: a job holds its host until it is collected;
 * the delay between two requests to a host is the scheduler's, counted from ``Fetched.finished``
   (when the answer was read, not when the main thread got round to it); the following pages of

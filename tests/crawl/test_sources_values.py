@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.config import default_settings
 from pipeline.crawl.sources import load_sources
 from pipeline.errors import ConfigError
 from tests.conftest import run_cli
@@ -106,7 +107,9 @@ def test_good_values_are_kept(tmp_path):
     s = spec.sources[0]
     assert (s.min_delay_s, s.max_depth, s.max_pages, s.headers) == (0.0, 0, 1, (("Referer", "x"),))
     assert (spec.max_retry_after_s, spec.failure_threshold) == (0.0, 1.0)
-    assert (spec.concurrency, spec.revisit_min_days, spec.revisit_max_days, s.robots_sitemaps) == (8, 1.0, 30.0, True)
+    assert (spec.concurrency, spec.revisit_min_days, spec.revisit_max_days, s.robots_sitemaps) == (None, None, None, True)
+    crawl = spec.crawl_settings(default_settings().crawl)  # not set in the file: the config's [crawl] holds
+    assert (crawl.concurrency, crawl.revisit_min_days, crawl.revisit_max_days) == (8, 1.0, 30.0)
     spec = load_sources(write(tmp_path, top="concurrency = 1\nrevisit_min_days = 0.5\nrevisit_max_days = 7\n",
                               source="robots_sitemaps = false\n"))
     assert (spec.concurrency, spec.revisit_min_days, spec.revisit_max_days) == (1, 0.5, 7.0)
