@@ -23,7 +23,10 @@ class JiebaTokenizer:
         from spacy.tokens import Doc  # spaCy loads when a pipeline is built (0.8 s), not on import
 
         words, spaces = words_and_spaces(list(self.segmenter.cut(text, cut_all=False)), text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        # the token texts and the text, known here, are read by every later step (token_texts, doc_text)
+        doc.user_data[MADE_FROM] = (words, text)
+        return doc
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
@@ -58,12 +61,24 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
 
 # Token text by ORTH id: the few thousand word types of news text are looked up once.
 _orth_text: dict[int, str] = {}
+MADE_FROM = ("newsfacts", "words_and_text")  # Doc.user_data key: (token texts, text) of a Doc made here
+
+
+def _made_from(doc) -> tuple[list[str], str] | None:
+    """The token texts and the text the tokenizer made ``doc`` from, while they are still its own."""
+    made = doc.user_data.get(MADE_FROM)
+    return made if made is not None and len(made[0]) == len(doc) else None
 
 
 def token_texts(doc) -> list[str]:
-    """The text of every token, without making Token objects (a tenth of the cost)."""
+    """The text of every token, without making Token objects (a tenth of the cost).
+
+    Do not change the list: for a Doc of :class:`JiebaTokenizer` it is the tokenizer's own."""
     from spacy.attrs import ORTH  # loaded with spaCy (see the module docstring)
 
+    made = _made_from(doc)
+    if made is not None:
+        return made[0]
     orths = doc.to_array(ORTH).tolist()
     try:
         return list(map(_orth_text.__getitem__, orths))
@@ -81,6 +96,9 @@ def doc_text(doc, texts: list[str] | None = None) -> str:
     Token object for every token on every access).  ``texts``: ``token_texts(doc)`` if at hand."""
     from spacy.attrs import SPACY  # loaded with spaCy (see the module docstring)
 
+    made = _made_from(doc)
+    if made is not None:
+        return made[1]
     words = token_texts(doc) if texts is None else texts
     spaces = doc.to_array(SPACY)
     if spaces.any():
