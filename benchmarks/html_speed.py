@@ -213,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     fns = {"ours": ours(settings)}
     if not args.no_trafilatura:
         fns["trafilatura"] = theirs()
-    print(f"code: {Path(pipeline.__file__).parent.parent}")
+    import pipeline.extract
+
+    print(f"code: {Path(pipeline.__file__).parent.parent}; HTML stage: "
+          f"{'compiled by mypyc' if pipeline.extract.COMPILED else 'Python modules'} (pipeline/compiled.py)")
     rows = [measure(name, pages, fns, args.repeat) for name, pages in sets if pages]
     head = "| corpus | pages | KB/page | project ms/page median | best |"
     sep = "|---|---|---|---|---|"
