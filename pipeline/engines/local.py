@@ -25,13 +25,13 @@ import threading
 from collections.abc import Iterable, Iterator
 
 from pipeline.config import Settings
-from pipeline.engines.pool import ArticlePool, load_models, timeout_skip
+from pipeline.engines.pool import ArticlePool, load_models, timeout_skip, work
 from pipeline.errors import Skip
-from pipeline.page import safe_process_pages
 from pipeline.read.files import input_files
 from pipeline.read.multipage import Joined
 from pipeline.read.warc import iter_pages_in_warc
 from pipeline.records import PageResult, RawPage
+from pipeline.store.rows import PageRows, RowLayout
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,13 @@ def auto_workers(inputs: Iterable[str | os.PathLike], max_bytes: int, cores: int
 
 
 def process_all(articles: Iterable[list[RawPage] | Skip | Joined], settings: Settings, workers: int,
-                counted, page_timeout_s: float | None = 60.0) -> Iterator[PageResult | Skip | Joined]:
+                counted, page_timeout_s: float | None = 60.0,
+                layout: RowLayout | None = None) -> Iterator[PageResult | PageRows | Skip | Joined]:
     """``safe_process_pages`` over the articles, in order, in this process or in ``workers`` processes.
 
+    With ``layout`` (``Store.layout``) an article's result is the rows the state store inserts
+    (``Store.put_rows``), made where the article was read: in a worker, the main process is spared
+    unpickling records and making rows, the one per-page work that no worker shares.
     Skips and Joined records pass through in their place.  ``counted`` is called once per item
     read (an article counts its first page, Joined records its following pages: the run summary
     counts pages read).  An article that takes longer than ``page_timeout_s`` seconds becomes
@@ -95,9 +99,9 @@ def process_all(articles: Iterable[list[RawPage] | Skip | Joined], settings: Set
             yield item
 
     if workers <= 1:
-        yield from _in_this_process(items(), settings, budget)
+        yield from _in_this_process(items(), settings, budget, layout)
     else:
-        yield from ArticlePool(settings, workers, budget).map(items())
+        yield from ArticlePool(settings, workers, budget, layout=layout).map(items())
 
 
 class _OutOfTime(BaseException):
@@ -110,7 +114,7 @@ def _out_of_time(signum, frame):
 
 
 def _in_this_process(items: Iterable[list[RawPage] | Skip | Joined], settings: Settings,
-                     budget: float | None) -> Iterator[PageResult | Skip | Joined]:
+                     budget: float | None, layout: RowLayout | None = None) -> Iterator[PageResult | PageRows | Skip | Joined]:
     timed = None  # decided at the first article: the generator runs in its caller's thread
     for item in items:
         if isinstance(item, (Skip, Joined)):
@@ -123,7 +127,7 @@ def _in_this_process(items: Iterable[list[RawPage] | Skip | Joined], settings: S
             elif budget is not None:
                 log.info("the page time budget is not kept in this process (it needs SIGALRM in the main thread, "
                          "unused by the caller); --workers 2 keeps it")
-        yield _timed(item, settings, budget) if timed else safe_process_pages(item, settings)
+        yield _timed(item, settings, budget, layout) if timed else work(item, settings, layout)
 
 
 def _alarm_is_free() -> bool:
@@ -133,13 +137,14 @@ def _alarm_is_free() -> bool:
             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
 
 
-def _timed(article: list[RawPage], settings: Settings, budget: float) -> PageResult | Skip:
+def _timed(article: list[RawPage], settings: Settings, budget: float,
+           layout: RowLayout | None = None) -> PageResult | PageRows | Skip:
     # The handler is set for one page at a time: between pages the caller runs (stores the result).
     signal.signal(signal.SIGALRM, _out_of_time)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, budget)
-            return safe_process_pages(article, settings)
+            return work(article, settings, layout)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _OutOfTime:

@@ -46,6 +46,7 @@ from pipeline.nlp.language import get_nlp
 from pipeline.page import safe_process_pages
 from pipeline.read.multipage import Joined
 from pipeline.records import PageResult, RawPage
+from pipeline.store.rows import PageRows, RowLayout, page_rows
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ READY = -1  # the sequence number of a worker's "ready" message
 PRELOAD = ("__main__", "pipeline.engines.pool", "pipeline.nlp.preload")
 
 Item = list[RawPage] | Skip | Joined
-Result = PageResult | Skip | Joined
+Result = PageResult | PageRows | Skip | Joined
 
 
 def load_models(settings: Settings) -> None:
@@ -94,7 +95,14 @@ def killed_skip(article: list[RawPage], exitcode: int | None) -> Skip:
 # --------------------------------------------------------------------------- the worker process
 
 
-def _serve(conn: Connection, settings: Settings) -> None:
+def work(article: list[RawPage], settings: Settings, layout: RowLayout | None) -> PageResult | PageRows | Skip:
+    """``safe_process_pages``, and with ``layout`` the rows the state store inserts for the result
+    (``pipeline.store.rows.page_rows``: plain tuples, cheaper to send back than the records)."""
+    result = safe_process_pages(article, settings)
+    return page_rows(result, layout) if layout is not None and isinstance(result, PageResult) else result
+
+
+def _serve(conn: Connection, settings: Settings, layout: RowLayout | None = None) -> None:
     """A worker: articles in, results out in the same order, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then closes the pipe
     inbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -104,7 +112,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
         conn.send((READY, None))
         while True:
             seq, article = inbox.get()
-            conn.send((seq, safe_process_pages(article, settings)))
+            conn.send((seq, work(article, settings, layout)))
     except OSError:  # the parent is gone
         os._exit(0)
 
@@ -148,10 +156,12 @@ class ArticlePool:
 
     :meth:`map` hands on the result of every article in input order (Skips and Joined records
     pass through in their place).  ``budget``: seconds an article may take (None: no limit).
+    ``layout``: results come as the state store's rows (:func:`work`), made by the workers.
     """
 
-    def __init__(self, settings: Settings, size: int, budget: float | None, context=None):
-        self.settings, self.size, self.budget = settings, size, budget
+    def __init__(self, settings: Settings, size: int, budget: float | None, context=None,
+                 layout: RowLayout | None = None):
+        self.settings, self.size, self.budget, self.layout = settings, size, budget, layout
         self.context = context or multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
         if self.context.get_start_method() == "forkserver":
             self.context.set_forkserver_preload(list(PRELOAD))
@@ -194,7 +204,7 @@ class ArticlePool:
 
     def _start(self) -> _Worker:
         mine, theirs = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(theirs, self.settings), daemon=True,
+        process = self.context.Process(target=_serve, args=(theirs, self.settings, self.layout), daemon=True,
                                        name="newsfacts-worker")
         process.start()
         theirs.close()  # the worker holds the only other end: its death shows here as end-of-file

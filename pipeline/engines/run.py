@@ -9,6 +9,7 @@ decided over all stored pages, the tables are exported and the run is recorded.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -23,9 +24,11 @@ from pipeline.engines import dask as dask_engine
 from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.multipage import Joined, iter_articles
+from pipeline.store.helper import ExportHelper
 from pipeline.store.partitions import export_outputs
 from pipeline.store.tableset import finish_interrupted_export
 from pipeline.store.lock import RunLock
+from pipeline.store.rows import PageRows
 from pipeline.store.state import RunSummary, Store, new_run_id
 
 log = logging.getLogger(__name__)
@@ -123,7 +126,8 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
         cores = workers or os.cpu_count() or 1
 
     log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
-    with Store(state_dir / "newsfacts.sqlite", settings.dedupe) as store:
+    with Store(state_dir / "newsfacts.sqlite", settings.dedupe) as store, contextlib.ExitStack() as helpers:
+        helper = None
         if engine == "dask":
             items = dask_engine.process_all(inputs, settings, summary.count_page, workers=workers,
                                             scheduler=scheduler, partition_size=partition_size,
@@ -131,11 +135,13 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
         else:
             articles = iter_articles(inputs, settings.input.max_page_bytes)
             items = local.process_all(articles, settings, cores, summary.count_page,
-                                      page_timeout_s=settings.run.page_timeout_s)
+                                      page_timeout_s=settings.run.page_timeout_s, layout=store.layout)
         bar = _progress_bar(progress)
         try:
             for item in items:
                 bar.update(1)
+                if helper is None and cores > 1:  # the export's second process, see _start_helper
+                    helper = helpers.enter_context(_start_helper())
                 if isinstance(item, Skip):
                     summary.skipped[item.reason] += 1
                     log.warning("%s", item)
@@ -145,17 +151,28 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
                     log.info("%s", item)
                     store.forget(item.key or item.location, item.location)  # an earlier run may have kept it as an article
                     continue
-                store.put(item, summary.run_id)
+                if isinstance(item, PageRows):  # made by the local engine's workers
+                    store.put_rows(item, summary.run_id)
+                else:
+                    store.put(item, summary.run_id)
                 summary.articles += 1
         finally:
             items.close()  # stops the worker pool or the Dask cluster at once, also on an error
             bar.close()
         summary.duplicates = store.assign_duplicates()
-        summary.tables, fact_types = export_outputs(store, out_dir, workers=cores,
+        summary.tables, fact_types = export_outputs(store, out_dir, workers=cores, helper=helper,
                                                     partition_above=settings.output.partition_above_articles)
         summary.facts.update(fact_types)
         store.record_run(summary.run_id, now.isoformat(), [str(p) for p in inputs], summary.as_dict())
     return summary
+
+
+def _start_helper() -> ExportHelper:
+    """The export's second process (with several workers), started at the first result: it comes
+    up and loads its libraries while pages are read, not when the tables are due
+    (pipeline.store.helper).  Not before: the workers' pool is the one to start the fork server,
+    which the helper then forks from too, with the pipeline preloaded."""
+    return ExportHelper.warm()
 
 
 def _progress_bar(progress: bool | None) -> tqdm:

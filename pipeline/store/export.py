@@ -9,20 +9,17 @@ spreadsheet formulas defused; Parquet keeps the raw values and real types.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import logging
 import math
-import multiprocessing
 import os
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pipeline.config import DedupeSettings
 from pipeline.errors import PipelineError
-from pipeline.lifeline import end_with_parent, lifeline
+from pipeline.store.helper import ExportHelper
 from pipeline.store.rows import CHINA_TIME, published_moment, published_precision
 from pipeline.store.state import Store
 from pipeline.store.tableset import (
@@ -96,19 +93,43 @@ def _derive(values: list[list], columns) -> None:
             values[names.index(name)] = [fn(v) for v in values[names.index(source)]]
 
 
+def _number_cells(values: list) -> list[str]:
+    """``_number_cell`` of every value of a column, inline for None, int and float (no call per cell)."""
+    cells: list[str] = []
+    append = cells.append
+    for v in values:
+        kind = type(v)
+        if v is None:
+            append("")
+        elif kind is int:
+            append(str(v))
+        elif kind is float:
+            if v != v:  # NaN
+                append("")
+            elif v.is_integer() and abs(v) < 1e17:
+                append(str(int(v)))
+            else:
+                append(repr(v))
+        else:
+            append(_number_cell(v))
+    return cells
+
+
 def _csv_column(values: list, kind: str, arrow_values) -> list[str]:
     """The CSV cells of one column of a batch."""
     if kind in ("category", "datetime"):  # the text as stored (published_at: the page's precision)
-        return [_text_cell(v) for v in values]
+        cells = {v: _text_cell(v) for v in set(values)}  # a few distinct values per batch
+        return [cells[v] for v in values]
     if kind == "str":
         import pyarrow.compute as pc  # pyarrow (0.1 s) loads when a table is written, not on import
 
         # Arrow finds the (rare) cells that need defusing; without any, the values are the cells
-        if not any(pc.match_substring_regex(arrow_values, FORMULA_PATTERN).to_pylist()):
+        if not pc.any(pc.match_substring_regex(arrow_values, FORMULA_PATTERN)).as_py():
             return [v or "" for v in values]
         return [_text_cell(v) for v in values]
-    cell = {"tokens": _tokens_cell, "bool": _bool_cell}.get(kind, _number_cell)
-    return list(map(cell, values))
+    if kind in ("tokens", "bool"):
+        return list(map(_tokens_cell if kind == "tokens" else _bool_cell, values))
+    return _number_cells(values)
 
 
 class ExportError(PipelineError):
@@ -130,9 +151,11 @@ def write_table(out_dir: Path, name: str, rows: Iterable[dict]) -> int:
     return count
 
 
-def write_table_files(out_dir: Path, name: str, rows: Iterable[dict]) -> tuple[int, list[tuple[str, str]]]:
+def write_table_files(out_dir: Path, name: str, rows: Iterable[dict],
+                      on_batch: Callable[[list[list]], None] | None = None) -> tuple[int, list[tuple[str, str]]]:
     """Write ``name``.csv and ``name``.parquet under temporary names, synced; returns the row
-    count and the (temporary, final) names to switch into place.  On an error nothing is left."""
+    count and the (temporary, final) names to switch into place.  On an error nothing is left.
+    ``on_batch`` is called with the values of each batch of rows, column by column."""
     import pyarrow.parquet as pq  # see _csv_column
 
     columns = TABLES[name]
@@ -151,6 +174,8 @@ def write_table_files(out_dir: Path, name: str, rows: Iterable[dict]) -> tuple[i
                 else:  # tuples in column order
                     values = [list(col) for col in zip(*batch)]
                 _derive(values, columns)
+                if on_batch is not None:
+                    on_batch(values)
                 table = _arrow_batch(values, columns, schema)
                 writer.writerows(zip(*[_csv_column(col, kind, arr) for col, (_, kind), arr
                                        in zip(values, columns, table.columns)]))
@@ -358,7 +383,8 @@ def _typed_column(s, name: str, kind: str):
 # --------------------------------------------------------------------------- from the state store
 
 
-def export_tables(store: Store, out_dir: Path, run_id: str | None = None, workers: int = 1) -> tuple[dict, Counter]:
+def export_tables(store: Store, out_dir: Path, run_id: str | None = None, workers: int = 1,
+                  helper: ExportHelper | None = None) -> tuple[dict, Counter]:
     """Write the four tables from the store: the full snapshot, or the rows of run ``run_id``,
     and switch them into place together; raises :class:`ExportError` (the previous set whole)
     when they cannot be written.
@@ -366,21 +392,20 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
     Returns the row count of each table and the count of each fact type.  With ``workers`` > 1
     the facts table (the largest) is written by a second process reading the same database
     while this one writes the others: the export is the longest part of a run that no worker
-    shares.  That process ends with this one, even when this one is killed.
+    shares.  That process ends with this one, even when this one is killed.  ``helper``: that
+    process, started earlier by the caller (:meth:`ExportHelper.warm`), which closes it.
     """
     finish_interrupted_export(out_dir)
     counts = {}
     fact_types: Counter = Counter()
     pairs: list[tuple[str, str]] = []
     generation = store.generation()
-    facts_job = pool = None
+    facts_job = own_helper = None
     try:
-        if workers > 1:
-            ctx = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
-            keep, give = lifeline(ctx)
-            pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=ctx, initializer=end_with_parent,
-                                                          initargs=(give,))
-            facts_job = pool.submit(_export_facts, str(store.path), store.dedupe, str(out_dir), run_id)
+        if workers > 1 or helper is not None:
+            if helper is None:
+                helper = own_helper = ExportHelper()
+            facts_job = helper.submit(_export_facts, str(store.path), store.dedupe, str(out_dir), run_id)
         for name in TABLE_ORDER:
             if name != "facts":
                 counts[name], written = write_table_files(out_dir, name, getattr(store, f"iter_{name}")(run_id))
@@ -405,9 +430,10 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
     except OSError as exc:
         raise ExportError.writing(out_dir, exc) from None
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-            keep.close()
+        if own_helper is not None:
+            own_helper.close()
+        elif facts_job is not None:
+            facts_job.cancel()  # the caller's helper: not run if not started (an error above)
         for tmp, _final in pairs:  # written but never switched (an error above)
             (out_dir / tmp).unlink(missing_ok=True)
     return counts, fact_types
@@ -419,14 +445,8 @@ def write_facts_files(store: Store, out_dir: Path, run_id: str | None = None,
     returns its row count, the count of each fact type and the names to switch."""
     type_at = [c for c, _ in FACTS].index("fact_type")
     types: Counter = Counter()
-
-    def counted(rows):
-        for row in rows:  # tuples in table order
-            types[row[type_at]] += 1
-            yield row
-
-    count, pairs = write_table_files(Path(out_dir), "facts",
-                                     counted(store.iter_facts(run_id, as_tuples=True, month=month)))
+    count, pairs = write_table_files(Path(out_dir), "facts", store.iter_facts(run_id, as_tuples=True, month=month),
+                                     on_batch=lambda values: types.update(values[type_at]))
     return count, types, pairs
 
 

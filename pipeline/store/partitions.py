@@ -21,6 +21,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 
+from pipeline.store.helper import ExportHelper
 from pipeline.store.export import TABLE_ORDER, ExportError, export_tables, write_facts_files, write_table_files
 from pipeline.store.state import Store
 from pipeline.store.tableset import (
@@ -38,13 +39,14 @@ log = logging.getLogger(__name__)
 
 
 def export_outputs(store: Store, out_dir: Path, workers: int = 1,
-                   partition_above: int | None = None) -> tuple[dict, Counter]:
+                   partition_above: int | None = None, helper: ExportHelper | None = None) -> tuple[dict, Counter]:
     """Write the tables of the whole state: one file per table (the snapshot) while the state
     holds at most ``partition_above`` articles (None: always), else a partitioned dataset.
-    Returns the row count of each table and the count of each fact type."""
+    Returns the row count of each table and the count of each fact type.  ``helper``: the
+    second process of a snapshot (``export_tables``), started by the caller."""
     articles = store.counts()["articles"]
     if partition_above is None or articles <= partition_above:
-        counts, fact_types = export_tables(store, out_dir, workers=workers)
+        counts, fact_types = export_tables(store, out_dir, workers=workers, helper=helper)
         _remove_partitions(out_dir)  # the state was larger before (or the threshold higher)
         return counts, fact_types
     return export_partitioned(store, out_dir)

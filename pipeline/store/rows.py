@@ -3,14 +3,22 @@
 The ids, the article row before the duplicate decision, a fact's values in table order and
 the roll-up of a project (its largest investment, its first capacity) are defined here; the
 state store (SQLite) and the per-partition dataset of the Dask engine both use them.
+
+:func:`page_rows` makes the rows the state store inserts for a page (:class:`PageRows`).  Worker
+processes make them, so that what travels back to the main process is tuples of plain values
+(several times cheaper to pickle and unpickle than the records) and the main process, which
+stores every page of a run alone, only runs the inserts.
 """
 from __future__ import annotations
 
 import datetime as dt
 import operator
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from pipeline.records import PageResult, Project
+from pipeline.store.minhash import band_keys, from_blob
+from pipeline.urls import identity_url
 
 # The values of a Fact stored and exported, in the order of tables.FACTS (ids aside).
 FACT_COLUMNS = ("fact_type", "subject", "project", "metric", "value", "value_max", "unit", "per", "product",
@@ -35,6 +43,17 @@ def project_id(article_id: str, ordinal: int | None) -> str | None:
     ('def5c20bc698f4c5-p1', None)
     """
     return f"{article_id}-p{ordinal}" if ordinal else None
+
+
+def fact_id_sql(article_id: str, ordinal: str) -> str:
+    """:func:`fact_id` as an SQL expression of the SQL expressions ``article_id`` and ``ordinal``
+    (an INTEGER column): the same text, made by SQLite without a call into Python per row."""
+    return f"({article_id} || '-' || {ordinal})"
+
+
+def project_id_sql(article_id: str, ordinal: str) -> str:
+    """:func:`project_id` as an SQL expression (NULL for a fact of no project, as 0 or NULL give None)."""
+    return f"(CASE WHEN {ordinal} THEN {article_id} || '-p' || {ordinal} END)"
 
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))  # tables.UTC_OFFSET: China has one time zone, no DST
@@ -102,3 +121,46 @@ def project_values(article_id: str, project: Project, facts: Iterable[tuple[str,
         "capacity": capacity[0] if capacity else None, "capacity_unit": capacity[1] if capacity else None,
         "product": capacity[2] if capacity else None, "stage": project.stage,
     }
+
+
+class RowLayout(NamedTuple):
+    """What the state store needs to make a page's rows: its LSH band layout and the shortest
+    body that gets a signature (``Store.layout``; small and picklable, for worker processes)."""
+
+    bands: int
+    rows: int
+    min_chars: int
+
+
+class PageRows(NamedTuple):
+    """A page's rows for the state store (``Store.put_rows``), in the column order of its tables.
+
+    ``article`` lacks the run's columns (run id, time stored), which the store adds."""
+
+    key: str  # page_key
+    location: str
+    sha1: str
+    month: str  # the partition of its rows: publication month or 'unknown'
+    article: tuple  # articles columns up to fetched_at ... flags, then economic, location
+    facts: list  # (page_key, ordinal, *FACT_COLUMNS values)
+    projects: list  # (page_key, ordinal, name, company, region, status, stage)
+    signature: bytes | None  # None: no signature kept (none made, or a body below min_chars)
+    bands: list  # (band_key, page_key) of the signature's LSH bands
+
+
+def page_rows(result: PageResult, layout: RowLayout) -> PageRows:
+    """The state store's rows of one page (made where the page was read, see the module docstring)."""
+    a = result.article
+    row = article_values(result)
+    key = result.page_key
+    sha1 = result.sha1
+    article = (key, identity_url(a.url) or "loc:" + a.location, int(result.found_url_is_clean),
+               row["url"], row["site"], row["title"], row["original_title"], row["published_at"], row["source_name"],
+               row["authors"], row["editor"], row["content"], row["tokens"], row["n_chars"], sha1, row["fetched_at"],
+               a.encoding, ";".join(a.flags), row["economic"], a.location)
+    signature = result.signature if result.signature is not None and a.n_chars >= layout.min_chars else None
+    bands = [] if signature is None else [(k, key) for k in band_keys(from_blob(signature), layout.bands, layout.rows)]
+    return PageRows(key, a.location, sha1, (row["published_at"] or "unknown")[:7], article,
+                    [(key, i, *fact_values(f)) for i, f in enumerate(result.facts, 1)],
+                    [(key, p.ordinal, p.name, p.company, p.region, p.status, p.stage) for p in result.projects],
+                    signature, bands)

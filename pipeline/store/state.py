@@ -27,10 +27,10 @@ from pipeline.errors import StateError
 from pipeline.records import PageResult, Project
 from pipeline.store.dedupe import DEDUPE_DDL, Deduper, Seeds, batched_rows
 from pipeline.store.migrate import has_legacy, migrate, same_legacy_page
-from pipeline.store.minhash import band_keys, band_layout, from_blob
-from pipeline.store.rows import FACT_COLUMNS, article_values, fact_id, fact_values, project_id, project_values
+from pipeline.store.minhash import band_layout
+from pipeline.store.rows import (FACT_COLUMNS, PageRows, RowLayout, fact_id_sql, page_rows, project_id_sql,
+                                 project_values)
 from pipeline.tables import ARTICLES, FACTS
-from pipeline.urls import identity_url
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ class Store:
         self.num_perm = dedupe.num_perm
         self.min_chars = dedupe.min_chars
         self.bands, self.rows = band_layout(self.threshold, self.num_perm)
+        self.layout = RowLayout(self.bands, self.rows, self.min_chars)  # what page_rows needs, for workers too
         self.db: sqlite3.Connection | None = None
         self._pending = 0
         self._legacy = False
@@ -143,9 +144,6 @@ class Store:
                 f"state database {self.path} cannot be used ({exc}); it is not a newsfacts database or is "
                 "damaged: move it away (it is never silently replaced) and rerun to rebuild from the inputs"
             ) from None
-        # the ids of the tables are defined once, in Python (pipeline.store.rows), and used by SQL here
-        db.create_function("fact_id", 2, fact_id, deterministic=True)
-        db.create_function("project_id", 2, project_id, deterministic=True)
         self.db = db
         self._legacy = has_legacy(db)  # rows of schema 3 that a page read again may replace
         if "sort_key" not in {c[1] for c in db.execute("PRAGMA table_info(dedupe)")}:
@@ -216,41 +214,29 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
     def put(self, result: PageResult, run_id: str) -> None:
         """Insert or replace one page with its facts, projects and LSH bands."""
+        self.put_rows(page_rows(result, self.layout), run_id)
+
+    def put_rows(self, rows: PageRows, run_id: str) -> None:
+        """:meth:`put` of a page whose rows were made already (by a worker process: ``rows.page_rows``)."""
         db = self.db
         assert db is not None
-        a = result.article
-        row = article_values(result)
-        loc = result.page_key  # the row's key; a.location is what the tables show
+        loc = rows.key  # the row's key; rows.location is what the tables show
         self._grow_generation()
         self._touch(loc)
         self.seeds.note(db, loc)
-        self.touched.add((row["published_at"] or "unknown")[:7])
-        if self._legacy and (old := same_legacy_page(db, a.location, loc, result.sha1)):
+        self.touched.add(rows.month)
+        if self._legacy and (old := same_legacy_page(db, rows.location, loc, rows.sha1)):
             self.forget(old)  # stored by an earlier schema under its location: this page again
         for table in ("facts", "projects", "lsh", "signatures"):
             db.execute(f"DELETE FROM {table} WHERE page_key=?", (loc,))
-        db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                loc, identity_url(a.url) or "loc:" + a.location, int(result.found_url_is_clean),
-                *(row[name] for name in (
-                    "url", "site", "title", "original_title", "published_at", "source_name", "authors", "editor",
-                    "content", "tokens", "n_chars", "content_sha1", "fetched_at")),
-                a.encoding, ";".join(a.flags), run_id, _now(), row["economic"], a.location,
-            ),
-        )
-        db.executemany(
-            f"INSERT INTO facts VALUES (?,?,{','.join('?' * len(FACT_COLUMNS))})",
-            [(loc, i, *fact_values(f)) for i, f in enumerate(result.facts, 1)],
-        )
-        db.executemany(
-            "INSERT INTO projects VALUES (?,?,?,?,?,?,?)",
-            [(loc, p.ordinal, p.name, p.company, p.region, p.status, p.stage) for p in result.projects],
-        )
-        if result.signature is not None and a.n_chars >= self.min_chars:
-            db.execute("INSERT INTO signatures VALUES (?,?)", (loc, result.signature))
-            keys = band_keys(from_blob(result.signature), self.bands, self.rows)
-            db.executemany("INSERT OR IGNORE INTO lsh VALUES (?,?)", [(k, loc) for k in keys])
+        article = rows.article
+        db.execute("INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                   (*article[:18], run_id, _now(), *article[18:]))
+        db.executemany(f"INSERT INTO facts VALUES (?,?,{','.join('?' * len(FACT_COLUMNS))})", rows.facts)
+        db.executemany("INSERT INTO projects VALUES (?,?,?,?,?,?,?)", rows.projects)
+        if rows.signature is not None:
+            db.execute("INSERT INTO signatures VALUES (?,?)", (loc, rows.signature))
+            db.executemany("INSERT OR IGNORE INTO lsh VALUES (?,?)", rows.bands)
         self._pending += 1
         if self._pending >= 500:
             self.commit()
@@ -358,8 +344,8 @@ class Store:
         where, params = _where(run_id, month, originals=True)
         values = ", ".join("f." + c for c in FACT_COLUMNS if c not in ("fact_type", "subject", "project"))
         cur = self.db.execute(
-            f"""SELECT fact_id(d.article_id, f.ordinal), d.article_id, f.fact_type, f.subject,
-                       project_id(d.article_id, f.project), {values}
+            f"""SELECT {fact_id_sql("d.article_id", "f.ordinal")}, d.article_id, f.fact_type, f.subject,
+                       {project_id_sql("d.article_id", "f.project")}, {values}
                 FROM facts f JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
                 {where}
                 ORDER BY d.article_id, f.ordinal""", params)
