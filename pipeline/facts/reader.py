@@ -243,7 +243,8 @@ class _Sentence:
             self.last_trigger = trigger
         return out
 
-    def _fact(self, q, kind, local, left, ca, cb, respectively, index, prev, count):
+    def _fact(self, q: Quantity, kind: tuple[str, str | None], local: str, left: str, ca: int, cb: int,
+              respectively: bool, index: int, prev: tuple | None, count: int) -> tuple[Fact, str | None] | None:
         fact_type, metric = kind
         qa, qb = q.start - self.a, q.end - self.a
         self.how = None
@@ -438,13 +439,14 @@ class _Sentence:
         ctx.named = Named(name, company)
         return ordinal
 
-    def _indicator_subject(self, noun, left, respectively, index) -> tuple[str | None, int | None]:
+    def _indicator_subject(self, noun: str | None, left: str, respectively: bool,
+                           index: int) -> tuple[str | None, int | None]:
         if respectively and len(self.topic) > 1:
             item = self.topic[min(index, len(self.topic) - 1)]
             self.how = "list"
             # 新城区和老城区分别实现地区生产总值…: each item's own indicator
             joined = noun and not item.endswith(noun) and (P.is_bare_head(noun) or not P.INDICATOR_HEAD.search(item))
-            return (item + noun if joined else item), None
+            return (item + noun if joined and noun else item), None
         if noun and P.is_project_indicator(noun, self.s) and self._project_in_view():
             name, project = self._project_subject(len(left), len(left))
             if project is None and self.ctx.named is not None:  # a batch has no 年产值 of its own
@@ -466,7 +468,8 @@ class _Sentence:
     def _project_in_view(self) -> bool:
         return bool([p for p in self.projects if not p.generic]) or bool(self.ctx.named and J.PROJECT_CONTEXT.search(self.s))
 
-    def _rate_subject(self, local, respectively, index, metric, count=1) -> tuple[str | None, bool]:
+    def _rate_subject(self, local: str, respectively: bool, index: int, metric: str | None,
+                      count: int = 1) -> tuple[str | None, bool]:
         """(subject, whether the clause names it itself)."""
         self.how = "list"
         if respectively and len(self.topic) > 1:
