@@ -26,6 +26,11 @@ def write(tmp_path, text: str):
     ("[segment]\nuser_dicts = [1]\n", "segment.user_dicts", "array of strings", "array"),
     ("[segment]\nuser_dicts = { a = 1 }\n", "segment.user_dicts", "array of strings", "table"),
     ('[sites."a.cn"]\nbody = 3\n', 'sites."a.cn".body', "string", "integer"),
+    ('[crawl]\nconcurrency = "8"\n', "crawl.concurrency", "integer", "string"),
+    ("[crawl]\nconcurrency = 2.5\n", "crawl.concurrency", "integer", "float"),
+    ("[crawl]\nconcurrency = true\n", "crawl.concurrency", "integer", "boolean"),
+    ('[crawl]\nrevisit_min_days = "1"\n', "crawl.revisit_min_days", "number", "string"),
+    ("[crawl]\nrevisit_max_days = [30]\n", "crawl.revisit_max_days", "number", "array"),
 ])
 def test_a_value_of_the_wrong_type_names_key_expected_and_given_type_and_file(tmp_path, text, key, expected, given):
     with pytest.raises(ConfigError) as err:
@@ -40,25 +45,32 @@ def test_the_file_is_named_also_when_flags_overlay_it(tmp_path):
     assert "segment.fast" in str(err.value)
 
 
-@pytest.mark.parametrize("text, key", [
-    ("[crawl]\ndeadline_s = -1\n", "crawl.deadline_s"),
-    ("[crawl]\nconnect_timeout_s = 0\n", "crawl.connect_timeout_s"),
-    ("[crawl]\nread_timeout_s = -0.5\n", "crawl.read_timeout_s"),
-    ("[crawl]\nmax_bytes = -1\n", "crawl.max_bytes"),
-    ("[crawl]\nmax_crawl_delay_s = -3\n", "crawl.max_crawl_delay_s"),
-    ("[crawl]\ndeadline_s = nan\n", "crawl.deadline_s"),
-    ("[crawl]\ndeadline_s = inf\n", "crawl.deadline_s"),
-    ("[input]\nmax_page_bytes = 0\n", "input.max_page_bytes"),
-    ("[dedupe]\nshingle_size = 0\n", "dedupe.shingle_size"),
-    ("[dedupe]\nnum_perm = -128\n", "dedupe.num_perm"),
-    ("[dedupe]\nmin_chars = -1\n", "dedupe.min_chars"),
-    ("[dedupe]\nthreshold = 1.5\n", "dedupe.threshold"),
-    ("[dedupe]\nthreshold = -0.1\n", "dedupe.threshold"),
+@pytest.mark.parametrize("text, key, why", [
+    ("[crawl]\ndeadline_s = -1\n", "crawl.deadline_s", ""),
+    ("[crawl]\nconnect_timeout_s = 0\n", "crawl.connect_timeout_s", ""),
+    ("[crawl]\nread_timeout_s = -0.5\n", "crawl.read_timeout_s", ""),
+    ("[crawl]\nmax_bytes = -1\n", "crawl.max_bytes", ""),
+    ("[crawl]\nmax_crawl_delay_s = -3\n", "crawl.max_crawl_delay_s", ""),
+    ("[crawl]\ndeadline_s = nan\n", "crawl.deadline_s", ""),
+    ("[crawl]\ndeadline_s = inf\n", "crawl.deadline_s", ""),
+    ("[input]\nmax_page_bytes = 0\n", "input.max_page_bytes", ""),
+    ("[dedupe]\nshingle_size = 0\n", "dedupe.shingle_size", ""),
+    ("[dedupe]\nnum_perm = -128\n", "dedupe.num_perm", ""),
+    ("[dedupe]\nmin_chars = -1\n", "dedupe.min_chars", ""),
+    ("[dedupe]\nthreshold = 1.5\n", "dedupe.threshold", ""),
+    ("[dedupe]\nthreshold = -0.1\n", "dedupe.threshold", ""),
+    ("[crawl]\nconcurrency = 0\n", "crawl.concurrency", "between 1 and 256"),
+    ("[crawl]\nconcurrency = 257\n", "crawl.concurrency", "between 1 and 256"),
+    ("[crawl]\nrevisit_min_days = 0\n", "crawl.revisit_min_days", "between 0 and 3650"),
+    ("[crawl]\nrevisit_min_days = nan\n", "crawl.revisit_min_days", "finite"),
+    ("[crawl]\nrevisit_max_days = 3651\n", "crawl.revisit_max_days", "between 0 and 3650"),
+    ("[crawl]\nrevisit_min_days = 8\nrevisit_max_days = 4\n", "crawl.revisit_min_days (8)", "more than"),
+    ("[crawl]\nrevisit_min_days = 40\n", "crawl.revisit_max_days (30)", "more than"),  # over the shipped 30 days
 ])
-def test_a_value_out_of_range_is_refused_when_read(tmp_path, text, key):
+def test_a_value_out_of_range_is_refused_when_read(tmp_path, text, key, why):
     with pytest.raises(ConfigError, match="my.toml") as err:
         load_settings(write(tmp_path, text))
-    assert key in str(err.value)
+    assert key in str(err.value) and why in str(err.value), str(err.value)
 
 
 def test_values_in_range_are_kept(tmp_path):

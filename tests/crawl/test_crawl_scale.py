@@ -38,19 +38,6 @@ from tests.conftest import REPO
 from tests.crawl.many_hosts import DAY, Farm, article_html, kind_of
 
 
-@pytest.fixture()
-def farms():
-    started: list[Farm] = []
-
-    def make(*args, **kwargs) -> Farm:
-        started.append(Farm(*args, **kwargs))
-        return started[-1]
-
-    yield make
-    for farm in started:
-        farm.stop()
-
-
 def crawl(farm: Farm, tmp_path: Path, wall=None, **toml):
     sources = tmp_path / "sources.toml"
     sources.write_text(farm.sources_toml(**toml), encoding="utf-8")
