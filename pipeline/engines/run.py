@@ -24,6 +24,7 @@ from pipeline.engines import dask as dask_engine
 from pipeline.engines import local
 from pipeline.errors import Skip, UsageError
 from pipeline.read.multipage import Joined, iter_articles
+from pipeline.store.export import load_writers
 from pipeline.store.helper import ExportHelper
 from pipeline.store.partitions import export_outputs
 from pipeline.store.tableset import finish_interrupted_export
@@ -127,7 +128,9 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
 
     log.info("run %s: reading %s into %s (state in %s)", summary.run_id, ", ".join(map(str, inputs)), out_dir, state_dir)
     with Store(state_dir / "newsfacts.sqlite", settings.dedupe) as store, contextlib.ExitStack() as helpers:
-        helper = None
+        # With several workers the export's second process starts now (pipeline.store.helper): a new
+        # interpreter loading the table writers while the workers' fork server loads the pipeline.
+        helper = helpers.enter_context(ExportHelper(load_writers, "spawn")) if cores > 1 else None
         if engine == "dask":
             items = dask_engine.process_all(inputs, settings, summary.count_page, workers=workers,
                                             scheduler=scheduler, partition_size=partition_size,
@@ -140,8 +143,6 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
         try:
             for item in items:
                 bar.update(1)
-                if helper is None and cores > 1:  # the export's second process, see _start_helper
-                    helper = helpers.enter_context(_start_helper())
                 if isinstance(item, Skip):
                     summary.skipped[item.reason] += 1
                     log.warning("%s", item)
@@ -165,14 +166,6 @@ def _run_locked(inputs, out_dir: Path, settings: Settings, state_dir: Path, work
         summary.facts.update(fact_types)
         store.record_run(summary.run_id, now.isoformat(), [str(p) for p in inputs], summary.as_dict())
     return summary
-
-
-def _start_helper() -> ExportHelper:
-    """The export's second process (with several workers), started at the first result: it comes
-    up and loads its libraries while pages are read, not when the tables are due
-    (pipeline.store.helper).  Not before: the workers' pool is the one to start the fork server,
-    which the helper then forks from too, with the pipeline preloaded."""
-    return ExportHelper.warm()
 
 
 def _progress_bar(progress: bool | None) -> tqdm:

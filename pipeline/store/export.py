@@ -41,6 +41,17 @@ FORMULA_PATTERN = "^[=+\\-@\t\r\x00]"  # the same, as an Arrow (RE2) pattern
 BATCH_ROWS = 500  # rows held in memory at once while writing
 
 
+def load_writers() -> None:
+    """Import what writing a table needs (run ahead by a helper process, pipeline.store.helper):
+    pyarrow with its Parquet writer and compute functions, and pandas, which pyarrow imports
+    the first time it makes an array from a list."""
+    import pyarrow as pa  # see _csv_column
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    pa.array([""], pa.string())
+
+
 def excel_safe(value: str) -> str:
     """A text cell that a spreadsheet will not run as a formula (OWASP CSV injection).
 
@@ -393,7 +404,7 @@ def export_tables(store: Store, out_dir: Path, run_id: str | None = None, worker
     the facts table (the largest) is written by a second process reading the same database
     while this one writes the others: the export is the longest part of a run that no worker
     shares.  That process ends with this one, even when this one is killed.  ``helper``: that
-    process, started earlier by the caller (:meth:`ExportHelper.warm`), which closes it.
+    process, started earlier by the caller (:class:`ExportHelper`), which closes it.
     """
     finish_interrupted_export(out_dir)
     counts = {}

@@ -93,7 +93,7 @@ def test_a_warm_helper_writes_the_tables_one_process_writes(tmp_path, results):
             store.put(result, "run-1")
         store.assign_duplicates()
         alone = export_tables(store, tmp_path / "alone", workers=1)
-        with ExportHelper.warm() as helper:
+        with ExportHelper(export.load_writers) as helper:
             helped = export_tables(store, tmp_path / "helped", workers=2, helper=helper)
     assert helped == alone
     names = sorted(p.name for p in (tmp_path / "alone").iterdir() if not p.name.startswith("."))
