@@ -99,7 +99,12 @@ def work(article: list[RawPage], settings: Settings, layout: RowLayout | None) -
     """``safe_process_pages``, and with ``layout`` the rows the state store inserts for the result
     (``pipeline.store.rows.page_rows``: plain tuples, cheaper to send back than the records)."""
     result = safe_process_pages(article, settings)
-    return page_rows(result, layout) if layout is not None and isinstance(result, PageResult) else result
+    if layout is None or not isinstance(result, PageResult):
+        return result
+    try:
+        return page_rows(result, layout)
+    except Exception:  # a bug, not the page's fault: Store.put makes the rows again and the run stops there
+        return result
 
 
 def _serve(conn: Connection, settings: Settings, layout: RowLayout | None = None) -> None:

@@ -55,3 +55,18 @@ def test_two_workers_store_and_write_what_one_does(tmp_path):
         outs[workers] = stored, files
     assert len(outs[1][1]) == 8
     assert outs[2] == outs[1]
+
+
+def test_rows_that_cannot_be_made_come_back_as_the_result(tmp_path, monkeypatch):
+    # A bug in making rows is not the page's fault: the main process gets the result and its own
+    # Store.put makes the rows (and raises), instead of a worker dying on every page.
+    from pipeline.engines import pool
+    from pipeline.records import PageResult
+
+    def broken(result, layout):
+        raise ValueError("bug")
+
+    monkeypatch.setattr(pool, "page_rows", broken)
+    settings = default_settings()
+    layout = Store(tmp_path / "s.sqlite", settings.dedupe).layout
+    assert isinstance(pool.work(articles()[0], settings, layout), PageResult)
