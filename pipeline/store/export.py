@@ -9,6 +9,7 @@ spreadsheet formulas defused; Parquet keeps the raw values and real types.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import logging
 import math
@@ -176,9 +177,13 @@ def write_table_files(out_dir: Path, name: str, rows: Iterable[dict],
     pq_tmp = temp_path(out_dir, f"{name}.parquet")
     count = 0
     try:
-        with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw:
+        # Row groups are encoded by a thread (Arrow releases the GIL), one at a time and in order,
+        # while this thread makes the next batch's cells: the Parquet file is written alongside.
+        with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw, \
+                concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as encoder:
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c for c, _ in columns])
+            encoding = None
             for batch in batches(rows, BATCH_ROWS):
                 if isinstance(batch[0], dict):
                     values = [[row.get(c) for row in batch] for c, _ in columns]  # column by column
@@ -188,10 +193,14 @@ def write_table_files(out_dir: Path, name: str, rows: Iterable[dict],
                 if on_batch is not None:
                     on_batch(values)
                 table = _arrow_batch(values, columns, schema)
+                if encoding is not None:
+                    encoding.result()  # the previous row group is written (an error is raised here)
+                encoding = encoder.submit(pw.write_table, table)
                 writer.writerows(zip(*[_csv_column(col, kind, arr) for col, (_, kind), arr
                                        in zip(values, columns, table.columns)]))
-                pw.write_table(table)
                 count += len(batch)
+            if encoding is not None:
+                encoding.result()
             if count == 0:
                 pw.write_table(schema.empty_table())
             fh.flush()
