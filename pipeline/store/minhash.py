@@ -92,7 +92,9 @@ def signature(text: str, num_perm: int, k: int, normalized: bool = False) -> np.
     for start in range(0, len(hashes), _CHUNK):
         chunk = hashes[start : start + _CHUNK, None]
         with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
-            permuted = (chunk * a + b) >> np.uint64(32)
+            permuted = np.multiply(chunk, a)  # one (chunk x num_perm) array, changed in place
+            permuted += b
+            permuted >>= np.uint64(32)
         np.minimum(out, permuted.min(axis=0), out=out)
     return out
 
