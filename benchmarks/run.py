@@ -179,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             rep.row(f"end to end, --workers {w}: peak RSS (process tree)", f"{r['peak_rss'] / 2**20:.0f} MiB",
                     "" if w == 1 else f"1 worker {base['peak_rss'] / 2**20:.0f} MiB",
                     None if w == 1 else r["peak_rss"] / base["peak_rss"])
-        log(f"two independent 1-worker runs on halves of the {args.pages} pages, at once (this machine's ceiling)")
+        log(f"two independent 1-worker runs on halves of the {args.pages} pages, at once (what this machine gives 2 processes)")
         halves = stages.independent_halves(info.root, tmp)
-        ceiling = e2e[1]["seconds"] / halves["seconds"]
-        rep.row("2 independent 1-worker runs on halves, at once: wall s (the 2-core ceiling)",
-                f"{halves['seconds']:.1f}", f"1 worker on all {e2e[1]['seconds']:.1f}", ceiling)
-        rep.row("2 workers as a share of that ceiling", f"{e2e[1]['seconds'] / e2e[2]['seconds'] / ceiling:.0%}", "", "")
+        reference = e2e[1]["seconds"] / halves["seconds"]
+        rep.row("2 independent 1-worker runs on halves, at once: wall s (the 2-core reference)",
+                f"{halves['seconds']:.1f}", f"1 worker on all {e2e[1]['seconds']:.1f}", reference)
+        rep.row("2 workers as a share of that reference", f"{e2e[1]['seconds'] / e2e[2]['seconds'] / reference:.0%}", "", "")
         identical = stages.csvs_identical(tmp / "out-w1", tmp / "out-w2")
         rep.row("CSV outputs of 1 and 2 workers byte-identical", "yes" if identical else "NO", "", "")
         rep.notes.append("run summary (1 worker): " + "; ".join(e2e[1]["summary"]))
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         speedup = e2e[1]["seconds"] / e2e[2]["seconds"]
         rep.target(f"2 workers >= {SPEEDUP_TARGET}x one", f"{speedup:.2f}x", speedup >= SPEEDUP_TARGET,
                    (f"{speedup - SPEEDUP_TARGET:+.2f}x" if speedup >= SPEEDUP_TARGET else f"{SPEEDUP_TARGET - speedup:.2f}x")
-                   + f"; two independent runs reach {ceiling:.2f}x here")
+                   + f"; two independent runs reach {reference:.2f}x here")
         rss = max([e2e[1]["peak_rss"], e2e[2]["peak_rss"]] + ([rss_100k] if rss_100k else []))
         rep.target(f"peak RSS < 1 GiB ({'N and 100k runs' if rss_100k else f'{args.pages}-page runs only'})",
                    f"{rss / 2**20:.0f} MiB", rss < GIB,
