@@ -160,7 +160,8 @@ def build(package: str, *, quiet: bool = True) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Compile the fact rules and the HTML stage with mypyc (see pipeline/compiled.py).")
+    ap = argparse.ArgumentParser(
+        description="Compile the fact rules and the HTML stage with mypyc (see pipeline/compiled.py).")
     ap.add_argument("--status", action="store_true", help="say which build the current sources would use")
     args = ap.parse_args(argv)
     root = project_root()
