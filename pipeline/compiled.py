@@ -4,7 +4,9 @@ the sources.
 The fact reader (``pipeline/facts``) and the HTML stage (``pipeline/extract``) are thousands of
 small decisions in Python per page; the same modules compiled by mypyc run faster (fact reader
 about 1.2-1.6x, HTML stage about 1.15x: benchmarks/RESULTS.md) and give the same tables
-(tests/test_compiled.py compares every table of the bundled corpora).
+(tests/test_compiled.py compares every table of the bundled corpora).  A package's ``_name.c``
+files are built with it as extension modules (``pipeline/extract/_marked.c``: the page's marked
+text written in C); the Python code falls back to its own way when they are not there.
 ``make install`` builds them (``python -m pipeline.compiled``, needs mypy and a C compiler);
 without a build the package runs as Python, as it always did.
 
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 PURE_ENV = "NEWSFACTS_PURE_PYTHON"
@@ -61,16 +64,32 @@ def modules_of(package_dir: Path) -> list[Path]:
     return sorted(p for p in package_dir.glob("*.py") if p.name != "__init__.py")
 
 
+def c_sources_of(package_dir: Path) -> list[Path]:
+    """The package's own C extensions (``_name.c``: built with it, against the installed lxml's headers)."""
+    return sorted(package_dir.glob("_*.c"))
+
+
 def source_digest(package: str, package_dir: Path) -> str:
-    """SHA-256 of the package's modules, the kernel modules it reads (``PACKAGES``) and the
-    interpreter's extension suffix (a build is for one Python)."""
+    """SHA-256 of the package's modules and C sources, the kernel modules it reads (``PACKAGES``),
+    the interpreter's extension suffix (a build is for one Python) and, with C sources, the lxml
+    version (they read lxml's element struct)."""
     root = package_dir.parent.parent
     digest = hashlib.sha256(sysconfig.get_config_var("EXT_SUFFIX").encode())
-    for path in modules_of(package_dir) + [root / name for name in PACKAGES[package]]:
+    c_sources = c_sources_of(package_dir)
+    if c_sources:
+        digest.update(b"lxml " + _lxml_version().encode())
+    for path in modules_of(package_dir) + c_sources + [root / name for name in PACKAGES[package]]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def _lxml_version() -> str:
+    try:
+        return version("lxml")
+    except PackageNotFoundError:
+        return "(none)"
 
 
 def build_folder(package: str, package_dir: Path, digest: str | None = None) -> Path:
@@ -101,12 +120,20 @@ def is_compiled(module) -> bool:
 # -- building ------------------------------------------------------------------------------
 _SETUP = """\
 import sys
-from setuptools import setup
+from setuptools import Extension, setup
 from mypyc.build import mypycify
-group, c_dir, lib_dir, tmp_dir, paths = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+group, c_dir, lib_dir, tmp_dir = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+paths = [p for p in sys.argv[5:] if p.endswith(".py")]
+c_sources = [p for p in sys.argv[5:] if p.endswith(".c")]
 # untyped libraries (lxml, bs4) are Any to mypy; the project's other modules are read, not checked
 options = ["--ignore-missing-imports", "--follow-imports=silent"]
-setup(name="newsfacts-compiled", ext_modules=mypycify(options + paths, group_name=group, target_dir=c_dir),
+modules = mypycify(options + paths, group_name=group, target_dir=c_dir)
+if c_sources:
+    import lxml
+    package = group.rsplit(".", 1)[0]
+    modules += [Extension(package + "." + c.rsplit("/", 1)[-1][:-2], [c], include_dirs=lxml.get_include())
+                for c in c_sources]
+setup(name="newsfacts-compiled", ext_modules=modules,
       script_args=["build_ext", "--build-lib", lib_dir, "--build-temp", tmp_dir], py_modules=[])
 """
 
@@ -125,7 +152,7 @@ def build(package: str, *, quiet: bool = True) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsfacts-compile-", dir=target.parent) as tmp:
         work = Path(tmp)
-        paths = [str(p.relative_to(root)) for p in modules_of(package_dir)]
+        paths = [p.relative_to(root).as_posix() for p in modules_of(package_dir) + c_sources_of(package_dir)]
         env = dict(os.environ, MYPY_CACHE_DIR=str(work / "mypy_cache"), PYTHONPATH=str(root))
         done = subprocess.run(
             [sys.executable, "-c", _SETUP, f"{package}.{GROUP}", str(work / "c"), str(work / "lib"),
@@ -139,7 +166,7 @@ def build(package: str, *, quiet: bool = True) -> Path:
         for ext in built.iterdir():
             if ext.name.endswith(sysconfig.get_config_var("EXT_SUFFIX")):
                 shutil.copy2(ext, staged / ext.name)
-        missing = [p.stem for p in modules_of(package_dir)
+        missing = [p.stem for p in modules_of(package_dir) + c_sources_of(package_dir)
                    if not (staged / (p.stem + sysconfig.get_config_var("EXT_SUFFIX"))).is_file()]
         if missing:
             raise RuntimeError(f"mypyc built no extension for {', '.join(missing)} of {package}")

@@ -28,7 +28,7 @@ def _copy_sources(root: Path, name: str = "pipeline.facts") -> Path:
     """A copy of a compiled package and the kernel modules it reads, laid out as in the repository."""
     package = root.joinpath(*name.split("."))
     package.mkdir(parents=True)
-    for path in REPO.joinpath(*name.split(".")).glob("*.py"):
+    for path in [*REPO.joinpath(*name.split(".")).glob("*.py"), *compiled.c_sources_of(REPO.joinpath(*name.split(".")))]:
         shutil.copy2(path, package / path.name)
     for kernel in compiled.PACKAGES[name]:
         shutil.copy2(REPO / kernel, root / kernel)
@@ -58,6 +58,10 @@ def test_the_digest_follows_every_source_of_the_build(tmp_path, name):
         f.write("\n# a rule edited after the build\n")
     second = compiled.source_digest(name, package)
     assert second != first
+    for c_source in compiled.c_sources_of(package):  # a C extension built with the package
+        with c_source.open("a", encoding="utf-8") as f:
+            f.write("\n/* edited after the build */\n")
+        assert compiled.source_digest(name, package) != second
     with (tmp_path / "pipeline" / "records.py").open("a", encoding="utf-8") as f:
         f.write("\n# a record's field changed\n")
     assert compiled.source_digest(name, package) not in (first, second)

@@ -64,7 +64,7 @@ def find_headline(doc, page: hb.PageText, line_texts: list[str], title_text: str
     first line), then the <title>'s headline itself.  ``site_names`` (the site segments of <title>
     and og:site_name) are never the headline.
 
-    The candidates are the elements of :data:`pipeline.extract.pagetext.HEADING_TAGS` with 4 to
+    The candidates are the elements of :data:`pipeline.extract.marked.HEADING_TAGS` with 4 to
     100 characters of text, in document order.  A page has hundreds (menus, lists); the text of
     a candidate is built only when its length without white space can match a wanted text or a
     line above the body, or when it is an <h1>.

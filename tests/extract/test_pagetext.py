@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.extract import pagetext
+from pipeline.extract import marked, pagetext
 from pipeline.extract.body import parse_page, strip_tags
-from pipeline.extract.pagetext import BLOCK_TAGS, BREAK, CLIMB_TAGS, HEADING_TAGS, PageText, clean_text
+from pipeline.extract.marked import BLOCK_TAGS, HEADING_TAGS
+from pipeline.extract.pagetext import BREAK, CLIMB_TAGS, PageText, clean_text
 from pipeline.text import count_han
 
 
@@ -152,7 +153,7 @@ def test_the_python_walk_writes_what_the_stylesheet_writes():
     html = ("<div>甲<p>乙<a href=x>丙<b>丁</b>戊</a><br>己</p>庚<span>辛<font>壬</font></span>"
             "<table><tr><td>癸</td></tr></table></div>")
     doc = parse_page(html)
-    assert pagetext._marked_by_walk(doc, pagetext.MARK) == str(pagetext._stylesheet(pagetext.MARK)(doc))
+    assert marked._marked_by_walk(doc, marked.MARK) == str(marked._stylesheet(marked.MARK)(doc))
 
 
 def test_a_deep_tree_is_read_in_a_thread_with_a_small_stack():
