@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-newsfacts
 # the fact rules and the HTML stage compiled by mypyc, built again when their sources change
 # (pipeline/compiled.py); not fatal: without a build they run as Python
 COMPILED := $(VENV)/.compiled-newsfacts
-COMPILED_SOURCES := $(wildcard pipeline/facts/*.py pipeline/extract/*.py) pipeline/records.py pipeline/text.py \
+COMPILED_SOURCES := $(wildcard pipeline/facts/*.py pipeline/extract/*.py pipeline/extract/_*.c) pipeline/records.py pipeline/text.py \
     pipeline/config.py pipeline/errors.py pipeline/urls.py pipeline/compiled.py
 
 .PHONY: run test install clean bench notebooks report
