@@ -214,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_trafilatura:
         fns["trafilatura"] = theirs()
     import pipeline.extract
+    from pipeline.extract import marked
 
     print(f"code: {Path(pipeline.__file__).parent.parent}; HTML stage: "
-          f"{'compiled by mypyc' if pipeline.extract.COMPILED else 'Python modules'} (pipeline/compiled.py)")
+          f"{'compiled by mypyc' if pipeline.extract.COMPILED else 'Python modules'} (pipeline/compiled.py), "
+          f"marked text written by {'_marked.c' if marked._IN_C is not None else 'libxslt'}")
     rows = [measure(name, pages, fns, args.repeat) for name, pages in sets if pages]
     head = "| corpus | pages | KB/page | project ms/page median | best |"
     sep = "|---|---|---|---|---|"
