@@ -65,6 +65,25 @@ _LETTER_STEPS[ord("A"), 2], _LETTER_STEPS[ord("a"), 2] = 1, -1
 _LETTER_STEPS[[ord(c) for c in _LINE_LETTERS], 3] = 1
 
 
+# The three counts of a character packed in one integer, 21 bits each: one running sum for all three.
+_PACKED_COUNTS = (_CHAR_COUNTS[:, 0].astype(np.int64) | (_CHAR_COUNTS[:, 1].astype(np.int64) << 21)
+                  | (_CHAR_COUNTS[:, 2].astype(np.int64) << 42))
+_FIELD = (1 << 21) - 1
+
+
+def _counts_at(text: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each of ``offsets`` into ``text`` (code points), how many of the characters before it
+    are no white space, Han, and punctuation a vote counts (:data:`_CHAR_COUNTS`)."""
+    if len(text) <= _FIELD:  # no count can carry into the next one
+        running = np.zeros(len(text) + 1, dtype=np.int64)
+        _PACKED_COUNTS.take(text, mode="clip").cumsum(out=running[1:])
+        at = running[offsets]
+        return at & _FIELD, (at >> 21) & _FIELD, at >> 42
+    counts = np.zeros((len(text) + 1, 3), dtype=np.int64)
+    _CHAR_COUNTS.take(text, axis=0, mode="clip").cumsum(axis=0, out=counts[1:])
+    return counts[offsets, 0], counts[offsets, 1], counts[offsets, 2]
+
+
 def _before(flags: np.ndarray) -> np.ndarray:
     """For each offset 0..len(flags), how many of the flags before it are set."""
     out = np.zeros(len(flags) + 1, dtype=np.int64)
@@ -158,9 +177,7 @@ class PageText:
         self._text_at = text_at = np.empty(len(at) + 1, dtype=np.int64)
         text_at[:-1] = at - 2 * np.arange(len(at))
         text_at[-1] = len(text)
-        counts = np.zeros((len(text) + 1, 3), dtype=np.int64)  # of the text before each offset
-        _CHAR_COUNTS.take(text, axis=0, mode="clip").cumsum(axis=0, out=counts[1:])
-        self._nonspace_before, self._han_before, self._punctuation_before = counts.T
+        self._nonspace_at, self._han_at, self._punctuation_at = _counts_at(text, text_at)
         # Link text before each marker: the text after a marker is in a link when more <a> are
         # open than closed.
         self._link_at = _before((text_at[1:] - text_at[:-1]) * (links > 0))
@@ -299,9 +316,9 @@ class PageText:
         text and of non-space characters rule most elements out without building their text.
         """
         heading = (self.kinds & _HEADING).nonzero()[0]
-        first, end = self._text_at[self._open[heading]], self._text_at[self._close[heading]]
-        size = end - first
-        nonspace = self._nonspace_before[end] - self._nonspace_before[first]
+        opened, closed = self._open[heading], self._close[heading]
+        size = self._text_at[closed] - self._text_at[opened]
+        nonspace = self._nonspace_at[closed] - self._nonspace_at[opened]
         maybe = (size >= shortest) & (nonspace <= longest)
         return heading[maybe], nonspace[maybe], self.letters[heading[maybe]]
 
@@ -359,8 +376,8 @@ class PageText:
 
         raw = total(text_ends - text_starts)
         link = total(self._link_at[ends] - self._link_at[starts])
-        han = total(self._han_before[text_ends] - self._han_before[text_starts])
-        nonspace = total(self._nonspace_before[text_ends] - self._nonspace_before[text_starts])
+        han = total(self._han_at[ends] - self._han_at[starts])
+        nonspace = total(self._nonspace_at[ends] - self._nonspace_at[starts])
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
         voting = ((raw >= 10) & (link <= 0.5 * raw) & (han >= 10)).nonzero()[0]
@@ -368,7 +385,7 @@ class PageText:
         with_text = owner[text_ends > text_starts]
         first_text = np.full(n, len(owner), dtype=np.int64)
         np.minimum.at(first_text, with_text, np.arange(len(with_text)))
-        punctuation = total(self._punctuation_before[text_ends] - self._punctuation_before[text_starts])
+        punctuation = total(self._punctuation_at[ends] - self._punctuation_at[starts])
         for k in voting[first_text[voting].argsort(kind="stable")].tolist():
             if link[k] > 0.5 * nonspace[k] and link[k] > 0.5 * len(clean_text(self._owned_text(k, starts, ends, owner))):
                 continue

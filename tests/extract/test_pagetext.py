@@ -170,3 +170,20 @@ def test_a_deep_tree_is_read_in_a_thread_with_a_small_stack():
     finally:
         threading.stack_size(size)
     assert found == [PageText(doc).line_texts(doc)] == [["联镇村促发展，联企业促增长。"]]
+
+
+def test_the_counts_before_an_offset_are_the_same_packed_and_for_texts_too_long_to_pack():
+    """The three counts (no white space, Han, vote punctuation) are summed packed in one integer
+    when no count can reach the next field, column by column otherwise."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    alphabet = np.array([ord(c) for c in "联镇村 促发展，。,\u3000\xa0ab1%（）\n𠀀"], dtype=np.uint32)
+    han = np.array([ord(c) for c in "联镇村促发展"], dtype=np.uint32)  # every character counts twice
+    for size, letters in ((0, alphabet), (1, alphabet), (50, alphabet), (pagetext._FIELD + 3, han)):
+        text = letters[rng.integers(0, len(letters), size)]
+        offsets = np.unique(np.concatenate(([0, size], rng.integers(0, size + 1, 40))))
+        by_column = pagetext._CHAR_COUNTS.take(text, axis=0, mode="clip").astype(np.int64)
+        expected = np.vstack([np.zeros((1, 3), dtype=np.int64), by_column.cumsum(axis=0)])[offsets]
+        got = np.stack(pagetext._counts_at(text, offsets), axis=1)
+        assert (got == expected).all(), size
