@@ -275,10 +275,10 @@ def newsfacts_run(corpus: Path, out: Path, workers: int, timing_file: Path | Non
 def independent_halves(corpus: Path, tmp: Path) -> dict:
     """What this machine gives two processes that share nothing: the corpus's pages split in two
     folders (every other file, hard links), and ``newsfacts run HALF --workers 1`` on each, both at
-    once.  The wall time of the pair, against one worker on all pages, is the speed-up a perfect
-    2-worker engine would reach here: two cores of a virtual machine are seldom two whole cores
-    (shared caches, memory bandwidth, the host's other guests), and start-up and export are in it
-    as they are in a real run."""
+    once.  The wall time of the pair, against one worker on all pages, is a reference for the
+    2-worker ratio: two cores of a virtual machine are seldom two whole cores (shared caches,
+    memory bandwidth, the host's other guests), and start-up and export are in it as in a real
+    run.  The host's speed drifts, so one run's figure is a hint, not a ceiling."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     halves = [tmp / "half-a", tmp / "half-b"]
     for i, path in enumerate(files):

@@ -36,6 +36,7 @@ _OPENING, _CLOSING, _LINE_LETTERS = "BHTUPCAJIR", "bai", "BHTUPCbR"
 _HEADING_BLOCKS = frozenset(HEADING_TAGS) & BLOCK_TAGS
 _OWN_LETTERS = {"h1": "T", "h2": "U", "h3": "U", "p": "P", "h4": "C", "h5": "C", "h6": "C", "center": "C",
                 "a": "A", "br": "R"}
+_LETTERED = BLOCK_TAGS | set(HEADING_TAGS) | set(_OWN_LETTERS)  # the tags with letters of their own
 
 
 def _opening(tag) -> str:
@@ -59,7 +60,7 @@ def _stylesheet(mark: str) -> etree.XSLT:
         return (f'<xsl:template match="{match}"><xsl:text>{text(mark + opening)}</xsl:text>'
                 f'<xsl:apply-templates/><xsl:text>{text(mark + closing)}</xsl:text></xsl:template>')
     letters: dict[str, list[str]] = {}
-    for tag in sorted(BLOCK_TAGS | set(HEADING_TAGS) | set(_OWN_LETTERS)):
+    for tag in sorted(_LETTERED):
         letters.setdefault(_opening(tag), []).append(tag)
     return etree.XSLT(etree.XML(
         '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
@@ -108,8 +109,7 @@ def _walker_in_c() -> Any:
 
 _IN_C: Any = _walker_in_c()
 # Each tag's opening and closing letters, as the C walk reads them (any other tag: "Ii").
-_C_LETTERS = {tag.encode(): (_opening(tag) + _closing(tag)).encode()
-              for tag in BLOCK_TAGS | set(HEADING_TAGS) | set(_OWN_LETTERS)}
+_C_LETTERS = {tag.encode(): (_opening(tag) + _closing(tag)).encode() for tag in _LETTERED}
 
 
 def marked_text(root, mark: str = MARK) -> str:
