@@ -5,22 +5,19 @@ The suite runs the Python modules (tests/conftest.py), so the extension is loade
 build of the current sources (built first when ``make install`` has not)."""
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import sys
-import sysconfig
 import types
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from pipeline import compiled
 from pipeline.errors import Skip
 from pipeline.extract import marked as PT
 from pipeline.extract.body import parse_page, strip_tags
 from pipeline.extract.decode import decode_html
 from pipeline.read.files import iter_raw_pages
+from tests.extract.built import built_extension
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -28,14 +25,7 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="module")
 def in_c():
-    folder = compiled.build_folder("pipeline.extract", REPO / "pipeline" / "extract")
-    if not (folder / "COMPLETE").is_file():
-        folder = compiled.build("pipeline.extract")
-    path = folder / ("_marked" + sysconfig.get_config_var("EXT_SUFFIX"))
-    loader = importlib.machinery.ExtensionFileLoader("pipeline.extract._marked", str(path))
-    spec = importlib.util.spec_from_file_location("pipeline.extract._marked", path, loader=loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
+    module = built_extension("_marked")
     assert module.LXML_VERSION == etree.__version__
     return lambda root, mark=PT.MARK: module.marked_text(root, etree._Element, mark.encode("utf-8"), PT._C_LETTERS)
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.extract import marked, pagetext
+from pipeline.extract import marked, pagetables, pagetext
 from pipeline.extract.body import parse_page, strip_tags
 from pipeline.extract.marked import BLOCK_TAGS, HEADING_TAGS
 from pipeline.extract.pagetext import BREAK, CLIMB_TAGS, PageText, clean_text
@@ -180,10 +180,10 @@ def test_the_counts_before_an_offset_are_the_same_packed_and_for_texts_too_long_
     rng = np.random.default_rng(7)
     alphabet = np.array([ord(c) for c in "联镇村 促发展，。,\u3000\xa0ab1%（）\n𠀀"], dtype=np.uint32)
     han = np.array([ord(c) for c in "联镇村促发展"], dtype=np.uint32)  # every character counts twice
-    for size, letters in ((0, alphabet), (1, alphabet), (50, alphabet), (pagetext._FIELD + 3, han)):
+    for size, letters in ((0, alphabet), (1, alphabet), (50, alphabet), (pagetables._FIELD + 3, han)):
         text = letters[rng.integers(0, len(letters), size)]
         offsets = np.unique(np.concatenate(([0, size], rng.integers(0, size + 1, 40))))
-        by_column = pagetext._CHAR_COUNTS.take(text, axis=0, mode="clip").astype(np.int64)
+        by_column = pagetables._CHAR_COUNTS.take(text, axis=0, mode="clip").astype(np.int64)
         expected = np.vstack([np.zeros((1, 3), dtype=np.int64), by_column.cumsum(axis=0)])[offsets]
-        got = np.stack(pagetext._counts_at(text, offsets), axis=1)
+        got = np.stack(pagetables._counts_at(text, offsets), axis=1)
         assert (got == expected).all(), size
