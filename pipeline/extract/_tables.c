@@ -58,12 +58,13 @@ enum {
     PARENT,       /* the element around it, -1 for none */
     CHILD,        /* its place among its parent's children (among the elements with none) */
     RAW, LINK, HAN, NONSPACE, PUNCTUATION, /* the text it holds itself, being the innermost block around it */
+    CLEANED,      /* the length of that text, joined, once white space is collapsed and trimmed */
     FIRST_TEXT,   /* the number of the first run of that text among the runs with text; INT64_MAX: none */
     ELEMENT_ROWS
 };
 static const char *element_fields[ELEMENT_ROWS] = {
     "open", "close", "kinds", "letters", "level", "parent", "child", "raw", "link", "han", "nonspace",
-    "punctuation", "first_text"};
+    "punctuation", "cleaned", "first_text"};
 
 static PyObject *fail(const char *why) {
     PyErr_Format(PyExc_ValueError, "pipeline.extract._tables.read: %s", why);
@@ -79,6 +80,7 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     Py_UCS4 *out = NULL;
     int64_t *stack = NULL, *blocks = NULL, *children = NULL;
+    unsigned char *spaced = NULL; /* per block: 0 no text yet, 1 text, 2 text then white space */
     const unsigned char *letter_bits = bits_buf.buf, *char_kinds = kinds_buf.buf;
     Py_ssize_t kinds_len = kinds_buf.len;
     Py_ssize_t columns = markers_buf.len / (Py_ssize_t)(MARKER_ROWS * sizeof(int64_t));
@@ -99,11 +101,12 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
     stack = PyMem_Malloc(sizeof(int64_t) * (size_t)(n + 1));
     blocks = PyMem_Malloc(sizeof(int64_t) * (size_t)(n + 1));
     children = PyMem_Calloc((size_t)(n + 1), sizeof(int64_t)); /* the last one counts the top-level elements */
-    if (out == NULL || stack == NULL || blocks == NULL || children == NULL) {
+    spaced = PyMem_Calloc((size_t)(n + 1), 1);
+    if (out == NULL || stack == NULL || blocks == NULL || children == NULL || spaced == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    for (int row = RAW; row <= PUNCTUATION; row++)
+    for (int row = RAW; row <= CLEANED; row++)
         memset(&EL(row, 0), 0, sizeof(int64_t) * (size_t)n);
     for (Py_ssize_t k = 0; k < n; k++)
         EL(FIRST_TEXT, k) = INT64_MAX;
@@ -204,6 +207,12 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
             EL(HAN, owner) += is_han;
             EL(NONSPACE, owner) += is_nonspace;
             EL(PUNCTUATION, owner) += is_punctuation;
+            if (is_nonspace) { /* a space between two pieces of text is kept, at either end it is not */
+                EL(CLEANED, owner) += 1 + (spaced[owner] == 2);
+                spaced[owner] = 1;
+            } else if (spaced[owner] == 1) {
+                spaced[owner] = 2;
+            }
         }
         if (is_nonspace) {
             out[kept++] = c;
@@ -237,6 +246,7 @@ done:
     PyMem_Free(stack);
     PyMem_Free(blocks);
     PyMem_Free(children);
+    PyMem_Free(spaced);
     PyBuffer_Release(&bits_buf);
     PyBuffer_Release(&kinds_buf);
     PyBuffer_Release(&markers_buf);

@@ -93,7 +93,7 @@ def extract_article(
             _raise_no_body(line_texts, location)
         body_lines = page.lines(body_el)
     body_texts = [text for text, _ in body_lines]
-    body_start = index_of_line(line_texts, hb.no_space(body_texts[0])) if body_texts else None
+    body_start = index_of_line(line_texts, hb.norm_clean(body_texts[0])) if body_texts else None
 
     site = head.get("site_name")
     title_text, listed = meta.split_title(head.get("title") or "", site)
@@ -118,7 +118,7 @@ def extract_article(
     info = info[:15]
     if paragraphs:
         # the info block ends where the body begins
-        end = index_of_line(info, hb.no_space(paragraphs[0]))
+        end = index_of_line(info, hb.norm_clean(paragraphs[0]))
         if end is not None:
             info = info[:end]
     info_text = "\n".join(info)
@@ -254,16 +254,16 @@ def _published(override: str | None, meta_date: str | None, info_text: str, line
         return shown
     if meta_date:
         return meta_date
-    body = {hb.no_space(p) for p in paragraphs}
+    body = {hb.norm_clean(p) for p in paragraphs}  # paragraphs and lines are cleaned
     for line in line_texts:
-        if len(line) < 80 and DATE_LABEL.search(line) and hb.no_space(line) not in body:
+        if len(line) < 80 and DATE_LABEL.search(line) and hb.norm_clean(line) not in body:
             found = dates.parse_date(line, earliest)
             if found:
                 return found
     # a date alone on a line just above or right after the body: [2005年05月13日] / (2005-05-13)
     if paragraphs:
-        first = index_of_line(line_texts, hb.no_space(paragraphs[0]))
-        last = index_of_line(line_texts, hb.no_space(paragraphs[-1]))
+        first = index_of_line(line_texts, hb.norm_clean(paragraphs[0]))
+        last = index_of_line(line_texts, hb.norm_clean(paragraphs[-1]))
         near = (line_texts[max(0, first - 3):first] if first is not None else []) + (
             line_texts[last + 1:last + 4] if last is not None else [])
         for line in near:

@@ -9,7 +9,9 @@ recognised by :func:`mojibake_signs`; UTF-8 read as Latin-1 can be undone
 """
 from __future__ import annotations
 
+import importlib
 import re
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +79,19 @@ def _build_class_table() -> np.ndarray:
 
 
 _CLASS_TABLE = _build_class_table()
+_CLASS_BYTES = _CLASS_TABLE.tobytes()
+
+
+def _counter_in_c() -> Any:
+    """``pipeline.extract._chars`` (the counts of :func:`class_counts` in one pass in C) when it
+    was built with the compiled HTML stage (pipeline/compiled.py), else None."""
+    try:
+        return importlib.import_module("pipeline.extract._chars")
+    except ImportError:
+        return None
+
+
+COUNTER_IN_C: Any = _counter_in_c()
 
 
 def _non_ascii(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -132,24 +147,22 @@ def mojibake_signs(text: str) -> list[str]:
     >>> mojibake_signs("中国经济增长，投资项目开工。")
     []
     """
-    at, classes = _non_ascii(text)
+    marker_starts, latin_pairs, cjk, rare = class_counts(text)
     signs = []
-    if np.count_nonzero(classes & _MARKER_START):  # else no marker can be there
+    if marker_starts:  # else no marker can be there
         signs = [f"marker:{m}" for m in _GARBAGE_MARKERS if m in text]
     recovered = 0
-    for run in _latin_runs(text, at, classes):
-        try:
-            piece = _latin1_bytes(run).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        recovered += len(HAN_RE.findall(piece))
-        if recovered >= 2:
-            signs.append("utf8_as_latin1")
-            break
-    sample = classes[:at.searchsorted(_MOJIBAKE_SAMPLE)]  # those of the first characters
-    cjk = int(np.count_nonzero(sample & _CJK))
+    if latin_pairs:  # else no run of Latin-1 mojibake is there
+        for run in _latin_runs(text, *_non_ascii(text)):
+            try:
+                piece = _latin1_bytes(run).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            recovered += len(HAN_RE.findall(piece))
+            if recovered >= 2:
+                signs.append("utf8_as_latin1")
+                break
     if cjk >= 8:
-        rare = int(np.count_nonzero(sample & _RARE_CJK))
         # Many rare characters (traditional or classical text has some too) and
         # the bytes behind them read back as UTF-8 Chinese: UTF-8 read as GBK.
         if rare / cjk >= 0.35:
@@ -157,6 +170,23 @@ def mojibake_signs(text: str) -> list[str]:
             if recovered >= 4 and recovered >= 2 * failed:
                 signs.append("utf8_as_gbk")
     return signs
+
+
+def class_counts(text: str) -> tuple[int, int, int, int]:
+    """What :func:`mojibake_signs` counts first: characters that may start a garbage marker,
+    Latin-1 mojibake characters that follow another, and Han and rare Han characters among the
+    first :data:`_MOJIBAKE_SAMPLE` characters.  In C when built, else with numpy.
+
+    >>> class_counts("ä¸­æ–‡ 锟斤拷 涓浗")
+    (1, 5, 5, 3)
+    """
+    if COUNTER_IN_C is not None:
+        return COUNTER_IN_C.counts(text, _CLASS_BYTES, _MOJIBAKE_SAMPLE, (_MARKER_START, _LATIN, _CJK, _RARE_CJK))
+    at, classes = _non_ascii(text)
+    latin = at[(classes & _LATIN) != 0]
+    sample = classes[:at.searchsorted(_MOJIBAKE_SAMPLE)]  # those of the first characters
+    return (int(np.count_nonzero(classes & _MARKER_START)), int(np.count_nonzero(latin[1:] - latin[:-1] == 1)),
+            int(np.count_nonzero(sample & _CJK)), int(np.count_nonzero(sample & _RARE_CJK)))
 
 
 def _latin_runs(text: str, at: np.ndarray, classes: np.ndarray):

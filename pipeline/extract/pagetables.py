@@ -120,7 +120,8 @@ def read_tables(marked: str, mark: str) -> Tables:
     rows = dict(zip(IN_C.ELEMENT_FIELDS, by_element))
     t.open, t.close, t.kinds, t.letters = rows["open"], rows["close"], rows["kinds"], rows["letters"]
     t.level, t.parent, t.child = rows["level"], rows["parent"], rows["child"]
-    t.totals = (rows["raw"], rows["link"], rows["han"], rows["nonspace"], rows["punctuation"], rows["first_text"])
+    t.totals = (rows["raw"], rows["link"], rows["han"], rows["nonspace"], rows["punctuation"], rows["first_text"],
+                rows["cleaned"])
     return t
 
 
@@ -253,8 +254,10 @@ def owned_runs(t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def block_totals_with_numpy(t: Tables) -> tuple[np.ndarray, ...]:
     """Per element, over the text it holds itself as the innermost block around it: characters,
-    of them inside a link, Han, not white space, punctuation that votes; and the number of its
-    first run of text among the runs with text (the largest int64 for none)."""
+    of them inside a link, Han, not white space, punctuation that votes; the number of its first
+    run of text among the runs with text (the largest int64 for none); and the length of that
+    text joined and cleaned (``clean_text``), which the C reader counts and this leaves at -1
+    (not known: PageText cleans the text when it needs the length)."""
     starts, ends, owner = owned_runs(t)
     held = owner >= 0
     starts, ends, owner = starts[held], ends[held], owner[held]
@@ -268,4 +271,5 @@ def block_totals_with_numpy(t: Tables) -> tuple[np.ndarray, ...]:
     np.minimum.at(first_text, with_text, np.arange(len(with_text)))
     return (total(text_ends - text_starts), total(t.link_at[ends] - t.link_at[starts]),
             total(t.han_at[ends] - t.han_at[starts]), total(t.nonspace_at[ends] - t.nonspace_at[starts]),
-            total(t.punctuation_at[ends] - t.punctuation_at[starts]), first_text)
+            total(t.punctuation_at[ends] - t.punctuation_at[starts]), first_text,
+            np.full(t.size, -1, dtype=np.int64))

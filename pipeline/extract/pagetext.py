@@ -219,13 +219,14 @@ class PageText:
         t = self._t
         if t.totals is None:
             t.totals = block_totals_with_numpy(t)
-        raw, link, han, nonspace, punctuation, first_text = t.totals
+        raw, link, han, nonspace, punctuation, first_text, cleaned = t.totals
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
         voting = ((raw >= 10) & (2 * link <= raw) & (han >= 10)).nonzero()[0]
         # in the order of the blocks' first text
         for k in voting[first_text[voting].argsort(kind="stable")].tolist():
-            if 2 * link[k] > nonspace[k] and 2 * link[k] > len(clean_text(self._owned_text(k))):
+            if 2 * link[k] > nonspace[k] and 2 * link[k] > (
+                    cleaned[k] if cleaned[k] >= 0 else len(clean_text(self._owned_text(k)))):
                 continue
             scores[self._holder(k)] += int(han[k]) + 3 * int(punctuation[k])
         return scores

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import compiled
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[2]  # the project
 
 
 def built_extension(name: str) -> types.ModuleType:

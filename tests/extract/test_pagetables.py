@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from pipeline.extract import pagetables
 from pipeline.extract.body import parse_page, strip_tags
 from pipeline.extract.marked import MARK, OTHER_MARKS, marked_text
-from pipeline.extract.pagetext import PageText
+from pipeline.extract.pagetext import PageText, clean_text
 from tests.extract.built import built_extension
 from tests.extract.test_marked_in_c import _trees
 from tests.extract.test_pagetext import _check, markup
@@ -46,8 +46,18 @@ def assert_same_tables(marked: str, mark: str) -> None:
         got, expected = getattr(c, name), getattr(p, name)
         assert got.shape == expected.shape and (got == expected).all(), name
     assert c.totals is not None and p.totals is not None
-    for got, expected in zip(c.totals, p.totals):
+    for got, expected in zip(c.totals[:6], p.totals[:6]):
         assert (got == expected).all()
+    assert (p.totals[6] == -1).all()  # numpy leaves the cleaned lengths to PageText
+
+
+def assert_cleaned_lengths(root) -> None:
+    """The C reader's cleaned length of the text each block holds is that of the text cleaned."""
+    page = PageText(root)
+    raw, cleaned = page._t.totals[0], page._t.totals[6]
+    assert (cleaned[raw == 0] == 0).all()
+    for k in (raw > 0).nonzero()[0].tolist():
+        assert cleaned[k] == len(clean_text(page._owned_text(k)))
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +69,7 @@ def test_the_c_reader_gives_the_tables_numpy_gives_on_every_bundled_and_developm
     assert len(trees) > 150
     for root in trees:
         assert_same_tables(marked_text(root, MARK), MARK)
+        assert_cleaned_lengths(root)
 
 
 def test_the_c_reader_reads_the_other_markers(with_c, trees):
@@ -92,6 +103,7 @@ def test_with_the_c_reader_page_text_reads_generated_markup_as_a_plain_walk_does
     strip_tags(doc)
     page = PageText(doc)  # with another marker when the text holds MARK
     assert_same_tables(page.marked, page.mark)
+    assert_cleaned_lengths(doc)
 
 
 def _read(in_c, marked: str, markers: int | None = None) -> str:
@@ -122,4 +134,4 @@ def test_the_c_reader_refuses_tables_of_the_wrong_size(in_c):
         _read(in_c, marked, 6)
     with pytest.raises(ValueError, match="not of the sizes"):
         in_c.read(marked, ord(MARK), b"\0" * 127, pagetables._CHAR_KINDS, np.empty((11, 5), dtype=np.int64),
-                  np.empty((13, 2), dtype=np.int64))
+                  np.empty((14, 2), dtype=np.int64))
