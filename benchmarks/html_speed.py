@@ -214,11 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_trafilatura:
         fns["trafilatura"] = theirs()
     import pipeline.extract
-    from pipeline.extract import marked
+    from pipeline.extract import marked, mojibake, pagetables
 
     print(f"code: {Path(pipeline.__file__).parent.parent}; HTML stage: "
           f"{'compiled by mypyc' if pipeline.extract.COMPILED else 'Python modules'} (pipeline/compiled.py), "
-          f"marked text written by {'_marked.c' if marked._IN_C is not None else 'libxslt'}")
+          f"marked text written by {'_marked.c' if marked._IN_C is not None else 'libxslt'}, "
+          f"read by {'_tables.c' if pagetables.IN_C is not None else 'numpy'}, "
+          f"mojibake counts by {'_chars.c' if mojibake.COUNTER_IN_C is not None else 'numpy'}")
     rows = [measure(name, pages, fns, args.repeat) for name, pages in sets if pages]
     head = "| corpus | pages | KB/page | project ms/page median | best |"
     sep = "|---|---|---|---|---|"

@@ -66,6 +66,8 @@ def parse_source(text: str) -> str | None:
             value = _clean_source(next(g for g in m.groups() if g is not None))
             if value:
                 return value
+    if "官方账号" not in text and "官方帐号" not in text:
+        return None  # ACCOUNT_RE would try up to 30 characters at every position of the page
     for m in ACCOUNT_RE.finditer(text):
         value = _account_name(m.group(1), text)
         if value:
