@@ -18,13 +18,43 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+typedef struct {
+    Py_ssize_t marker_starts, latin_pairs, cjk, rare;
+} Counts;
+
+/* The pass over a text of one character width (a loop per width: the width is not tested per
+ * character). */
+#define COUNT_LOOP(TYPE)                                                                        \
+    static void count_##TYPE(const TYPE *chars, Py_ssize_t len, Py_ssize_t sample,              \
+                             const unsigned char *table, const unsigned int bit[4], Counts *n) { \
+        int previous_latin = 0;                                                                 \
+        for (Py_ssize_t i = 0; i < len; i++) {                                                  \
+            Py_UCS4 c = chars[i];                                                               \
+            if (c < 0x80) {                                                                     \
+                previous_latin = 0;                                                             \
+                continue;                                                                       \
+            }                                                                                   \
+            unsigned char bits = table[c < 0x10000 ? c : 0x10000];                              \
+            n->marker_starts += (bits & bit[0]) != 0;                                           \
+            int latin = (bits & bit[1]) != 0;                                                   \
+            n->latin_pairs += latin && previous_latin;                                          \
+            previous_latin = latin;                                                             \
+            if (i < sample) {                                                                   \
+                n->cjk += (bits & bit[2]) != 0;                                                 \
+                n->rare += (bits & bit[3]) != 0;                                                \
+            }                                                                                   \
+        }                                                                                       \
+    }
+COUNT_LOOP(Py_UCS1)
+COUNT_LOOP(Py_UCS2)
+COUNT_LOOP(Py_UCS4)
+
 static PyObject *counts(PyObject *self, PyObject *args) {
     PyObject *text;
     Py_buffer classes = {0};
     Py_ssize_t sample;
-    unsigned int marker_bit, latin_bit, cjk_bit, rare_bit;
-    if (!PyArg_ParseTuple(args, "Uy*n(IIII)", &text, &classes, &sample, &marker_bit, &latin_bit, &cjk_bit,
-                          &rare_bit))
+    unsigned int bit[4]; /* MARKER_START, LATIN, CJK, RARE_CJK */
+    if (!PyArg_ParseTuple(args, "Uy*n(IIII)", &text, &classes, &sample, &bit[0], &bit[1], &bit[2], &bit[3]))
         return NULL;
     if (classes.len != 0x10001) {
         PyBuffer_Release(&classes);
@@ -33,31 +63,21 @@ static PyObject *counts(PyObject *self, PyObject *args) {
     }
     const unsigned char *table = classes.buf;
     Py_ssize_t len = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t marker_starts = 0, latin_pairs = 0, cjk = 0, rare = 0;
-    int previous_latin = 0;
-    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
-        len = 0; /* no class bit is set for an ASCII character */
-    }
-    for (Py_ssize_t i = 0; i < len; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 0x80) {
-            previous_latin = 0;
-            continue;
-        }
-        unsigned char bits = table[c < 0x10000 ? c : 0x10000];
-        marker_starts += (bits & marker_bit) != 0;
-        int latin = (bits & latin_bit) != 0;
-        latin_pairs += latin && previous_latin;
-        previous_latin = latin;
-        if (i < sample) {
-            cjk += (bits & cjk_bit) != 0;
-            rare += (bits & rare_bit) != 0;
-        }
+    Counts n = {0, 0, 0, 0};
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        if (!PyUnicode_IS_ASCII(text)) /* no class bit is set for an ASCII character */
+            count_Py_UCS1(data, len, sample, table, bit, &n);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        count_Py_UCS2(data, len, sample, table, bit, &n);
+        break;
+    default:
+        count_Py_UCS4(data, len, sample, table, bit, &n);
     }
     PyBuffer_Release(&classes);
-    return Py_BuildValue("(nnnn)", marker_starts, latin_pairs, cjk, rare);
+    return Py_BuildValue("(nnnn)", n.marker_starts, n.latin_pairs, n.cjk, n.rare);
 }
 
 static PyMethodDef methods[] = {

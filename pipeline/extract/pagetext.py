@@ -76,6 +76,7 @@ class PageText:
             self._elements = list(root.iter(etree.Element))  # cheaper than finding them on a small page
         self._tree: tuple | None = None
         self._scores: dict | None = None
+        self._climbs: list[bool] | None = None
 
     def element(self, k: int):
         """Element number ``k`` (in document order)."""
@@ -223,19 +224,23 @@ class PageText:
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
         voting = ((raw >= 10) & (2 * link <= raw) & (han >= 10)).nonzero()[0]
-        # in the order of the blocks' first text
-        for k in voting[first_text[voting].argsort(kind="stable")].tolist():
-            if 2 * link[k] > nonspace[k] and 2 * link[k] > (
-                    cleaned[k] if cleaned[k] >= 0 else len(clean_text(self._owned_text(k)))):
+        voting = voting[first_text[voting].argsort(kind="stable")]  # in the order of the blocks' first text
+        for k, links, letters, length, hanzi, marks in zip(
+                voting.tolist(), link[voting].tolist(), nonspace[voting].tolist(), cleaned[voting].tolist(),
+                han[voting].tolist(), punctuation[voting].tolist()):
+            if 2 * links > letters and 2 * links > (length if length >= 0 else len(clean_text(self._owned_text(k)))):
                 continue
-            scores[self._holder(k)] += int(han[k]) + 3 * int(punctuation[k])
+            scores[self._holder(k)] += hanzi + 3 * marks
         return scores
 
     def _holder(self, k: int):
         """The element block ``k``'s votes go to: a <p>'s text votes for the block that holds it;
         text directly in a div/td votes for it."""
         if self._elements is None:  # climb by numbers first: only the holder is then found
-            parent, climbs = self._parents()[0], self._t.kinds & CLIMBS  # the element is one of CLIMB_TAGS
+            parent = self._parents()[0]
+            if self._climbs is None:  # whether each element is one of CLIMB_TAGS
+                self._climbs = ((self._t.kinds & CLIMBS) != 0).tolist()
+            climbs = self._climbs
             while climbs[k] and parent[k] >= 0:
                 k = parent[k]
         holder = self.element(k)
