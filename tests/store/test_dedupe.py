@@ -1,6 +1,7 @@
 """Duplicates within and across runs: same URL, same text, near-duplicate syndication; which copy is original."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -9,7 +10,8 @@ import pytest
 from pipeline.config import default_settings
 from pipeline.engines.run import run
 from pipeline.store.export import load_outputs
-from pipeline.store.minhash import shingles, signature, similarity
+from pipeline.records import normalize_for_hash
+from pipeline.store.minhash import _permutations, shingle_hashes, shingles, signature, similarity
 
 NUM_PERM, K = default_settings().dedupe.num_perm, default_settings().dedupe.shingle_size
 
@@ -178,3 +180,37 @@ def test_signatures_estimate_jaccard_as_well_as_datasketch():
         err_theirs.append(abs(ma.jaccard(mb) - exact))
     assert np.mean(err_ours) < 1.5 * np.mean(err_theirs) + 0.005
     assert np.mean(err_ours) < 0.05
+
+
+def _reference_signature(text: str, num_perm: int, k: int) -> list[int]:
+    """MinHash by the definition, in Python integers: each distinct k-gram's polynomial hash mixed
+    by murmur3's finalizer, then for each permutation (a, b) the least ((a * x + b) mod 2**64) >> 32."""
+    mask = 2**64 - 1
+    norm = normalize_for_hash(text)
+    points = [ord(c) for c in norm]
+    k = min(k, len(points))
+    hashes = set()
+    for i in range(len(points) - k + 1):
+        h = 0
+        for p in points[i:i + k]:
+            h = (h * 0x100000001B3 + p) & mask
+        h ^= h >> 33
+        h = (h * 0xFF51AFD7ED558CCD) & mask
+        h ^= h >> 33
+        h = (h * 0xC4CEB9FE1A85EC53) & mask
+        h ^= h >> 33
+        hashes.add(h)
+    a, b = _permutations(num_perm)
+    return [min(((int(aj) * x + int(bj)) & mask) >> 32 for x in hashes) for aj, bj in zip(a, b)]
+
+
+def test_signatures_are_minhash_by_its_definition():
+    rng = random.Random(11)
+    alphabet = "联镇村促发展项目总投资亿元增长，。 0123456789%"
+    texts = ["鄞州区实现进出口总额297亿元，增长27.3%。", "一二三", "短"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(5, 400))) for _ in range(8)]
+    texts += ["联镇村" * 50]  # the same shingles many times
+    for text in texts:
+        assert signature(text, 32, K).tolist() == _reference_signature(text, 32, K)
+        hashes = shingle_hashes(text, K)
+        assert hashes.tolist() == sorted(set(hashes.tolist()))
