@@ -60,11 +60,19 @@ def restore(original: str, read: str, facts: list[Fact], projects: list[Project]
         if sentence_start is None:
             sentence_start = starts[f.sentence] = read.find(f.sentence) if f.sentence else -1
         near = max(sentence_start, 0)
-        restored.append(replace(
-            f, raw_text=original[f.char_start : f.char_end],
-            sentence=original[sentence_start : sentence_start + len(f.sentence)] if sentence_start >= 0 else f.sentence,
-            subject=back(f.subject, near), metric=back(f.metric, near), product=back(f.product, near),
-            region=back(f.region, near)))
-    kept = [replace(p, name=back(p.name), company=back(p.company), region=back(p.region), status=back(p.status))  # type: ignore[arg-type]
-            for p in projects]
+        raw_text = original[f.char_start : f.char_end]
+        sentence = original[sentence_start : sentence_start + len(f.sentence)] if sentence_start >= 0 else f.sentence
+        subject, metric, product, region = (back(f.subject, near), back(f.metric, near), back(f.product, near),
+                                            back(f.region, near))
+        if (raw_text, sentence, subject, metric, product, region) == (f.raw_text, f.sentence, f.subject, f.metric,
+                                                                      f.product, f.region):
+            restored.append(f)  # a fact whose words have nothing Traditional (most): no copy to make
+        else:
+            restored.append(replace(f, raw_text=raw_text, sentence=sentence, subject=subject, metric=metric,
+                                    product=product, region=region))
+    kept = []
+    for p in projects:
+        name, company, region, status = back(p.name), back(p.company), back(p.region), back(p.status)
+        same = (name, company, region, status) == (p.name, p.company, p.region, p.status)
+        kept.append(p if same else replace(p, name=name, company=company, region=region, status=status))  # type: ignore[arg-type]
     return restored, kept
