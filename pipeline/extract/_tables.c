@@ -94,6 +94,18 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
     int64_t *mk = markers_buf.buf, *el = elements_buf.buf;
 #define MK(row, j) mk[(Py_ssize_t)(row) * columns + (j)]
 #define EL(row, k) el[(Py_ssize_t)(row) * n + (k)]
+/* Column j of the markers table: what comes before offset i (a marker, or the end of the text). */
+#define COUNTS_BEFORE(j, i)                      \
+    do {                                         \
+        MK(AT, j) = (i);                         \
+        MK(TEXT_AT, j) = text;                   \
+        MK(NONSPACE_AT, j) = nonspace;           \
+        MK(HAN_AT, j) = han;                     \
+        MK(PUNCTUATION_AT, j) = punctuation;     \
+        MK(LINK_AT, j) = link_chars;             \
+        MK(LINES_BEFORE, j) = lines;             \
+        MK(COLLAPSED_OPEN, j) = kept;            \
+    } while (0)
     Py_ssize_t len = PyUnicode_GET_LENGTH(marked);
     int kind = PyUnicode_KIND(marked);
     const void *data = PyUnicode_DATA(marked);
@@ -133,15 +145,8 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
                 goto done;
             }
             unsigned char b = letter_bits[letter];
-            MK(AT, j) = i;
+            COUNTS_BEFORE(j, i);
             MK(BITS, j) = b;
-            MK(TEXT_AT, j) = text;
-            MK(NONSPACE_AT, j) = nonspace;
-            MK(HAN_AT, j) = han;
-            MK(PUNCTUATION_AT, j) = punctuation;
-            MK(LINK_AT, j) = link_chars;
-            MK(LINES_BEFORE, j) = lines;
-            MK(COLLAPSED_OPEN, j) = kept;
             if (b & LINE) {
                 out[kept++] = BREAK;
                 previous_space = 0;
@@ -228,17 +233,12 @@ static PyObject *read_tables(PyObject *self, PyObject *args) {
     }
     if (run_text > 0 && EL(FIRST_TEXT, owner) == INT64_MAX)
         EL(FIRST_TEXT, owner) = runs_with_text;
-    MK(AT, markers) = len;
+    COUNTS_BEFORE(markers, len);
     MK(BITS, markers) = 0;
     MK(RANK, markers) = opened - 1;
-    MK(TEXT_AT, markers) = text;
-    MK(NONSPACE_AT, markers) = nonspace;
-    MK(HAN_AT, markers) = han;
-    MK(PUNCTUATION_AT, markers) = punctuation;
-    MK(LINK_AT, markers) = link_chars;
-    MK(LINES_BEFORE, markers) = lines;
-    MK(COLLAPSED_OPEN, markers) = MK(COLLAPSED_CLOSE, markers) = kept;
+    MK(COLLAPSED_CLOSE, markers) = kept;
     result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+#undef COUNTS_BEFORE
 #undef MK
 #undef EL
 done:

@@ -9,8 +9,12 @@ import types
 from pathlib import Path
 
 from pipeline import compiled
+from pipeline.errors import Skip
+from pipeline.extract.decode import decode_html
+from pipeline.read.files import iter_raw_pages
 
 REPO = Path(__file__).resolve().parents[2]  # the project
+SHARED = REPO.parent / "shared"
 
 
 def built_extension(name: str) -> types.ModuleType:
@@ -27,3 +31,18 @@ def built_extension(name: str) -> types.ModuleType:
     loader.exec_module(module)
     return module
 
+
+
+def page_texts() -> list[str]:
+    """The decoded text of every bundled page, and of the development and seed pages when
+    ../shared is there (a clean clone may have only the bundled ones)."""
+    folders = [REPO / "corpora"] + [p for p in (SHARED / "realdev" / "pages", SHARED / "seed") if p.is_dir()]
+    texts = []
+    for raw in iter_raw_pages(folders, 50_000_000):
+        if isinstance(raw, Skip):
+            continue
+        try:
+            texts.append(decode_html(raw.body, raw.content_type).text)
+        except Skip:
+            continue
+    return texts

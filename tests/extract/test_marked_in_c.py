@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import sys
 import types
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from pipeline.errors import Skip
 from pipeline.extract import marked as PT
 from pipeline.extract.body import parse_page, strip_tags
-from pipeline.extract.decode import decode_html
-from pipeline.read.files import iter_raw_pages
-from tests.extract.built import built_extension
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+from tests.extract.built import built_extension, page_texts
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +28,8 @@ def by_libxslt(root, mark: str) -> str:
 
 
 def _trees() -> list:
-    folders = [REPO / "corpora"] + [p for p in (SHARED / "realdev" / "pages", SHARED / "seed") if p.is_dir()]
     trees = []
-    for raw in iter_raw_pages(folders, 50_000_000):
-        if isinstance(raw, Skip):
-            continue
-        try:
-            text = decode_html(raw.body, raw.content_type).text
-        except Skip:
-            continue
+    for text in page_texts():
         trees.append(parse_page(text))
         stripped = parse_page(text)
         strip_tags(stripped)

@@ -8,13 +8,9 @@ import random
 
 import pytest
 
-from pipeline.errors import Skip
 from pipeline.extract import mojibake
-from pipeline.extract.decode import decode_html
-from pipeline.read.files import iter_raw_pages
-from tests.extract.built import REPO, built_extension
+from tests.extract.built import built_extension, page_texts
 
-SHARED = REPO.parent / "shared"
 PIECES = ["联镇村促发展", "ä¸­æ–‡", "锟斤拷", "烫烫", "屯屯屯", "涓浗缁忔祹", "é", "\xa0\xa0", "a", " ", "<p>", "𠀀",
           "\ud800", "\udc00", "\u20ac\u2030", "\ufffd", "€", "©®"]
 
@@ -25,15 +21,7 @@ def in_c():
 
 
 def _texts() -> list[str]:
-    folders = [REPO / "corpora"] + [p for p in (SHARED / "realdev" / "pages", SHARED / "seed") if p.is_dir()]
-    texts = []
-    for raw in iter_raw_pages(folders, 50_000_000):
-        if isinstance(raw, Skip):
-            continue
-        try:
-            texts.append(decode_html(raw.body, raw.content_type).text)
-        except Skip:
-            continue
+    texts = page_texts()
     rng = random.Random(3)
     texts += ["", "abc", *PIECES]
     texts += ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(500)]
