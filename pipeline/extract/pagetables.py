@@ -42,6 +42,7 @@ _LETTER_BITS = np.zeros(128, dtype=np.uint8)
 for _letters, _bit in ((_OPENING, OPENS), (_LINE_LETTERS, LINE), ("BHTUPCb", BLOCK), ("HTUPJ", HEADING),
                        ("PCJ", CLIMBS), ("A", LINK_OPENS), ("a", LINK_CLOSES)):
     _LETTER_BITS[[ord(c) for c in _letters]] |= _bit
+_LETTER_BITS_BYTES = _LETTER_BITS.tobytes()  # as the C reader takes them
 # What a marker adds to four running counts: the elements opened, the elements open, the <a> open
 # and the line breaks.
 _LETTER_STEPS = np.zeros((128, 4), dtype=np.int64)
@@ -81,9 +82,9 @@ class Tables:
 
     Per element k (numbered in document order): ``open`` and ``close`` its markers; ``kinds``
     its opening letter's bits; ``letters`` that letter's code; ``level`` the elements around it.
+    ``totals``: the text each block holds itself (see :func:`block_totals_with_numpy`).
     ``parent`` and ``child`` (the element around it, -1 for none, and its place among its
-    parent's children) and ``totals`` (the text each block holds itself: see
-    :func:`block_totals_with_numpy`) are None until computed, unless the C reader gave them.
+    parent's children) are None until computed, unless the C reader gave them.
 
     ``collapsed``: the text with a :data:`BREAK` where a block starts or ends and at each <br>,
     each run of white space made one space (the first character of the run, as
@@ -99,7 +100,7 @@ class Tables:
         self.collapsed_close = self.open = self.close = self.kinds = self.letters = self.level = empty
         self.parent: np.ndarray | None = None
         self.child: np.ndarray | None = None
-        self.totals: tuple[np.ndarray, ...] | None = None
+        self.totals: tuple[np.ndarray, ...] = ()
 
 
 def read_tables(marked: str, mark: str) -> Tables:
@@ -110,7 +111,7 @@ def read_tables(marked: str, mark: str) -> Tables:
     n = markers // 2
     by_marker = np.empty((len(IN_C.MARKER_FIELDS), markers + 1), dtype=np.int64)
     by_element = np.empty((len(IN_C.ELEMENT_FIELDS), n), dtype=np.int64)
-    collapsed = IN_C.read(marked, ord(mark), _LETTER_BITS.tobytes(), _CHAR_KINDS, by_marker, by_element)
+    collapsed = IN_C.read(marked, ord(mark), _LETTER_BITS_BYTES, _CHAR_KINDS, by_marker, by_element)
     t = Tables(n, collapsed)
     rows = dict(zip(IN_C.MARKER_FIELDS, by_marker))
     t.at, t.bits, t.rank = rows["at"][:-1], rows["bits"][:-1], rows["rank"][:-1]
@@ -202,6 +203,7 @@ def read_with_numpy(marked: str, mark: str) -> Tables:
     t.link_at = _before((text_at[1:] - text_at[:-1]) * (links > 0))
     t.collapsed_open = collapsed_before[text_at[:-1] + lines_before[:-1]]
     t.collapsed_close = collapsed_before[text_at[:-1] + lines_before[1:]]
+    t.totals = block_totals_with_numpy(t, _IS_SPACE.take(text, mode="clip"))
     return t
 
 
@@ -252,13 +254,17 @@ def owned_runs(t: Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return blocks, ends, owner
 
 
-def block_totals_with_numpy(t: Tables) -> tuple[np.ndarray, ...]:
+def block_totals_with_numpy(t: Tables, space: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per element, over the text it holds itself as the innermost block around it: characters,
     of them inside a link, Han, not white space, punctuation that votes; the number of its first
     run of text among the runs with text (the largest int64 for none); and the length of that
-    text joined and cleaned (``clean_text``), which the C reader counts and this leaves at -1
-    (not known: PageText cleans the text when it needs the length)."""
+    text, its runs joined, once cleaned (``clean_text``).  ``space``: whether each character of
+    the text (markers left out) is white space."""
     starts, ends, owner = owned_runs(t)
+    # The block holding each character of the text (the runs follow each other to the end).
+    char_owner = np.full(len(space), -1, dtype=np.int64)
+    if len(starts):
+        char_owner[t.text_at[starts[0]]:] = owner.repeat(t.text_at[ends] - t.text_at[starts])
     held = owner >= 0
     starts, ends, owner = starts[held], ends[held], owner[held]
     text_starts, text_ends = t.text_at[starts], t.text_at[ends]
@@ -272,4 +278,23 @@ def block_totals_with_numpy(t: Tables) -> tuple[np.ndarray, ...]:
     return (total(text_ends - text_starts), total(t.link_at[ends] - t.link_at[starts]),
             total(t.han_at[ends] - t.han_at[starts]), total(t.nonspace_at[ends] - t.nonspace_at[starts]),
             total(t.punctuation_at[ends] - t.punctuation_at[starts]), first_text,
-            np.full(t.size, -1, dtype=np.int64))
+            _cleaned_lengths(char_owner, space, t.size))
+
+
+def _cleaned_lengths(char_owner: np.ndarray, space: np.ndarray, size: int) -> np.ndarray:
+    """Per element, the length of the text it holds (the characters it owns, in order) once
+    cleaned: its characters that are no white space, and one space for each run of white space
+    with such characters on both sides."""
+    mine = char_owner >= 0
+    order = char_owner[mine].argsort(kind="stable")  # each block's characters together, in order
+    owners, spaces = char_owner[mine][order], space[mine][order]
+    letters = ~spaces
+    first = np.ones(len(owners), dtype=np.bool_)  # the first character of its block's text
+    first[1:] = owners[1:] != owners[:-1]
+    before = letters.cumsum() - letters  # letters before each character, all blocks
+    block_start = np.maximum.accumulate(np.where(first, np.arange(len(owners)), 0))
+    after_letter = before - before[block_start] > 0  # a letter of its block comes earlier
+    after_space = np.zeros(len(owners), dtype=np.bool_)
+    after_space[1:] = spaces[:-1]
+    kept_space = letters & after_space & ~first & after_letter  # a letter that ends an inner run of space
+    return np.bincount(owners, weights=letters.astype(np.int64) + kept_space, minlength=size).astype(np.int64)

@@ -19,8 +19,7 @@ import numpy as np
 from lxml import etree
 
 from pipeline.extract.marked import _LINE_LETTERS, MARK, OTHER_MARKS, marked_text
-from pipeline.extract.pagetables import (BREAK, CLIMBS, HEADING, WS_RE, Tables, block_totals_with_numpy, owned_runs,
-                                         parents_with_numpy, read_tables)
+from pipeline.extract.pagetables import BREAK, CLIMBS, HEADING, WS_RE, Tables, parents_with_numpy, read_tables
 
 # Blocks whose text votes for the block around them (a <p> votes for its <div>).
 CLIMB_TAGS = frozenset("p font span b strong h4 h5 h6 center".split())
@@ -217,10 +216,7 @@ class PageText:
 
     def _score(self) -> dict:
         scores: dict = defaultdict(float)
-        t = self._t
-        if t.totals is None:
-            t.totals = block_totals_with_numpy(t)
-        raw, link, han, nonspace, punctuation, first_text, cleaned = t.totals
+        raw, link, han, nonspace, punctuation, first_text, cleaned = self._t.totals
         # Fragments and link lists do not vote.  Cleaning removes no hanzi and only shortens the
         # text, to at least its characters that are not white space.
         voting = ((raw >= 10) & (2 * link <= raw) & (han >= 10)).nonzero()[0]
@@ -228,7 +224,7 @@ class PageText:
         for k, links, letters, length, hanzi, marks in zip(
                 voting.tolist(), link[voting].tolist(), nonspace[voting].tolist(), cleaned[voting].tolist(),
                 han[voting].tolist(), punctuation[voting].tolist()):
-            if 2 * links > letters and 2 * links > (length if length >= 0 else len(clean_text(self._owned_text(k)))):
+            if 2 * links > letters and 2 * links > length:
                 continue
             scores[self._holder(k)] += hanzi + 3 * marks
         return scores
@@ -247,10 +243,3 @@ class PageText:
         while holder.tag in CLIMB_TAGS and holder.getparent() is not None:
             holder = holder.getparent()
         return holder
-
-    def _owned_text(self, k: int) -> str:
-        """The text block ``k`` holds itself."""
-        starts, ends, owner = owned_runs(self._t)
-        at = np.append(self._t.at, len(self.marked))
-        return "".join(self._marker_re.sub("", self.marked[at[a] + 2:at[b]])
-                       for a, b in zip(starts[owner == k].tolist(), ends[owner == k].tolist()))

@@ -35,7 +35,6 @@ def with_c(in_c, monkeypatch):
 def by_numpy(marked: str, mark: str) -> pagetables.Tables:
     t = pagetables.read_with_numpy(marked, mark)
     t.parent, t.child = pagetables.parents_with_numpy(t.level)
-    t.totals = pagetables.block_totals_with_numpy(t)
     return t
 
 
@@ -45,19 +44,23 @@ def assert_same_tables(marked: str, mark: str) -> None:
     for name in PER_MARKER + PER_ELEMENT:
         got, expected = getattr(c, name), getattr(p, name)
         assert got.shape == expected.shape and (got == expected).all(), name
-    assert c.totals is not None and p.totals is not None
-    for got, expected in zip(c.totals[:6], p.totals[:6]):
+    assert len(c.totals) == len(p.totals) == 7
+    for got, expected in zip(c.totals, p.totals):
         assert (got == expected).all()
-    assert (p.totals[6] == -1).all()  # numpy leaves the cleaned lengths to PageText
 
 
 def assert_cleaned_lengths(root) -> None:
-    """The C reader's cleaned length of the text each block holds is that of the text cleaned."""
+    """The cleaned length of the text each block holds (its runs of text between block markers,
+    joined) is that of the text, cleaned."""
     page = PageText(root)
-    raw, cleaned = page._t.totals[0], page._t.totals[6]
+    t = page._t
+    starts, ends, owner = pagetables.owned_runs(t)
+    at = list(t.at) + [len(page.marked)]
+    raw, cleaned = t.totals[0], t.totals[6]
     assert (cleaned[raw == 0] == 0).all()
     for k in (raw > 0).nonzero()[0].tolist():
-        assert cleaned[k] == len(clean_text(page._owned_text(k)))
+        held = "".join(page.marked[at[a] + 2:at[b]] for a, b in zip(starts[owner == k], ends[owner == k]))
+        assert cleaned[k] == len(clean_text(page._marker_re.sub("", held)))
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +72,12 @@ def test_the_c_reader_gives_the_tables_numpy_gives_on_every_bundled_and_developm
     assert len(trees) >= 100  # the bundled pages alone give 150 (raw and stripped)
     for root in trees:
         assert_same_tables(marked_text(root, MARK), MARK)
+        assert_cleaned_lengths(root)
+
+
+def test_numpy_counts_the_cleaned_lengths_of_the_blocks_text_too(monkeypatch, trees):
+    monkeypatch.setattr(pagetables, "IN_C", None)
+    for root in trees[:40]:
         assert_cleaned_lengths(root)
 
 
