@@ -12,65 +12,94 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
-NAME_CHARS = rf"[{HAN}A-Za-z0-9·（）()“”\-×.～~]"
-NAME_CHAR = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
+NAME_CHARS: Final = rf"[{HAN}A-Za-z0-9·（）()“”\-×.～~]"
+NAME_CHAR: Final = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
 
-PROJECT_HEADS = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
+PROJECT_HEADS: Final = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
                  "产业园区", "集群区", "工业园", "科技园", "物流园")
 # 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
-HEAD_NOT_BEFORE = r"(?![塑师机部院队处局学车款费量包组址])"
+HEAD_NOT_BEFORE: Final = r"(?![塑师机部院队处局学车款费量包组址])"
 # Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
-NAME_MODIFIERS = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
-COMPANY_HEADS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+NAME_MODIFIERS: Final = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
+COMPANY_HEADS: Final = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+
+
+class StopWords:
+    """Words at which a name stops when it is extended to the left, found as the end of a text.
+
+    The name is extended one character at a time, and each step asks whether the text before it
+    ends with a stop word: a set lookup of its last one to four characters, after a test of its
+    last character, costs less than a regex search of the window.
+
+    >>> LEFT_STOP.ends("在我市", 0, 3), LEFT_STOP.ends("在我市", 0, 2), LEFT_STOP.ends("智能空调", 0, 4)
+    (True, False, False)
+    """
+
+    def __init__(self, words: str) -> None:
+        self.words = frozenset(words.split("|"))
+        self.last = frozenset(w[-1] for w in self.words)
+        self.longest = max(len(w) for w in self.words)
+
+    def ends(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` ends with one of the words."""
+        if end <= start or text[end - 1] not in self.last:
+            return False
+        for k in range(1, min(self.longest, end - start) + 1):
+            if text[end - k : end] in self.words:
+                return True
+        return False
+
+
 # Words at which a name stops when we extend it to the left.
-LEFT_STOP = re.compile(
-    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
-    r"举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|安装|容纳|"
-    r"新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
-    r"年产|达到|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
-    r"今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
-    r"一批|一个|一条|一家|一项|一座|首个|首家)$"
+LEFT_STOP: Final = StopWords(
+    "的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
+    "举行|举办|召开|开展|围绕|联系|实施|推进|推动|加快|建设|建成|引进|签约|落户|开工|投产|竣工|启动|投资|总投资|计划|完成|实现|安装|容纳|"
+    "新建|续建|扩建|改建|投建|打造|包括|涉及|进军|布局|发展|成立|注册|拥有|参与|承建|负责|作为|位于|"
+    "年产|达到|约|近|超|逾|还|也|都|并|而|但|则|如|若|即|就|才|又|再|更|最|很|先后|相继|"
+    "今年|去年|目前|近日|日前|昨天|今天|全市|全区|全县|全省|全镇|我市|我区|我县|本市|市里|区里|"
+    "一批|一个|一条|一家|一项|一座|首个|首家"
 )
 # Company names hold words that end project names (香港瑞丰投资有限公司, 宁波建设集团).
-COMPANY_LEFT_STOP = re.compile(
-    r"(的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|则|也|还|并|而|"
-    r"联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头|"
-    r"实现|促进|推动|加快|支持|鉴于|根据)$"
+COMPANY_LEFT_STOP: Final = StopWords(
+    "的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|则|也|还|并|而|"
+    "联系|签约|落户|引进|包括|涉及|作为|位于|今年|去年|目前|近日|日前|全市|全区|全县|我市|我区|台资企业|日资企业|外资企业|企业|龙头|"
+    "实现|促进|推动|加快|支持|鉴于|根据"
 )
-NAME_OPENERS = frozenset({"年产", "在建", "拟建"})
-GENERIC_PROJECT = re.compile(
+NAME_OPENERS: Final = frozenset({"年产", "在建", "拟建"})
+GENERIC_PROJECT: Final = re.compile(
     r"^(?:重大|重点|省|市|区|县|镇|级|该|此|这些?|各类?|所有|全部|一批|新|大|小|产业|建设|招商|签约|续建|新建|"
     r"在建|开工|竣工|投产|征迁|攻坚|民生|基础设施|工业|服务业|实体|优质|好|大好高|亿元|千万元|以上|"
     r"\d+个|[一二三四五六七八九十]+个|[一二三四五六七八九十\d]+期|首期|后续|配套|相关|上述|其他|这个|那个|有关|"
     r"扩建|改建|新建|续建|技改|改造|建设|提升|整治|迁建)*$"
 )
-REGION_END = re.compile("|".join(SUFFIXES))
-REGION_RE = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
+REGION_END: Final = re.compile("|".join(SUFFIXES))
+REGION_RE: Final = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
 # 区委, 市长, 县级, 市场, 区域 … are not the place itself.
-REGION_NOT_AFTER = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
+REGION_NOT_AFTER: Final = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
 # Division names that news writes as common nouns (the town centre, the east district ...).
-COMMON_NOUN_PLACES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市中区", "新城区", "老城区",
+COMMON_NOUN_PLACES: Final = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市中区", "新城区", "老城区",
                                 "城中区", "城东区", "城西区", "城北区", "城南区", "中区", "新区", "市区"})
-LEADING_FUNCTION_CHARS = frozenset("在和与及对把将由向从为是的到让使给至于、，")
+LEADING_FUNCTION_CHARS: Final = frozenset("在和与及对把将由向从为是的到让使给至于、，")
 # Zones and quarters are places, but not the administrative region a figure is reported for.
-AREA_SUFFIX = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
-VENTURE = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
-QUOTED = re.compile(r"“([^”]{2,12})”")
+AREA_SUFFIX: Final = re.compile(r"(开发区|高新区|园区|城区|社区|景区|片区|保税区|功能区|示范区|试验区|产业区|工业区|商务区|核心区|集聚区|小区|街区|校区|厂区|矿区|库区|辖区|市区|郊区|山区|港区)$")
+VENTURE: Final = re.compile(rf"(?:进军|布局|投建|投资建设|上马)({NAME_CHARS}{{2,30}}?)(?:领域|产业|业务)")
+QUOTED: Final = re.compile(r"“([^”]{2,12})”")
 # Every project, company and venture mention holds one of these words (a head word, a generic
 # batch's 项目/工程, VENTURE's verb): the fact reader does not run the mention readers on a sentence
 # without any.
-MENTION_WORD = re.compile("|".join(PROJECT_HEADS + COMPANY_HEADS + ("进军", "布局", "投建", "投资建设", "上马")))
+MENTION_WORD: Final = re.compile("|".join(PROJECT_HEADS + COMPANY_HEADS + ("进军", "布局", "投建", "投资建设", "上马")))
 
 
 # The readers below are pure and run on every sentence, and again on the short phrases the
 # fact rules cut out; news repeats sentences (reposts, boilerplate, one phrase read twice by
 # two rules), so their results are remembered.  Mentions are frozen and every caller gets
 # its own list, so a cached result can never be changed.
-CACHE_SIZE = 2048
+CACHE_SIZE: Final = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +111,7 @@ class Mention:
     generic: bool = False  # a class of projects (签约项目, 重大产业项目), not one named project
 
 
-def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop=None) -> int:
+def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop: StopWords | None = None) -> int:
     """Start of the name ending at ``head_start``: go left over name characters until a stop word."""
     i = head_start
     if i > floor and text[i - 1] == "“":
@@ -102,8 +131,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop
             i -= 2
             break
         # stop if the text up to i ends with a stop word that is not part of the name
-        m = (stop or LEFT_STOP).search(text[max(floor, i - 6) : i])
-        if m:
+        if (stop or LEFT_STOP).ends(text, max(floor, i - 6), i):
             break
         i -= 1
     # an unbalanced closing bracket or quote at the start belongs to the text before
@@ -112,7 +140,8 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop
     return i
 
 
-def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0, stop=None) -> list[Mention]:
+def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0,
+               stop: StopWords | None = None) -> list[Mention]:
     """Names ending with one of ``heads`` (longest head wins), extended to the left."""
     out: list[Mention] = []
     for m in _head_pattern(heads).finditer(text, floor):
@@ -182,15 +211,15 @@ def _projects_in(text: str, generic: bool) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年(?:度|[元一二三四五六七八九十]{1,2}月|\d{1,2}月)?")
+YEAR_PREFIX: Final = re.compile(r"^(?:19|20)\d{2}年(?:度|[元一二三四五六七八九十]{1,2}月|\d{1,2}月)?")
 # 37个市政重点工程, 三期三个项目, 募投5个项目: a counted batch, not one project.
-COUNTED_BATCH = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,8}(?:项目|工程)$")
+COUNTED_BATCH: Final = re.compile(r"(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,8}(?:项目|工程)$")
 # Words a name was read into from the sentence before it: 公司电容式触摸屏项目, 项目天门基地.
-NAME_LEAD = re.compile(r"^(?:公司|项目|本次|此次|争取|尽力争取)(?=.{3,})")
+NAME_LEAD: Final = re.compile(r"^(?:公司|项目|本次|此次|争取|尽力争取)(?=.{3,})")
 # Money inside a name read too far to the left: 13000万元进行南源水电站.
-MONEY_IN_NAME = re.compile(r"^.*\d(?:[\d.]*)[万亿]?(?:美元|欧元|港元|日元|英镑|元)(?:进行|用于|建设|实施|投资)?")
+MONEY_IN_NAME: Final = re.compile(r"^.*\d(?:[\d.]*)[万亿]?(?:美元|欧元|港元|日元|英镑|元)(?:进行|用于|建设|实施|投资)?")
 # A capacity per period ahead of a name that starts with 年 (10万吨/年电锌…工程): part of the name.
-RATE_BEFORE_NAME = re.compile(r"\d+(?:\.\d+)?[万千百亿]?[吨台套件辆只片个]/$")
+RATE_BEFORE_NAME: Final = re.compile(r"\d+(?:\.\d+)?[万千百亿]?[吨台套件辆只片个]/$")
 
 
 def _clean_name(text: str, m: Mention) -> Mention:
@@ -216,12 +245,12 @@ def _clean_name(text: str, m: Mention) -> Mention:
         if rate:
             start = rate.start()
     return m if start == m.start else Mention(start, m.end, text[start : m.end], m.kind, m.generic)
-PHASE = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
-LEADING_COUNT = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
-GENERIC_BATCH = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
+PHASE: Final = re.compile(r"[一二三四五六七八九十\d首]+期")  # 一期工程 is a part of the project in view, not a batch
+LEADING_COUNT: Final = re.compile(r"^(?:\d+|[一二三四五六七八九十两]+)[条个座家台套期批项]")
+GENERIC_BATCH: Final = re.compile(r"(?:亿元以上|以上|签约|开工|在建|重点|重大|招商|续建|新建|投产|竣工|外资|内资|产业)(?:项目|工程)")
 
-GENERIC_TAIL = re.compile(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$")
-PROPER_MARK = re.compile(r"[A-Za-z0-9]|公司|集团")
+GENERIC_TAIL: Final = re.compile(r"(签约|在建|开工|重点|重大|招商|产业|续建|新建|竣工|投产|以上|外资|内资)$")
+PROPER_MARK: Final = re.compile(r"[A-Za-z0-9]|公司|集团")
 
 
 def _is_generic(core: str) -> bool:
@@ -354,11 +383,11 @@ def main_region(text: str) -> str | None:
 
 
 # --- periods -----------------------------------------------------------------------------------
-CN_Q = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-CN_M = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+CN_Q: Final = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+CN_M: Final = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 # The leading lookahead lists every character a period can start with, so that the engine
 # skips the other positions without trying each alternative there.
-PERIOD_RE = re.compile(
+PERIOD_RE: Final = re.compile(
     r"(?=[\d今去上前明当下第一二三四五六七八九十全])(?:"
     r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月\d{1,2}日)|(?P<rel>今年|去年|上年|前年|明年|当年)|"
     r"(?P<h1>上半年)|(?P<h2>下半年)|(?P<q3>前三季度)|(?P<q>第?(?P<qn>[一二三四1-4])季度)|"
@@ -368,7 +397,7 @@ PERIOD_RE = re.compile(
 )
 
 
-COMPARISON_BEFORE = ("比", "较", "与", "同", "于", "和")
+COMPARISON_BEFORE: Final = ("比", "较", "与", "同", "于", "和")
 
 
 def _is_base(text: str, m: re.Match) -> bool:
@@ -396,6 +425,8 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     >>> period_in("前5个月，出口比上年同期增长3%", 2011), period_in("今年工业增加值较2010年增长9%", 2011)
     ('2011-01/2011-05', '2011')
     """
+    if "年" not in text and "月" not in text and "季" not in text:
+        return None  # every period PERIOD_RE reads names one of them: three scans instead of its search
     year = None
     part: object = None
     for m in PERIOD_RE.finditer(text):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from typing import Final
 
 __all__ = [
     "MAX_NUMBER",
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 # The largest value that is a number (in the unit written): larger ones, inf and nan are None.
-MAX_NUMBER = 1e18
+MAX_NUMBER: Final = 1e18
 
 
 def bounded(x: float | None) -> float | None:
@@ -62,32 +63,32 @@ def bounded(x: float | None) -> float | None:
 
 # Chinese digit characters and their values.  Financial (大写) and traditional
 # forms are included because contracts and Hong Kong copy use them.
-CN_DIGITS: dict[str, int] = {
+CN_DIGITS: Final[dict[str, int]] = {
     "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4,
     "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
     "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6,
     "陸": 6, "柒": 7, "捌": 8, "玖": 9,
 }
 # Unit characters and their values (万亿 is read as one token, see below).
-CN_UNITS: dict[str, float] = {
+CN_UNITS: Final[dict[str, float]] = {
     "十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000,
     "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8,
 }
-_EXP = {10: 1, 100: 2, 1000: 3, 1e4: 4, 1e8: 8, 1e12: 12}
+_EXP: Final = {10: 1, 100: 2, 1000: 3, 1e4: 4, 1e8: 8, 1e12: 12}
 
 # Full-width digits, letters and the signs that occur inside quantities map to
 # ASCII.  The full-width comma is *not* mapped: in Chinese text it separates
 # clauses (增长12.9%，达到…), it is not a thousands separator.
-_HALFWIDTH = str.maketrans(
+_HALFWIDTH: Final = str.maketrans(
     {chr(0xFF10 + i): chr(0x30 + i) for i in range(10)}
     | {chr(0xFF21 + i): chr(0x41 + i) for i in range(26)}
     | {chr(0xFF41 + i): chr(0x61 + i) for i in range(26)}
     | {"．": ".", "％": "%", "﹪": "%", "～": "~", "〜": "~", "－": "-", "＋": "+", "／": "/"}
 )
 
-_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]")
-_ARABIC = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-_TOKEN = re.compile(
+_WIDE: Final = re.compile("[" + "".join(re.escape(chr(c)) for c in _HALFWIDTH) + "]")
+_ARABIC: Final = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_TOKEN: Final = re.compile(
     r"(?P<ar>\d+(?:\.\d+)?)"
     r"|(?P<wy>万亿|萬億)"
     rf"|(?P<digit>[{''.join(CN_DIGITS)}])"
@@ -136,7 +137,7 @@ def has_big_unit(s: str) -> bool:
     return not _BIG_UNITS.isdisjoint(s)  # one C-level scan instead of a generator per character
 
 
-_BIG_UNITS = frozenset("万萬亿億")
+_BIG_UNITS: Final = frozenset("万萬亿億")
 
 
 def parse_number(s: str) -> float | None:

@@ -9,30 +9,31 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from typing import Final
 
 from pipeline.facts import mentions as mt
 from pipeline.facts.numbers import parse_number
 from pipeline.text import HAN, is_han
 
 # Nouns that name an indicator (the tail of its noun phrase).
-INDICATOR_HEAD = re.compile(
+INDICATOR_HEAD: Final = re.compile(
     r"(生产总值|GDP|增加值|总产值|产值|总收入|收入|总额|零售额|销售额|出口额|进口额|出口|进口|利润总额|利润|"
     r"利税|税收|税金|纳税|营收|营业收入|主营业务收入|销售收入|吞吐量|产量|发电量|用电量|货运量|客运量|成交额|"
     r"交易额|存款余额|贷款余额|余额|存款|贷款|规模|资金|预算|支出|效益|收益|消费|投资|外资|内资|交货值)$"
 )
 # A sector's or region's spending on investment is an indicator: 房地产开发完成投资, 制造业完成投资额.
-SECTOR_INVESTMENT = re.compile(
+SECTOR_INVESTMENT: Final = re.compile(
     r"(房地产开发|房地产|保障性住房|保障房|制造业|工业|服务业|基础设施|农业|民间|交通|水利|技改|全社会|城镇|农村|"
     r"第[一二三]产业|行业)(?:累计)?(?:完成)?(?:投资额?)$")
 
 # Words that end no name: a subject read up to them lost its last word (…消费量均, …和, 净利转).
-DANGLING = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等|肯定|必然|可能|确实)+$")
+DANGLING: Final = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等|肯定|必然|可能|确实)+$")
 
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
-SHARED = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")
+SHARED: Final = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")
 
 # Rate words.  达到/为 are not among them: they only say that a level follows.
-RATE_TRIGGER = re.compile(
+RATE_TRIGGER: Final = re.compile(
     r"(同比增长|同比下降|同比减少|同比提高|同比上升|同比回落|同比增加|环比增长|环比下降|比上年增长|比上年下降|"
     r"增长|增速|增幅|涨幅|跌幅|下降|降幅|减少|下滑|下跌|回落|回升|提高|提升|上升|增加(?!值)|上涨|降低|收窄|扩大|加快|放缓|"
     r"占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率|占|高于|低于|快于|"
@@ -40,18 +41,18 @@ RATE_TRIGGER = re.compile(
 )
 
 # Rate words that name a level, and belong in the subject of the rate (世界市场份额, 持股比例).
-LEVEL_NOUN = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率)$")
+LEVEL_NOUN: Final = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率)$")
 
 # Adverbs between a subject and its rate word (逆势增长, 稳步提高).
-ADVERBS = re.compile(r"(要|争取|力争|有望|逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后)+$")
+ADVERBS: Final = re.compile(r"(要|争取|力争|有望|逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后)+$")
 
 # Words that describe a rate, not the thing the rate is about.
-RATE_WORDS = re.compile(r"^(增速|增幅|涨幅|跌幅|增长率|增长速度|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
+RATE_WORDS: Final = re.compile(r"^(增速|增幅|涨幅|跌幅|增长率|增长速度|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
 
-COMPARISON = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于|高出|超出|低出)")
+COMPARISON: Final = re.compile(r"(比(?!重|例|率)|较(?!高|快|大|好|为|多|少|低|强|弱|小|长|短)|与|同比|环比|高于|低于|快于|慢于|高出|超出|低出)")
 
 # Words that end a noun phrase when we read it backwards from a figure.
-NP_STOP = re.compile(
+NP_STOP: Final = re.compile(
     r"(实现|完成|达到|达|保持|继续|其中|全年|今年|去年|当年|同期|同比|环比|比上年|较上年|累计|共计|总计|合计|(?:19|20)\d{2}年|"
     r"分别|约|近|为|是|有|的|了|和|与|在|将|已|可|也|均|都|还|并|则|而|较|比|按|以|由|对|从|"
     r"预计|达产后|投产后|建成后|全部达产|上缴|带动|拉动|新增|形成|具有|拥有|具备|"
@@ -60,108 +61,108 @@ NP_STOP = re.compile(
 )
 
 # Terms holding a stop word that must not be cut there (可支配收入 is not 可 + 支配收入).
-PROTECTED = re.compile(r"(人均可支配|可支配|人均|规模以上|以上企业)")
+PROTECTED: Final = re.compile(r"(人均可支配|可支配|人均|规模以上|以上企业)")
 
-FILLER = re.compile(
+FILLER: Final = re.compile(
     r"(约|近|将近|接近|不超过|不低于|不少于|不高于|超过|超|逾|高达|达到|达|为|共|累计|总计|合计|突破|实现|完成|"
     r"分别|预计|计划|可|将|已|了|同比|人民币|以上|不到|不足|低于|大约|左右|首次|再|又|仅|总计约|要争取|争取|有望|可望|或将|也在|仍在|在|从|由)+$"
 )
 
-CLAUSE_TOPIC_LEAD = re.compile(
+CLAUSE_TOPIC_LEAD: Final = re.compile(
     r"^(?:其中|同时|此外|另外|而|但|全年|今年|去年|当年|同期|目前|截至目前|截至\d+月底|[一二三四]季度|近年来|今年以来|去年以来|"
     r"第[一二三四]季度|前三季度|上半年|下半年|\d{1,2}[-—至到]\d{1,2}月|\d{1,2}月份?|(?:19|20)\d{2}年|从|在)+"
 )
 
 # Single characters are verbs only where they do not start a word of a name (居住, 创新, 可持续).
-TOPIC_VERB = re.compile(
+TOPIC_VERB: Final = re.compile(
     r"(成为|实现|完成|达到|达|增长|下降|保持|继续|占|为(?!主)|是|可(?!持续|再生|支配)|将|已|同比|比上年|较|共|累计|新增|"
     r"提升|提高|加快|超过|突破|位居|居(?!住|民|家)|排名|列(?!车)|创(?!新|业|意|造|建|办)|首次|稳步|持续|呈现|总体|"
     r"运行|好于|高于|低于|均|都|分别|增速|增幅|降幅|不断|日益|逐步|快速|上涨|下跌|要|争取|力争|有望)"
 )
 
 # Time words between a topic and its verb (该园区今年实现…): not part of the topic.
-TIME_TAIL = re.compile(r"(?:今年|去年|全年|当年|同期|上半年|下半年|前三季度|第?[一二三四]季度|\d{1,2}[-—至到]\d{1,2}月|"
+TIME_TAIL: Final = re.compile(r"(?:今年|去年|全年|当年|同期|上半年|下半年|前三季度|第?[一二三四]季度|\d{1,2}[-—至到]\d{1,2}月|"
                        r"前?\d{1,2}个?月份?|(?:19|20)\d{2}年(?:度)?|以来)+$")
 
 # A clause that opens by saying which items it lists: 下降的是衣着、…, 增长较快的有…
-LISTED_LEAD = re.compile(r"^[^，。；、]{1,8}的(?:是|有)")
+LISTED_LEAD: Final = re.compile(r"^[^，。；、]{1,8}的(?:是|有)")
 
-BARE_HEAD = re.compile(
+BARE_HEAD: Final = re.compile(
     r"^(?:规上|规模以上|全部)?(?:工业)?(?:总)?(产值|增加值|销售收入|营业收入|主营业务收入|利润总额|利润|税收|"
     r"出口额|出口交货值|收入|销售额|交货值)$"
 )
 
-PROJECT_INDICATOR = re.compile(
+PROJECT_INDICATOR: Final = re.compile(
     r"(年产值|年销售收入|年销售额|年营业收入|年营收|年税收|年纳税|年利税|年利润|年发电量|租金收入|上缴税收|税收|利税|纳税|"
     r"销售收入|营业收入|营收|产值|净利润|净利|利润总额|税后利润|利润)$"
 )
 
-LIST_JOINER = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
+LIST_JOINER: Final = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
 
 # A second value of the same thing: 由2.03亿吨提升到3亿吨, 从43.5亿卢比跌至10.6亿卢比, and a conversion
 # in brackets: 43.5亿卢比(约合人民币4.52亿元).
-CHAIN_JOINER = re.compile(
+CHAIN_JOINER: Final = re.compile(
     r"\s*[)）]?\s*(?:(?:提升|提高|增加|增长|扩大|上升|下降|减少|降低|回落|缩小|跌|涨|增|降|升|攀升|猛增)(?:到|至)"
     r"|到|至)\s*|\s*[(（]\s*(?:约合|折合|合)(?:人民币)?\s*")
 
-LIST_ITEM = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
+LIST_ITEM: Final = re.compile(rf"\s*(?:和|与|及|以及|、)\s*([{HAN}A-Za-z0-9·\-]{{1,12}})")
 
-NUMERAL = "一二三四五六七八九十"
+NUMERAL: Final = "一二三四五六七八九十"
 
 # Patterns of the readers below, compiled once: they run for every clause and figure.
-TIME_NP = re.compile(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期")
+TIME_NP: Final = re.compile(r"(?:19|20)?\d{2}年(?:度)?|\d{1,2}月份?|上年|去年|同期|上年同期")
 
 # Noun phrases that name no indicator: a time (一年前), a base (现有基础上), a comparison
 # (高出全行业), a verb of change (成长到).
-NOT_A_NAME = re.compile(
+NOT_A_NAME: Final = re.compile(
     r"[一二三四五六七八九十两几\d]+(?:年|个月|个季度|季度|周|天)(?:前|后|以前|以后|来|以来)|此前|以前|目前|当前|"
     r"(?:现有|原有)?基础上?|(?:高出|低于|高于|快于|慢于|超出|超过|领先).*|"
     r"(?:成长|增长|发展|提升|提高|增加|扩大|上升|下降|减少|达到|实现|完成|安排|创造|投入)(?:到|至|为|出)?|"
     r"被.*|.*计算|.*[上下]涨")
 
 # 消费对经济增长的贡献率: the contributor stands before 对.
-CONTRIBUTION = re.compile(r"([^，。；对]{2,16})对[^，。；对]{1,16}的?$")
+CONTRIBUTION: Final = re.compile(r"([^，。；对]{2,16})对[^，。；对]{1,16}的?$")
 
 # 净利从一年前的1.2亿元…: the time a value is taken at, between the noun and the value.
-TIME_BASE_END = re.compile(r"(?:从|由)[^，。；从由]{1,8}?(?:前|以前|同期|年初|年末|年底)的?$")
+TIME_BASE_END: Final = re.compile(r"(?:从|由)[^，。；从由]{1,8}?(?:前|以前|同期|年初|年末|年底)的?$")
 
 # 在现有基础上: the base a change is measured from, between the subject and the rate word.
-BASE_PHRASE = re.compile(r"在[^，。；]{0,8}基础上")
+BASE_PHRASE: Final = re.compile(r"在[^，。；]{0,8}基础上")
 
-WHOLE_REGION_LEAD = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)")
+WHOLE_REGION_LEAD: Final = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|全国)")
 
-HAN_OR_CAPITAL = re.compile(rf"[{HAN}A-Z]")
+HAN_OR_CAPITAL: Final = re.compile(rf"[{HAN}A-Z]")
 
-SHARE_OF_PLAN = re.compile(r"完成([^，。；]{2,12}?)的$")
+SHARE_OF_PLAN: Final = re.compile(r"完成([^，。；]{2,12}?)的$")
 
-BASE_OF_MULTIPLE = re.compile(r"(?:是|相当于)[^，。；]*的$")
+BASE_OF_MULTIPLE: Final = re.compile(r"(?:是|相当于)[^，。；]*的$")
 
-COPULA_END = re.compile(r"(是|为)$")
+COPULA_END: Final = re.compile(r"(是|为)$")
 
-LIST_MARK = re.compile(r"[、和与]")
+LIST_MARK: Final = re.compile(r"[、和与]")
 
-TIME_WORD = re.compile(r"(上年|去年|同期|上年同期|今年|一季度|上半年|\d+年)")
+TIME_WORD: Final = re.compile(r"(上年|去年|同期|上年同期|今年|一季度|上半年|\d+年)")
 
-DIGIT_OR_PERCENT = re.compile(r"[\d%％]")
+DIGIT_OR_PERCENT: Final = re.compile(r"[\d%％]")
 
-TOPIC_REGION_LEAD = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)")
+TOPIC_REGION_LEAD: Final = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)")
 
-AMOUNT_WORD_END = re.compile(r"(规模|总量|水平)$")
+AMOUNT_WORD_END: Final = re.compile(r"(规模|总量|水平)$")
 
-LIST_SPLIT = re.compile(r"[和与及、]")
+LIST_SPLIT: Final = re.compile(r"[和与及、]")
 
-NUMBERED_LAST = re.compile(rf"^第?([{NUMERAL}])(.+)$")
+NUMBERED_LAST: Final = re.compile(rf"^第?([{NUMERAL}])(.+)$")
 
-NUMBERED_FIRST = re.compile(rf"^.*?(第[{NUMERAL}])$")
+NUMBERED_FIRST: Final = re.compile(rf"^.*?(第[{NUMERAL}])$")
 
-NUMBERED_ITEM = re.compile(rf"第?[{NUMERAL}]")
+NUMBERED_ITEM: Final = re.compile(rf"第?[{NUMERAL}]")
 
-AFTER_COMPLETION = re.compile(r"(达产后|投产后|建成后|全部达产|该项目|项目)")
+AFTER_COMPLETION: Final = re.compile(r"(达产后|投产后|建成后|全部达产|该项目|项目)")
 
 
 # The readers of noun phrases and topics are pure and are asked about the same piece of text
 # more than once (classify and _fact both read the words before a figure): remember them.
-CACHE_SIZE = mt.CACHE_SIZE
+CACHE_SIZE: Final = mt.CACHE_SIZE
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def strip_filler(text: str) -> str:
@@ -216,7 +217,7 @@ def list_phrase(left: str) -> str | None:
     start = held.rfind(np)
     return left[start : start + len(np)].strip("、和与") or None
 
-SALES_VERB_LEAD = re.compile(r"^(?:共计|累计|共)?(?:销售|售出|生产|产出)(?:各类|各种|了)?")
+SALES_VERB_LEAD: Final = re.compile(r"^(?:共计|累计|共)?(?:销售|售出|生产|产出)(?:各类|各种|了)?")
 
 def without_sales_verb(noun: str | None) -> str | None:
     """A volume's noun without the verb that sold or made it (销售各类挖掘机械产品 -> 挖掘机械产品).
@@ -340,7 +341,7 @@ def split_list(text: str) -> list[str]:
 
 # A clause that only lists things (汽车制造业、通用设备制造业和专用设备制造业三个大类): the list, and the
 # count the writer gives it.
-LIST_CLAUSE = re.compile(
+LIST_CLAUSE: Final = re.compile(
     rf"^(?:[{HAN}]{{0,8}}?(?:投向|用于|包括|涉及|分别是|依次是|依次为|即))?"
     rf"(?P<items>[{HAN}A-Za-z0-9·]{{2,20}}(?:、[{HAN}A-Za-z0-9·]{{2,20}})+)"
     rf"(?:等?(?P<count>[{NUMERAL}两\d]+)(?:个|家|项|类|种)?(?:大类|门类|行业|领域|产业|产品|品种|类|项目|工程)?)?$")
@@ -404,7 +405,7 @@ def indicator_metric(left: str, noun: str | None) -> str | None:
     """
     return noun
 
-CAPACITY_MODIFIERS = re.compile(r"^(?:设计|新增|现有|目前|总|综合|年|日|月|最大)+")
+CAPACITY_MODIFIERS: Final = re.compile(r"^(?:设计|新增|现有|目前|总|综合|年|日|月|最大)+")
 
 def capacity_holder(left: str, trigger: str | None) -> str | None:
     """The noun phrase a capacity noun ends (水泥产能, 烧碱生产能力), written before the figure, when it
@@ -433,7 +434,7 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     return np if np and len(core) > floor else None
 
 
-PLANT_HEADS = ("厂", "装置", "车间", "生产线", "电站", "电厂", "基地", "矿", "园")
+PLANT_HEADS: Final = ("厂", "装置", "车间", "生产线", "电站", "电厂", "基地", "矿", "园")
 
 def plant_before(left: str, trigger: str | None) -> str | None:
     """The plant a capacity trigger follows when the clause names one (乳品厂每年可加工…).
@@ -448,10 +449,10 @@ def plant_before(left: str, trigger: str | None) -> str | None:
     return np if np and np.endswith(PLANT_HEADS) and len(np) > 2 else None
 
 
-PLACE_OF_OWNER = re.compile(r"在(?:中国|国内|全国|全球|全省|全市|海外|国外|当地|[^，。；]{1,6}(?:省|市|县|区|地区))$")
+PLACE_OF_OWNER: Final = re.compile(r"在(?:中国|国内|全国|全球|全省|全市|海外|国外|当地|[^，。；]{1,6}(?:省|市|县|区|地区))$")
 
 # 形成日处理8.5万吨的城市污水集中处理能力, 新增1亿吨左右的水泥产能: the capacity named after the figure.
-CAPACITY_AFTER = re.compile(
+CAPACITY_AFTER: Final = re.compile(
     rf"^(?:左右|以上|多)?(?P<product>[{HAN}A-Za-z0-9]{{0,16}}?)的(?P<holder>[{HAN}A-Za-z0-9]{{0,16}}?)"
     rf"(?P<trigger>(?:年|日|月)?(?:综合)?(?:生产|处理|加工|供应|发电)?(?:产能|能力))")
 
@@ -487,7 +488,7 @@ def whole_words(text: str, word_starts: list[int], start: int, end: int) -> str:
     i = bisect.bisect_right(word_starts, start) - 1
     if i >= 0 and word_starts[i] < start and i + 1 < len(word_starts) and word_starts[i + 1] == start + 1:
         start += 1
-    elif i >= 0 and word_starts[i] == start - 1 and mt.LEFT_STOP.fullmatch(text[start - 1]):
+    elif i >= 0 and word_starts[i] == start - 1 and text[start - 1] in mt.LEFT_STOP.words:
         start -= 1
     j = bisect.bisect_left(word_starts, end)
     if 0 < j and (j == len(word_starts) or word_starts[j] != end) and word_starts[j - 1] == end - 1 \

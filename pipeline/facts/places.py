@@ -28,12 +28,13 @@ import importlib.metadata
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 # What a division's name ends with; the scanner in mentions.py looks back from these.
-SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "州", "旗", "盟")
+SUFFIXES: Final = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "州", "旗", "盟")
 # Entries of the data file that are no division: placeholders of the statistics office, a
 # "border" and a "sea" pseudo-unit, the towns it lists under Taiwan with made-up codes.
-_NOT_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖")
+_NOT_NAMES: Final = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "直辖")
 
 
 @dataclass(frozen=True)

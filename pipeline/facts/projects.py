@@ -4,46 +4,52 @@ back to one (该项目), a project's status as written and its stage normalized.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pipeline.facts import mentions as mt
 from pipeline.facts.phrases import whole_words
 from pipeline.text import HAN
 
-PROJECT_CONTEXT = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
+PROJECT_CONTEXT: Final = re.compile(r"(项目|达产|投产|建成|该工程|竣工|全部建成)")
 
 # An amount, then the verb that spends it and the project it is spent on, named in full up to its
 # head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
-SPENT_ON = re.compile(
+SPENT_ON: Final = re.compile(
     rf"(?:左右|以上|之多|人民币)?[，,]?(?:在[{HAN}]{{1,8}}?)?(?:大力|着力|重点|加快|积极|全力)?(?:用于|投向|加大|推进|开展|启动|全面)?"
     rf"(?:建设|新建|兴建|扩建|改建|实施|打造|建成|建起|购得|收购|引进|进行|加大|推进)(?:了|的)?"
     rf"(?:[一两二三四五六七八九十\d]+[条座个家处])?(?P<name>(?!的)[{HAN}A-Za-z0-9（）()“”·～~\-与和及]{{2,40}}(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
     rf"(?![塑师机部院队处局学车款费量包组址])")
 
 # 募资13.2亿，投向…等5个项目: money put into a batch named after it.
-SPENT_ON_BATCH = re.compile(r"\s*[，,]?\s*(?:拟|将)?(?:投向|用于|投入)[^。；]{0,80}?等?(?=(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,6}(?:项目|工程))")
+SPENT_ON_BATCH: Final = re.compile(r"\s*[，,]?\s*(?:拟|将)?(?:投向|用于|投入)[^。；]{0,80}?等?(?=(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,6}(?:项目|工程))")
 
-FIRST_OF_TWO = re.compile(r"^(.{2,}?(?:项目|工程|基地|中心|电站))[和与及]")
+FIRST_OF_TWO: Final = re.compile(r"^(.{2,}?(?:项目|工程|基地|中心|电站))[和与及]")
 
-FOLLOWED_BY_NAME = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
+FOLLOWED_BY_NAME: Final = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
 
 # 其中一期投资48亿元，建设8条…生产线: a phase of the project in view, the line is part of it.
-PHASE_AMOUNT = re.compile(r"(?:[一二三四首]期|其中)[^，。；]{0,6}(?:投资|投入)")
+PHASE_AMOUNT: Final = re.compile(r"(?:[一二三四首]期|其中)[^，。；]{0,6}(?:投资|投入)")
 
-ANAPHOR = re.compile(r"(该|此|这一?个?)(?:次签约的|次)?(项目|工程)|^\s*项目")
+ANAPHOR: Final = re.compile(r"(该|此|这一?个?)(?:次签约的|次)?(项目|工程)|^\s*项目")
 
-DESCRIPTION = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
+DESCRIPTION: Final = re.compile(r"(这是|也是|是|成为|作为|属于|列入|之一)")
 
-STATUS_RE = re.compile(
-    r"((?:已经?|正在|目前已?|现已|已全面|全面)?进入[^，。；]{0,12}阶段|预计[^，。；]{0,12}(?:投产|建成|竣工|完工|运营)|已经?正式启动|正式启动|"
+_STATUS: Final = (
+    r"(?:已经?|正在|目前已?|现已|已全面|全面)?进入[^，。；]{0,12}阶段|预计[^，。；]{0,12}(?:投产|建成|竣工|完工|运营)|已经?正式启动|正式启动|"
     r"已经?开工|开工建设|全面开工|正式开工|已经?投产|建成投产|正式投产|试生产|已经?竣工|已经?建成|已经?签约|正式签约|"
-    r"已经?落户|[^，。；]{0,6}年底(?:前)?(?:投产|建成|竣工))"
+    r"已经?落户"
 )
+_BY_YEAR_END: Final = r"[^，。；]{0,6}年底(?:前)?(?:投产|建成|竣工)"
+STATUS_RE: Final = re.compile(f"({_STATUS}|{_BY_YEAR_END})")
+# The same without its last branch, for a text without 年底: that branch, which may start six
+# characters before its 年底, is tried at every position and fails at each.
+STATUS_RE_NO_YEAR_END: Final = re.compile(f"({_STATUS})")
 
 # Every alternative of STATUS_RE holds one of these words.  Looking for them first is cheap, while
 # STATUS_RE's leading [^，。；、]{0,8} makes it try every position of a text without one.
-STATUS_WORD = re.compile(r"进入|预计|启动|开工|投产|试生产|竣工|建成|签约|落户|年底")
+STATUS_WORD: Final = re.compile(r"进入|预计|启动|开工|投产|试生产|竣工|建成|签约|落户|年底")
 
-STATUS_LEAD = re.compile(r"^(目前|该项目|项目)+")
+STATUS_LEAD: Final = re.compile(r"^(目前|该项目|项目)+")
 
 def status_near(sentence: str, start: int, project_starts: list[int]) -> str | None:
     """The stage phrase said of a project: searched from its mention to the next project or ；."""
@@ -52,20 +58,20 @@ def status_near(sentence: str, start: int, project_starts: list[int]) -> str | N
     end = min([len(sentence)] + later + ([semicolon] if semicolon >= 0 else []))
     if not STATUS_WORD.search(sentence, start, end):
         return None
-    m = STATUS_RE.search(sentence, start, end)
+    m = (STATUS_RE if "年底" in sentence else STATUS_RE_NO_YEAR_END).search(sentence, start, end)
     if not m:
         return None
     return STATUS_LEAD.sub("", m.group(1)) or None
 
 # The stages of a project's life in order, the words that name each, and the words that put a
 # stage in the future (预计年底投产: the project is not operating yet).
-STAGES = (("signed", "签约|落户|签订"), ("approved", "立项|获批|批复|核准|备案"), ("started", "开工|动工|奠基|启动"),
+STAGES: Final = (("signed", "签约|落户|签订"), ("approved", "立项|获批|批复|核准|备案"), ("started", "开工|动工|奠基|启动"),
           ("building", "在建|施工|建设中|进入[^，。；]{0,12}阶段|推进"), ("completed", "竣工|建成|完工"),
           ("operating", "投产|运营|试生产|投入使用|达产"))
 
-STAGE_WORD = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STAGES))
+STAGE_WORD: Final = re.compile("|".join(f"(?P<{name}>{words})" for name, words in STAGES))
 
-FUTURE = re.compile(r"(预计|计划|将|拟|力争|争取|有望|即将|确保|年底前|年内)[^，。；]{0,14}$")
+FUTURE: Final = re.compile(r"(预计|计划|将|拟|力争|争取|有望|即将|确保|年底前|年内)[^，。；]{0,14}$")
 
 def stage_of(status: str | None) -> str | None:
     """A project's stage from its status as written: the furthest stage the text says is reached.
@@ -92,7 +98,7 @@ def stage_of(status: str | None) -> str | None:
     return reached
 
 
-WEAK_HEADS = ("生产线", "流水线", "工厂", "新厂区", "车间")
+WEAK_HEADS: Final = ("生产线", "流水线", "工厂", "新厂区", "车间")
 
 
 def is_strong(mention: mt.Mention) -> bool:

@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from pipeline.facts.numbers import (
     CN_DIGITS,
@@ -91,27 +92,27 @@ class Quantity:
 # The candidate regex (applied to half-width text).
 # ---------------------------------------------------------------------------
 _CNd = "".join(CN_DIGITS)
-_AR = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
+_AR: Final = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
 # 千 is not a multiplier in 千米/千瓦/千克 (units of their own), nor in 千伏,
 # 千兆, 千帕 ... (other units that we do not read: 220千伏 is not 220000).
 # 百 is not one in 0.5百分点.
-_MULT = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周升]))"
-_CN = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
+_MULT: Final = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周升]))"
+_CN: Final = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
 # Text copied from PDFs or tables often has one space before the multiplier
 # or the unit (21.9 亿元, 12.9 %); it is allowed there and kept in raw_text.
-_SP = r"[\x20\u00a0\u3000]?"
+_SP: Final = r"[\x20\u00a0\u3000]?"
 # A number: Arabic with an optional multiplier, or Chinese; 多/余 may stand
 # before the multiplier (3000多万) or after it (41亿余); 3个亿 and 两个多亿 are
 # the spoken style for 3亿, common in quotes.  A Chinese numeral must end
 # where the digits end, so that 三亿一期 is not read as 三亿.
-_NUM = (rf"(?:{_AR}(?:{_SP}(?:[多余]?{_MULT}+|个多?亿))?"
+_NUM: Final = (rf"(?:{_AR}(?:{_SP}(?:[多余]?{_MULT}+|个多?亿))?"
         rf"|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)(?:多|余(?!额))?")
-_UNIT = unit_regex()
+_UNIT: Final = unit_regex()
 # The leading lookahead lists every character a candidate can start with; it
 # lets the regex engine skip other positions about four times faster than the
 # alternation alone would.
-_STARTS = rf"\d{_CNd}十拾百佰千仟万萬亿億翻人美港欧日英上数几"
-_QTY = re.compile(
+_STARTS: Final = rf"\d{_CNd}十拾百佰千仟万萬亿億翻人美港欧日英上数几"
+_QTY: Final = re.compile(
     rf"""
     (?=[{_STARTS}])
     (?:
@@ -130,11 +131,11 @@ _QTY = re.compile(
     re.X,
 )
 
-_APPROX_BEFORE = re.compile(
+_APPROX_BEFORE: Final = re.compile(
     r"(?:不超过|不少于|不低于|不到|不足|未满|低于|少于|大约|将近|接近|约合|约为|约|近|"
     r"超过|超出|超|逾|突破|至少|最少)$"
 )
-_BEFORE_APPROX = {
+_BEFORE_APPROX: Final = {
     "不超过": "under", "不到": "under", "不足": "under", "未满": "under", "低于": "under",
     "少于": "under", "不少于": "at_least", "不低于": "at_least", "至少": "at_least",
     "最少": "at_least", "大约": "about", "将近": "about", "接近": "about", "约合": "about",
@@ -142,21 +143,21 @@ _BEFORE_APPROX = {
     "超": "over", "逾": "over", "突破": "over",
 }
 # 节约/签约 are not 约, 最近/附近 are not 近: the character before the word decides.
-_NOT_APPROX_AFTER = {"约": "节制签合预履违公条特", "近": "最附临靠", "超": "赶高"}
-_APPROX_AFTER = re.compile(r"左右|上下(?![游班级水])|及以上|及以下|以上|以下|以内|之多|有余")
-_AFTER_APPROX = {"左右": "about", "上下": "about", "及以上": "at_least", "及以下": "under",
+_NOT_APPROX_AFTER: Final = {"约": "节制签合预履违公条特", "近": "最附临靠", "超": "赶高"}
+_APPROX_AFTER: Final = re.compile(r"左右|上下(?![游班级水])|及以上|及以下|以上|以下|以内|之多|有余")
+_AFTER_APPROX: Final = {"左右": "about", "上下": "about", "及以上": "at_least", "及以下": "under",
                  "以上": "over", "以下": "under", "以内": "under", "之多": "exact", "有余": "over"}
 # A threshold that names a category, not an amount: 亿元以上项目, 10万吨级泊位.
-_CATEGORY = re.compile(
+_CATEGORY: Final = re.compile(
     r"级|(?:及)?以[上下]的?(?:项目|企业|工业|产业|重点|重大|单位|客户|大项目|工程|投资项目)"
     r"|以上的[^，。；]{1,8}?(?:企业|公司|集团)"  # 年产值百亿元以上的大型高科技企业
 )
-_CATEGORY_NOUN = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
-_LEAD_NOT_AFTER = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
+_CATEGORY_NOUN: Final = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
+_LEAD_NOT_AFTER: Final = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
                    "几": "十"}
-_DROP_IN_NUMBER = str.maketrans("", "", "个 \u00a0\u3000")  # 3个亿, 21.9 亿
-_TIMES_BEFORE = re.compile(r"(?<![\d.])(\d{1,2})\s?[×xX*]\s?$")  # 2×34万千瓦, 4x350MW
-_FAN = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
+_DROP_IN_NUMBER: Final = str.maketrans("", "", "个 \u00a0\u3000")  # 3个亿, 21.9 亿
+_TIMES_BEFORE: Final = re.compile(r"(?<![\d.])(\d{1,2})\s?[×xX*]\s?$")  # 2×34万千瓦, 4x350MW
+_FAN: Final = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
 
 
 def approx_before(text: str, start: int) -> str | None:
@@ -232,9 +233,9 @@ def _scale(x: float, factor: float) -> float:
     return x if factor == 1 else scale10(x, round(math.log10(factor)))
 
 
-_UNIT_VALUE = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1e3, "仟": 1e3,
+_UNIT_VALUE: Final = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1e3, "仟": 1e3,
                "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
-_ONE_DIGIT_AND_UNITS = re.compile(rf"[{_CNd}]([十拾百佰千仟万萬亿億]+)")
+_ONE_DIGIT_AND_UNITS: Final = re.compile(rf"[{_CNd}]([十拾百佰千仟万萬亿億]+)")
 
 
 def _multiplier_tail(num: str) -> float:

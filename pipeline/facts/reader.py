@@ -23,6 +23,7 @@ order, comparisons (比上年, 高于全市) name a base that is not the subject
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pipeline.facts import mentions as mt
 from pipeline.facts import phrases as P
@@ -36,7 +37,7 @@ from pipeline.facts.quantities import Quantity, parse_quantities
 from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
 
-CLAUSE_SPLIT = re.compile(r"[，,；;：:]")
+CLAUSE_SPLIT: Final = re.compile(r"[，,；;：:]")
 
 # Shortcuts past work whose outcome is known: sentences without a figure or a mention word, those
 # after the last figure, a sentence's regions read off the article's.  They change no fact:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Final
 
 from pipeline.facts import mentions as mt
 from pipeline.facts.places import Place, gazetteer
 
 # 全市, 本县, 我区 ...: the article's own place at that level.
-WHOLE_REGION = re.compile(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])")
+WHOLE_REGION: Final = re.compile(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])")
 
 
 def article_places(text: str) -> list[Place]:

@@ -9,21 +9,22 @@ marked false loses all its facts, a non-economic one marked true only adds a few
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # Words of economic reporting (each counted once per article).
-ECONOMIC_WORDS = re.compile(
+ECONOMIC_WORDS: Final = re.compile(
     r"投资|项目|产值|生产总值|GDP|增加值|营业收入|营收|销售收入|销售额|销量|进出口|出口|进口|外贸|产能|年产|产量|"
     r"利润|净利|利税|税收|财政|预算|企业|公司|集团|产业|行业|经济|价格|物价|CPI|PPI|消费|零售|工业|制造业|"
     r"开工|投产|签约|募资|融资|订单|合同|市场|股份|收入|成本|规模以上|同比|环比|产业园|开发区|招商|工程|建设"
 )
 # Words of stories that have figures but are not economic news.
-OTHER_WORDS = re.compile(
+OTHER_WORDS: Final = re.compile(
     r"彩票|中奖|奖金|双色球|大乐透|彩民|患者|病人|病例|医院|医生|手术|治疗|病情|确诊|学生|小学|中学|家长|老师|"
     r"班级|考试|问卷|比赛|冠军|决赛|进球|比分|球队|球员|选手|演唱会|电影|票房|明星|嫌疑人|警方|案件|事故|遇难|"
     r"受伤|天气|气温|降雨|台风"
 )
 # Figures in the units of economic facts: money, and amounts with 万/亿.
-ECONOMIC_FIGURE = re.compile(r"\d[\d.,]*\s*(?:[万亿]+)?\s*(?:元|美元|欧元|港元|日元|英镑|卢比|加元)|\d[\d.,]*\s*[万亿]")
+ECONOMIC_FIGURE: Final = re.compile(r"\d[\d.,]*\s*(?:[万亿]+)?\s*(?:元|美元|欧元|港元|日元|英镑|卢比|加元)|\d[\d.,]*\s*[万亿]")
 
 
 def is_economic(text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
+from typing import Final
 
 from pipeline.facts.phrases import (
     INDICATOR_HEAD, LIST_ITEM, RATE_TRIGGER, SECTOR_INVESTMENT, noun_before, strip_filler,
@@ -19,63 +20,63 @@ from pipeline.facts.quantities import Quantity
 from pipeline.records import Fact
 from pipeline.text import HAN
 
-INVEST_TRIGGER = re.compile(
+INVEST_TRIGGER: Final = re.compile(
     r"(计划总投资|项目总投资|协议总投资|总投资额?|首期投入|首期投资|一期投资|二期投资|三期投资|累计完成投资|"
     r"完成投资额?|累计投资|计划投资|年度计划投资|追加投资|拟投资|预计投资|总投入|投资总额|投资额|投入资金|设备投资|"
     r"到位资金|投入|投资金额|投资|总投资概算|投资概算|概算总额|概算|募资总额|募资|募集资金总额|募集资金|利用募集资金|"
     r"超募资金|自筹资金|立项资金|合同金额|签约金额|注资)$"
 )
 # Money a share buyer puts in, not a project: 认购不低于1.3亿元 (no fact).
-SUBSCRIPTION = re.compile(r"(认购|配售|认缴)$")
+SUBSCRIPTION: Final = re.compile(r"(认购|配售|认缴)$")
 # Words of money written without 元 after a bare 万/亿 figure: 20.8亿营收, 募资13.2亿.
-MONEY_NOUN_AFTER = re.compile(r"^(?:元)?(营业收入|营收|净利润|净利|利润|收入|销售额|销售收入|产值|税收|利税|资金)")
-MONEY_WORD_END = re.compile(r"(收入|营收|净利润?|利润|销售额|产值|收益|资金|金额|募资|投资|税收|利税|总额|概算)$")
+MONEY_NOUN_AFTER: Final = re.compile(r"^(?:元)?(营业收入|营收|净利润|净利|利润|收入|销售额|销售收入|产值|税收|利税|资金)")
+MONEY_WORD_END: Final = re.compile(r"(收入|营收|净利润?|利润|销售额|产值|收益|资金|金额|募资|投资|税收|利税|总额|概算)$")
 # Capital brought into projects; an investment when projects are what the sentence is about.
-PROJECT_CAPITAL = re.compile(r"(合同外资|合同利用外资|到位外资|首期到位外资|到位资金|引进外资)$")
+PROJECT_CAPITAL: Final = re.compile(r"(合同外资|合同利用外资|到位外资|首期到位外资|到位资金|引进外资)$")
 # A region's or sector's investment totals are indicators, never a project's investment.
-REGION_INVESTMENT = re.compile(
+REGION_INVESTMENT: Final = re.compile(
     r"(固定资产投资|工业投资|工业性投资|民间投资|技改投资|技术改造投资|制造业投资|基础设施投资|交通投资|"
     r"交通基础设施投资|房地产开发投资|房地产投资|社会投资|外商投资|实际利用外资|合同利用外资|利用外资|生产性投资|"
     r"服务业投资|农业投资|民生投资|生态环保投资|高新技术产业投资|社会事业投资|有效投资)$"
 )
 # 年产 opens a capacity; 2012年产量 (a year, then 产量) and 年产量/年产值 (output) do not.
-CAPACITY_TRIGGER = re.compile(
+CAPACITY_TRIGGER: Final = re.compile(
     r"(新增年产|形成年产|可年产|年产能|设计年产能|(?<![\d〇零一二三四五六七八九十])年产(?![量值])|设计产能|总产能|产能|"
     r"日产能|日产|月产能|月产|"
     r"(?:年|日|月)?(?:设计)?(?:生产|处理|加工|供应|供热|供汽|供水|吞吐|仓储|储存|储运|发电|运输|通过)能力|"
     rf"(?:年|日|月)(?:设计)?[{HAN}]{{1,3}}能力|"
     r"年处理|日处理|年加工|日供[热汽水]|装机容量|总装机|装机规模|装机|(?:每年|每天|每日)可?(?:生产|加工|处理))"
 )
-PRODUCTION_TRIGGER = re.compile(r"(年产|月产|日产|产能|生产能力)")
-AREA_UNITS = frozenset({"平方米", "平方公里", "亩", "公顷", "公里", "米"})
+PRODUCTION_TRIGGER: Final = re.compile(r"(年产|月产|日产|产能|生产能力)")
+AREA_UNITS: Final = frozenset({"平方米", "平方公里", "亩", "公顷", "公里", "米"})
 # Counters that count products (a capacity) rather than people, firms or events.
-PRODUCT_COUNTERS = frozenset("片 颗 条 只 个 件 套 台 辆 部 块 支 瓶 双 箱 根 张 副 组 盏 艘 架 枚".split())
-NOT_IN_CAPACITY_GAP = re.compile(r"(占地|面积|用地|建筑|规划|投资|员工|就业|亩)")
-PHYSICAL_INDICATOR = re.compile(
+PRODUCT_COUNTERS: Final = frozenset("片 颗 条 只 个 件 套 台 辆 部 块 支 瓶 双 箱 根 张 副 组 盏 艘 架 枚".split())
+NOT_IN_CAPACITY_GAP: Final = re.compile(r"(占地|面积|用地|建筑|规划|投资|员工|就业|亩)")
+PHYSICAL_INDICATOR: Final = re.compile(
     r"(吞吐量|产量|发电量|用电量|售电量|货运量|客运量|销量|供应量|处理量|交易量|成交量|需求量|消费量|消耗量|"
     r"出货量|交付量|装机量|保有量|业务量|业务总量|周转量|试产|指标)")
 # A volume produced or sold, written with its verb: 生产轮胎7281万条, 销售工程起重机1.5万台.
-VOLUME_VERB = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
+VOLUME_VERB: Final = re.compile(rf"(?:生产|销售|售出|售|出口|进口|交付|产出|试产)[{HAN}A-Za-z0-9]{{0,12}}$")
 # Money that is a price or a value per unit (policy 14): 每股10.1元, 收盘价57.47元, 118.45万元/吨.
-PRICE_BEFORE = re.compile(
+PRICE_BEFORE: Final = re.compile(
     r"(每[^\d，。；]{0,2}|亩均|单价|均价|价格|股价|收盘价|开盘价|售价|报价|发行价|底价|票价|房价|租金|价)"
     r"(?:为|达|达到|是|约|仅|在|涨至|跌至|上涨至|降至|回落至|升至|报)?$")
 # A rate said of several items or periods at once as a bound (均超过10%, 都在60%以上, 仍在20%以上).
-BOUND = re.compile(r"(均|都|仍|皆)在?$")
+BOUND: Final = re.compile(r"(均|都|仍|皆)在?$")
 # Floor-space statistics of a city or sector (not a project's planned area).
-AREA_STATISTIC = re.compile(r"(施工面积|新开工面积|销售面积|竣工面积)$")
-DOWN_WORDS = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓", "下跌", "跌幅")
-UP_WORDS = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "涨幅", "翻", "回升", "扩大", "加快")
-PRODUCT_RE = re.compile(rf"^([{HAN}A-Za-z0-9（）()·\-]{{1,16}}?)(?=的|生产|产能|能力|项目|，|。|；|、|,|;|$|和|及|等)")
-LEVEL_END = re.compile(r"(完成|是|相当于)[^，。；]*的$")
-NOT_PRODUCT = re.compile(r"^(以上|左右|的|和|及|等|生产|项目|规模|能力)")
-GAP_LEAD = re.compile(r"^(为|达|可|约|能力|每年|每月|每天|每日)+")
-PRODUCT_CHARS = re.compile(rf"[{HAN}A-Za-z0-9·\-]+")
+AREA_STATISTIC: Final = re.compile(r"(施工面积|新开工面积|销售面积|竣工面积)$")
+DOWN_WORDS: Final = ("下降", "降幅", "减少", "下滑", "回落", "降低", "收窄", "放缓", "下跌", "跌幅")
+UP_WORDS: Final = ("增长", "增速", "增幅", "提高", "提升", "上升", "增加", "上涨", "涨幅", "翻", "回升", "扩大", "加快")
+PRODUCT_RE: Final = re.compile(rf"^([{HAN}A-Za-z0-9（）()·\-]{{1,16}}?)(?=的|生产|产能|能力|项目|，|。|；|、|,|;|$|和|及|等)")
+LEVEL_END: Final = re.compile(r"(完成|是|相当于)[^，。；]*的$")
+NOT_PRODUCT: Final = re.compile(r"^(以上|左右|的|和|及|等|生产|项目|规模|能力)")
+GAP_LEAD: Final = re.compile(r"^(为|达|可|约|能力|每年|每月|每天|每日)+")
+PRODUCT_CHARS: Final = re.compile(rf"[{HAN}A-Za-z0-9·\-]+")
 
 
 # 突破千亿元大关: a round figure passed.  After the figure itself (实现产值1026亿元，首次突破千亿元
 # 大关) it is a bound of that figure, no fact of its own; alone, it is the figure the text gives.
-MILESTONE_AFTER = re.compile(r"(?:大关|关口)")
+MILESTONE_AFTER: Final = re.compile(r"(?:大关|关口)")
 
 
 def classify(q: Quantity, local: str, after_figure: bool = False, project_context: bool = False) -> tuple[str, str | None] | None:
@@ -144,10 +145,10 @@ def money_noun_after(after: str) -> str | None:
 
 
 # A capacity written as an amount per year or day with no capacity word: 6万吨/年粗铅, 800吨镉/年.
-PER_PERIOD_AFTER = re.compile(rf"^[{HAN}]{{0,4}}[/／](?:年|日|天)")
-NOT_CAPACITY_HEAD = re.compile(r"(需求|产量|消费|销量|供应|出口|进口|需要)")
+PER_PERIOD_AFTER: Final = re.compile(rf"^[{HAN}]{{0,4}}[/／](?:年|日|天)")
+NOT_CAPACITY_HEAD: Final = re.compile(r"(需求|产量|消费|销量|供应|出口|进口|需要)")
 # What may stand between one figure and the next of the same series: time words, 其中, 也 ...
-CONTINUATION_NOISE = re.compile(
+CONTINUATION_NOISE: Final = re.compile(
     r"(?:(?:19|20)\d{2}年(?:底|末)?|\d{1,2}月(?:底|末|份)?|[一二三四]季度|上半年|下半年|当年|今年|去年|其中|截至|到|至|"
     r"也|还|又|再|而|[，,、；;\s])")
 
@@ -183,9 +184,9 @@ def continuation(local: str) -> tuple[bool, str | None]:
 
 
 # Values per unit and averages inside the noun a figure ends (policy 14): 亩均税收, 平均每家企业投资规模.
-PER_UNIT_NOUN = re.compile(r"(亩均|户均|平均|每家|每个|每户|单位面积|单台|单个)[^，。；、]{0,12}$")
+PER_UNIT_NOUN: Final = re.compile(r"(亩均|户均|平均|每家|每个|每户|单位面积|单台|单个)[^，。；、]{0,12}$")
 # Vague amounts (policy 14): 数亿元, 几千万, 十几亿.
-VAGUE = re.compile(r"^[数几]|几")
+VAGUE: Final = re.compile(r"^[数几]|几")
 
 
 def capacity_in_name(q: Quantity, name: str | None) -> bool:
@@ -211,12 +212,12 @@ def counted_plants(before: str) -> bool:
 
 # The money of a project named right after it, behind a verb of signing or investing (policy 15):
 # 签约12.4亿美元轻轨项目, 引进5亿元智能制造项目.
-SIGNED_FOR = re.compile(r"(签约|签下|签订|引进|落户|投资|总投资)$")
+SIGNED_FOR: Final = re.compile(r"(签约|签下|签订|引进|落户|投资|总投资)$")
 
 # After a figure: the class it bounds (超过50%的4个省份) or what a count counts when that is no
 # product (60多个国家, 12家企业).
-CLASS_AFTER = re.compile(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")
-NOT_PRODUCT_AFTER = re.compile(r"^(?:国家|省份|省|城市|地区|县|区|乡镇|企业|公司|项目|人|行业|部门|单位)")
+CLASS_AFTER: Final = re.compile(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")
+NOT_PRODUCT_AFTER: Final = re.compile(r"^(?:国家|省份|省|城市|地区|县|区|乡镇|企业|公司|项目|人|行业|部门|单位)")
 
 
 def is_class_or_count(q: Quantity, after: str) -> bool:
