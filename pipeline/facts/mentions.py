@@ -11,7 +11,6 @@ import bisect
 import functools
 import operator
 import re
-from dataclasses import dataclass
 from typing import Final
 
 from pipeline.facts.places import SUFFIXES, gazetteer
@@ -97,18 +96,43 @@ MENTION_WORD: Final = re.compile("|".join(PROJECT_HEADS + COMPANY_HEADS + ("进�
 
 # The readers below are pure and run on every sentence, and again on the short phrases the
 # fact rules cut out; news repeats sentences (reposts, boilerplate, one phrase read twice by
-# two rules), so their results are remembered.  Mentions are frozen and every caller gets
-# its own list, so a cached result can never be changed.
+# two rules), so their results are remembered.  Mentions are read-only (Final fields: mypy refuses
+# a write, and so does the compiled class) and every caller gets its own list, so a cached result
+# is never changed.
 CACHE_SIZE: Final = 2048
 
 
-@dataclass(frozen=True, slots=True)
 class Mention:
-    start: int
-    end: int
-    text: str
-    kind: str  # project | company | venture | quoted | region
-    generic: bool = False  # a class of projects (签约项目, 重大产业项目), not one named project
+    """A name found in a text: where it is, what it says, what kind of thing it names.
+
+    A plain class with its own ``__init__`` rather than a frozen dataclass, made in C when mypyc
+    compiles it (see :class:`pipeline.facts.quantities.Quantity`); its fields are Final.
+
+    >>> Mention(0, 4, "奥克斯项目", "project")
+    Mention(start=0, end=4, text='奥克斯项目', kind='project', generic=False)
+    """
+
+    __slots__ = ("start", "end", "text", "kind", "generic")
+
+    def __init__(self, start: int, end: int, text: str, kind: str, generic: bool = False) -> None:
+        self.start: Final = start
+        self.end: Final = end
+        self.text: Final = text
+        self.kind: Final = kind  # project | company | venture | quoted | region
+        self.generic: Final = generic  # a class of projects (签约项目, 重大产业项目), not one named project
+
+    def _fields(self) -> tuple:
+        return (self.start, self.end, self.text, self.kind, self.generic)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mention) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("start", "end", "text", "kind", "generic")
+        return "Mention(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
 
 def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop: StopWords | None = None) -> int:

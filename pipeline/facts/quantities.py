@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Final
 
 from pipeline.facts.numbers import (
@@ -74,18 +73,47 @@ from pipeline.text import HAN_RE
 __all__ = ["Quantity", "approx_after", "approx_before", "lookup_unit", "parse_number", "parse_quantities"]
 
 
-@dataclass(frozen=True, slots=True)
 class Quantity:
-    """One quantity as written in a text, with its normalized value."""
+    """One quantity as written in a text, with its normalized value.
 
-    raw_text: str  # text[start:end]
-    start: int
-    end: int
-    value: float  # multiplier folded in; never negative (a sign is not part of the quantity)
-    value_max: float | None  # upper end of a range, else None
-    unit: str  # CNY/USD/..., %, pp, x, 吨/套/千瓦..., a counter (家, 次 ...), or '' for kind number
-    approx: str  # exact | about | over | under | at_least
-    kind: str  # money | percent | pp | multiple | physical | count | number
+    A plain class with its own ``__init__`` rather than a frozen dataclass: compiled by mypyc it is
+    made in C, and a page has a quantity every few dozen characters (a frozen dataclass is built
+    field by field through ``object.__setattr__``).  Its fields are Final: mypy refuses a write to
+    one, and the compiled class raises AttributeError.
+
+    >>> Quantity("5亿元", 2, 5, 5e8, None, "CNY", "exact", "money")
+    Quantity(raw_text='5亿元', start=2, end=5, value=500000000.0, value_max=None, unit='CNY', approx='exact', kind='money')
+    """
+
+    __slots__ = ("raw_text", "start", "end", "value", "value_max", "unit", "approx", "kind")
+
+    def __init__(self, raw_text: str, start: int, end: int, value: float, value_max: float | None,
+                 unit: str, approx: str, kind: str) -> None:
+        self.raw_text: Final = raw_text  # text[start:end]
+        self.start: Final = start
+        self.end: Final = end
+        self.value: Final = value  # multiplier folded in; never negative (a sign is not part of the quantity)
+        self.value_max: Final = value_max  # upper end of a range, else None
+        self.unit: Final = unit  # CNY/USD/..., %, pp, x, 吨/套/千瓦..., a counter (家, 次 ...), or '' for kind number
+        self.approx: Final = approx  # exact | about | over | under | at_least
+        self.kind: Final = kind  # money | percent | pp | multiple | physical | count | number
+
+    def as_money(self) -> Quantity:
+        """The same figure as an amount in yuan (a bare 万/亿 that the words around make money)."""
+        return Quantity(self.raw_text, self.start, self.end, self.value, self.value_max, "CNY", self.approx, "money")
+
+    def _fields(self) -> tuple:
+        return (self.raw_text, self.start, self.end, self.value, self.value_max, self.unit, self.approx, self.kind)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("raw_text", "start", "end", "value", "value_max", "unit", "approx", "kind")
+        return "Quantity(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
 
 # ---------------------------------------------------------------------------

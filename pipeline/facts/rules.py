@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 from typing import Final
 
 from pipeline.facts.phrases import (
@@ -134,7 +133,7 @@ def bare_money(q: Quantity, local: str, after: str) -> Quantity | None:
     if q.kind != "number" or not q.raw_text.endswith(("万", "亿")):
         return None
     if MONEY_NOUN_AFTER.match(after) or MONEY_WORD_END.search(strip_filler(local)):
-        return replace(q, unit="CNY", kind="money")
+        return q.as_money()
     return None
 
 

@@ -1,0 +1,107 @@
+"""Shortcuts that make the fact readers cheaper (issue 15, point 3) answer as the slower way they
+replace did: each is compared with that way, written out here, on the bundled pages' text and on
+made-up text that exercises its edge.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from pipeline.facts import mentions as mt
+from pipeline.facts import projects as J
+from pipeline.facts.mentions import Mention, StopWords
+from pipeline.facts.quantities import Quantity, parse_quantities
+from pipeline.facts.relevance import ECONOMIC_FIGURE, ECONOMIC_WORDS, OTHER_WORDS, is_economic
+from pipeline.text import sentence_spans
+from tests.extract.built import page_texts
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """The visible text of every bundled page (and the development pages when ../shared is there),
+    tags dropped: the readers only need Chinese prose."""
+    out = [re.sub(r"<[^>]*>", "", html) for html in page_texts()]
+    assert len(out) >= 60, "the bundled corpora alone hold more than 60 pages"
+    return out
+
+
+@pytest.fixture(scope="module")
+def sentences(texts) -> list[str]:
+    out = [t[a:b] for t in texts for a, b in sentence_spans(t)]
+    assert len(out) > 1000
+    return out
+
+
+def _economic_by_counting_everything(text: str) -> bool:
+    """``is_economic`` as it was: every economic and other word counted, then compared."""
+    economic = {m.group() for m in ECONOMIC_WORDS.finditer(text)}
+    other = {m.group() for m in OTHER_WORDS.finditer(text)}
+    if not ECONOMIC_FIGURE.search(text) and len(economic) < 3:
+        return False
+    return len(economic) > len(other)
+
+
+def test_is_economic_stops_counting_with_the_same_answer(texts):
+    rnd = random.Random(7)
+    words = ECONOMIC_WORDS.pattern.split("|") + OTHER_WORDS.pattern.split("|")
+    made = ["".join(rnd.choice(words + ["，", "5亿元", "3%", "今天"]) for _ in range(rnd.randint(0, 12)))
+            for _ in range(3000)]
+    answers = {True: 0, False: 0}
+    for text in texts + made:
+        answer = is_economic(text)
+        assert answer == _economic_by_counting_everything(text), text[:80]
+        answers[answer] += 1
+    assert min(answers.values()) > 100  # both answers are exercised
+
+
+def test_stop_words_end_where_the_regex_of_the_words_matches_at_the_end(sentences):
+    rnd = random.Random(3)
+    for stop in (mt.LEFT_STOP, mt.COMPANY_LEFT_STOP):
+        pattern = re.compile("(" + "|".join(sorted(stop.words)) + ")$")
+        hits = 0
+        for s in sentences[:3000]:
+            for end in range(1, len(s) + 1):
+                start = max(0, end - rnd.randint(1, 6))
+                expected = pattern.search(s[start:end]) is not None
+                assert stop.ends(s, start, end) == expected, (s, start, end)
+                hits += expected
+        assert hits > 500
+    assert not StopWords("在|我市").ends("我市", 1, 2) and StopWords("在|我市").ends("在我市", 0, 3)
+
+
+def test_a_sentence_without_year_month_or_quarter_names_no_period(sentences):
+    without = [s for s in sentences if "年" not in s and "月" not in s and "季" not in s]
+    assert len(without) > 200
+    assert not any(mt.PERIOD_RE.search(s) for s in without)
+    made = ["上半年", "前三季度", "1-4月", "今年", "3月份", "第二季度", "2017年"]
+    assert all(mt.period_in(s, 2017) for s in made)
+
+
+def test_the_stage_pattern_without_its_year_end_branch_where_no_year_end_is_written(sentences):
+    checked = 0
+    for s in sentences:
+        if "年底" in s:
+            continue
+        for start in range(0, len(s), 7):
+            a = J.STATUS_RE.search(s, start)
+            b = J.STATUS_RE_NO_YEAR_END.search(s, start)
+            assert (a and (a.span(), a.group(1))) == (b and (b.span(), b.group(1))), s
+            checked += a is not None
+    assert checked > 50
+    assert J.status_near("新厂房力争年底投产", 0, []) == "新厂房力争年底投产"
+    assert J.status_near("厂房主体年底前竣工", 0, []) == "厂房主体年底前竣工"
+
+
+def test_quantities_and_mentions_are_values():
+    (q,) = parse_quantities("总投资5亿")
+    money = q.as_money()
+    assert (money.unit, money.kind, money.value, money.raw_text, money.start) == ("CNY", "money", 5e8, "5亿", 3)
+    assert (q.unit, q.kind) == ("", "number")  # the original is left as it was
+    again = Quantity(q.raw_text, q.start, q.end, q.value, q.value_max, q.unit, q.approx, q.kind)
+    assert again == q and hash(again) == hash(q) and again != money and q != (q.raw_text,)
+    assert repr(q).startswith("Quantity(raw_text='5亿', start=3, end=5, value=500000000.0")
+    a, b = Mention(0, 4, "某某项目", "project"), Mention(0, 4, "某某项目", "project", True)
+    assert a == Mention(0, 4, "某某项目", "project") and a != b and len({a, b, Mention(0, 4, "某某项目", "project")}) == 2
+    assert not a.generic and b.generic
