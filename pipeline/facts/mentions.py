@@ -421,6 +421,41 @@ PERIOD_RE: Final = re.compile(
 )
 
 
+# Every match of PERIOD_RE holds one 年, 月 or 季 (its anchor), starts at most five characters
+# before it and ends at most two after it; its lookaheads read at most six characters further.
+PERIOD_ANCHOR: Final = re.compile("[年月季]")
+_BEFORE_ANCHOR: Final = 5
+_AFTER_ANCHOR: Final = 9  # 2 + 6, and one to spare
+
+
+def period_matches(text: str) -> list[re.Match]:
+    """The matches of PERIOD_RE in ``text``, the same as ``PERIOD_RE.finditer(text)`` gives.
+
+    The pattern is tried only around each 年, 月 and 季, in a window that holds every match with
+    that anchor and all its lookaheads read (a lookbehind reads before the window's start: Python
+    searches in the whole string).  A match found there that starts after the anchor belongs to
+    another anchor, whose own window decides it.  News sentences are full of figures, and every
+    digit and Chinese numeral is a place where the pattern would have to be tried.
+
+    >>> [m.group() for m in period_matches("2016年全市生产总值增长8%，1-4月增长9%，较上年提高1个百分点")]
+    ['2016年', '1-4月', '上年']
+    """
+    out: list[re.Match] = []
+    pos = 0
+    n = len(text)
+    while True:
+        anchor = PERIOD_ANCHOR.search(text, pos)
+        if anchor is None:
+            return out
+        k = anchor.start()
+        m = PERIOD_RE.search(text, max(pos, k - _BEFORE_ANCHOR), min(n, k + _AFTER_ANCHOR))
+        if m is not None and m.start() <= k:
+            out.append(m)
+            pos = m.end()
+        else:
+            pos = k + 1
+
+
 COMPARISON_BEFORE: Final = ("比", "较", "与", "同", "于", "和")
 
 
@@ -449,11 +484,9 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     >>> period_in("前5个月，出口比上年同期增长3%", 2011), period_in("今年工业增加值较2010年增长9%", 2011)
     ('2011-01/2011-05', '2011')
     """
-    if "年" not in text and "月" not in text and "季" not in text:
-        return None  # every period PERIOD_RE reads names one of them: three scans instead of its search
     year = None
     part: object = None
-    for m in PERIOD_RE.finditer(text):
+    for m in period_matches(text):
         if _is_base(text, m):
             continue  # 比上年增长, 较2010年同期, 增速比一季度提高: the base of a comparison, not the period reported
         if m.group("year"):

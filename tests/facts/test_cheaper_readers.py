@@ -71,10 +71,25 @@ def test_stop_words_end_where_the_regex_of_the_words_matches_at_the_end(sentence
     assert not StopWords("在|我市").ends("我市", 1, 2) and StopWords("在|我市").ends("在我市", 0, 3)
 
 
-def test_a_sentence_without_year_month_or_quarter_names_no_period(sentences):
-    without = [s for s in sentences if "年" not in s and "月" not in s and "季" not in s]
-    assert len(without) > 200
-    assert not any(mt.PERIOD_RE.search(s) for s in without)
+def _spans(matches) -> list[tuple]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def test_periods_are_found_around_their_anchors_as_a_search_of_the_whole_text_finds_them(sentences):
+    found = 0
+    for s in sentences:
+        expected = _spans(mt.PERIOD_RE.finditer(s))
+        assert _spans(mt.period_matches(s)) == expected, s
+        found += len(expected)
+    assert found > 300
+    # made-up runs of the pattern's pieces, packed close together: windows overlap, lookaheads and
+    # lookbehinds reach across them
+    rnd = random.Random(11)
+    pieces = ["年", "月", "季度", "份", "日", "上半年", "前三", "第", "个", "前", "上年", "同期", "比", "今年",
+              "-", "至", "1", "12", "2017", "20", "三", "十二", "全年", "，", "收入"]
+    for _ in range(20000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14)))
+        assert _spans(mt.period_matches(s)) == _spans(mt.PERIOD_RE.finditer(s)), s
     made = ["上半年", "前三季度", "1-4月", "今年", "3月份", "第二季度", "2017年"]
     assert all(mt.period_in(s, 2017) for s in made)
 
