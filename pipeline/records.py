@@ -10,6 +10,8 @@ import hashlib
 import os
 import re
 import unicodedata
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.urls import identity_url
@@ -25,10 +27,13 @@ def short_sha1(text: str) -> str:
 
 
 def _reduce_by_fields(self):
-    """Pickle as the class and its field values: rebuilding through ``__init__`` is several times
-    cheaper than the per-field ``__setstate__`` of frozen slotted dataclasses, and the main
-    process unpickles every result its workers send."""
-    return type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__)
+    """Pickle as the class's maker (:func:`new_fact`, :func:`new_project`; else the class) and its field values:
+    rebuilding that way is several times cheaper than the per-field ``__setstate__`` of frozen
+    slotted dataclasses, and the main process unpickles every result its workers send."""
+    return _MAKERS.get(type(self), type(self)), tuple(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+_MAKERS: dict[type, Callable] = {}  # class -> its maker (below), for pickling
 
 
 def _article(fields: dict, tokens: str) -> "Article":
@@ -221,3 +226,97 @@ class PageResult:
     @property
     def sha1(self) -> str:
         return self.content_sha1 or self.article.content_sha1
+
+
+# Makers of the records made most often: the fact reader makes a Fact every few dozen characters
+# of text, and the main process unpickles every Fact and Project its workers send.  A frozen
+# dataclass's __init__ assigns each field through object.__setattr__ (its own __setattr__ refuses),
+# which finds the field's slot again on every call; a maker sets each slot through the slot's own
+# descriptor, taken once here, and costs about half as much (tests/test_records.py: the same
+# arguments, defaults and result as the class).  Only for records whose __init__ does nothing but
+# set the fields (no __post_init__, no default factory).
+_NEW = object.__new__
+
+
+def _slot_setter(cls: type, name: str) -> Callable:
+    """The setter of the slot that holds field ``name`` of ``cls`` (its member descriptor's ``__set__``)."""
+    return cls.__dict__[name].__set__
+
+
+_set_fact_type = _slot_setter(Fact, "fact_type")
+_set_value = _slot_setter(Fact, "value")
+_set_unit = _slot_setter(Fact, "unit")
+_set_raw_text = _slot_setter(Fact, "raw_text")
+_set_char_start = _slot_setter(Fact, "char_start")
+_set_char_end = _slot_setter(Fact, "char_end")
+_set_sentence = _slot_setter(Fact, "sentence")
+_set_subject = _slot_setter(Fact, "subject")
+_set_metric = _slot_setter(Fact, "metric")
+_set_value_max = _slot_setter(Fact, "value_max")
+_set_per = _slot_setter(Fact, "per")
+_set_product = _slot_setter(Fact, "product")
+_set_direction = _slot_setter(Fact, "direction")
+_set_approx = _slot_setter(Fact, "approx")
+_set_region = _slot_setter(Fact, "region")
+_set_period = _slot_setter(Fact, "period")
+_set_project = _slot_setter(Fact, "project")
+_set_region_code = _slot_setter(Fact, "region_code")
+_set_confidence = _slot_setter(Fact, "confidence")
+_set_subject_source = _slot_setter(Fact, "subject_source")
+_set_ordinal = _slot_setter(Project, "ordinal")
+_set_name = _slot_setter(Project, "name")
+_set_company = _slot_setter(Project, "company")
+_set_project_region = _slot_setter(Project, "region")
+_set_status = _slot_setter(Project, "status")
+_set_stage = _slot_setter(Project, "stage")
+
+
+def new_fact(fact_type: str, value: float, unit: str, raw_text: str, char_start: int, char_end: int,
+             sentence: str = "", subject: str | None = None, metric: str | None = None,
+             value_max: float | None = None, per: str | None = None, product: str | None = None,
+             direction: str | None = None, approx: str = "exact", region: str | None = None,
+             period: str | None = None, project: int | None = None, region_code: str | None = None,
+             confidence: float | None = None, subject_source: str | None = None) -> Fact:
+    """``Fact(...)``, made at half the cost (see above).
+
+    >>> new_fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目") == Fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
+    True
+    """
+    fact = _NEW(Fact)
+    _set_fact_type(fact, fact_type)
+    _set_value(fact, value)
+    _set_unit(fact, unit)
+    _set_raw_text(fact, raw_text)
+    _set_char_start(fact, char_start)
+    _set_char_end(fact, char_end)
+    _set_sentence(fact, sentence)
+    _set_subject(fact, subject)
+    _set_metric(fact, metric)
+    _set_value_max(fact, value_max)
+    _set_per(fact, per)
+    _set_product(fact, product)
+    _set_direction(fact, direction)
+    _set_approx(fact, approx)
+    _set_region(fact, region)
+    _set_period(fact, period)
+    _set_project(fact, project)
+    _set_region_code(fact, region_code)
+    _set_confidence(fact, confidence)
+    _set_subject_source(fact, subject_source)
+    return fact
+
+
+def new_project(ordinal: int, name: str, company: str | None = None, region: str | None = None,
+                status: str | None = None, stage: str | None = None) -> Project:
+    """``Project(...)``, made at half the cost (see above)."""
+    project = _NEW(Project)
+    _set_ordinal(project, ordinal)
+    _set_name(project, name)
+    _set_company(project, company)
+    _set_project_region(project, region)
+    _set_status(project, status)
+    _set_stage(project, stage)
+    return project
+
+
+_MAKERS.update({Fact: new_fact, Project: new_project})

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pipeline.facts import mentions as mt
 from pipeline.facts.anaphora import Antecedents
+from pipeline.facts.periods import period_in
 from pipeline.facts.places import Place, gazetteer
 from pipeline.facts.regions import WHOLE_REGION, place_at
 from pipeline.records import Project
@@ -82,6 +83,6 @@ def pass_over(ctx: ArticleContext, sentence: str) -> None:
     """What a sentence without a figure and without a project, company or venture word hands on:
     the period it names, as the fact reader's sentence would (its mention readers would find
     nothing, and its clauses are not read as no figure follows), for one search."""
-    period = mt.period_in(sentence, ctx.pub_year)
+    period = period_in(sentence, ctx.pub_year)
     if period:
         ctx.paragraph_period = period

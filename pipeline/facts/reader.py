@@ -31,10 +31,11 @@ from pipeline.facts import projects as J
 from pipeline.facts import rules as R
 from pipeline.facts.confidence import confidence, resourced
 from pipeline.facts.context import ArticleContext, Named, SentenceRegions, pass_over
+from pipeline.facts.periods import period_in
 from pipeline.facts.places import gazetteer
 from pipeline.facts.regions import article_places
 from pipeline.facts.quantities import Quantity, parse_quantities
-from pipeline.records import Fact, Project
+from pipeline.records import Fact, Project, new_fact, new_project
 from pipeline.text import sentence_spans
 
 CLAUSE_SPLIT: Final = re.compile(r"[，,；;：:]")
@@ -106,7 +107,7 @@ class _Sentence:
         self.a = a
         self.s = text[a:b]
         self.ctx = ctx
-        period = mt.period_in(self.s, ctx.pub_year)
+        period = period_in(self.s, ctx.pub_year)
         if period:
             ctx.paragraph_period = period
         self.period = period or ctx.paragraph_period
@@ -304,7 +305,7 @@ class _Sentence:
         if subject is None and fact_type in ("indicator", "percentage"):
             return None  # nothing but a fragment names it: no fact rather than a wrong one
         source = "joined" if prev is not None else self.how
-        record = Fact(
+        record = new_fact(
             fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
             metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
@@ -431,11 +432,11 @@ class _Sentence:
             ordinal = ctx.ordinals[key]
             old = ctx.projects[ordinal - 1]
             status = old.status or status
-            ctx.projects[ordinal - 1] = Project(old.ordinal, old.name, old.company or company, old.region or region,
+            ctx.projects[ordinal - 1] = new_project(old.ordinal, old.name, old.company or company, old.region or region,
                                                 status, J.stage_of(status))
         else:
             ordinal = len(ctx.projects) + 1
-            ctx.projects.append(Project(ordinal, name, company, region, status, J.stage_of(status)))
+            ctx.projects.append(new_project(ordinal, name, company, region, status, J.stage_of(status)))
             ctx.ordinals[key] = ordinal
         ctx.named = Named(name, company)
         return ordinal

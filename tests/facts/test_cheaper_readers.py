@@ -10,6 +10,7 @@ import re
 import pytest
 
 from pipeline.facts import mentions as mt
+from pipeline.facts import periods
 from pipeline.facts import projects as J
 from pipeline.facts.mentions import Mention, StopWords
 from pipeline.facts.quantities import Quantity, parse_quantities
@@ -78,8 +79,8 @@ def _spans(matches) -> list[tuple]:
 def test_periods_are_found_around_their_anchors_as_a_search_of_the_whole_text_finds_them(sentences):
     found = 0
     for s in sentences:
-        expected = _spans(mt.PERIOD_RE.finditer(s))
-        assert _spans(mt.period_matches(s)) == expected, s
+        expected = _spans(periods.PERIOD_RE.finditer(s))
+        assert _spans(periods.period_matches(s)) == expected, s
         found += len(expected)
     assert found > 300
     # made-up runs of the pattern's pieces, packed close together: windows overlap, lookaheads and
@@ -89,9 +90,9 @@ def test_periods_are_found_around_their_anchors_as_a_search_of_the_whole_text_fi
               "-", "至", "1", "12", "2017", "20", "三", "十二", "全年", "，", "收入"]
     for _ in range(20000):
         s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14)))
-        assert _spans(mt.period_matches(s)) == _spans(mt.PERIOD_RE.finditer(s)), s
+        assert _spans(periods.period_matches(s)) == _spans(periods.PERIOD_RE.finditer(s)), s
     made = ["上半年", "前三季度", "1-4月", "今年", "3月份", "第二季度", "2017年"]
-    assert all(mt.period_in(s, 2017) for s in made)
+    assert all(periods.period_in(s, 2017) for s in made)
 
 
 def test_the_stage_pattern_without_its_year_end_branch_where_no_year_end_is_written(sentences):
