@@ -426,20 +426,23 @@ class _Sentence:
     def _register(self, name: str, company: str | None, qa: int) -> int:
         ctx = self.ctx
         key = name.removesuffix("项目")
-        status = J.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
-        region = self._region(qa)[0]
-        if key in ctx.ordinals:
+        if key in ctx.ordinals:  # what the project row has already is kept: its stage and region are not read again
             ordinal = ctx.ordinals[key]
             old = ctx.projects[ordinal - 1]
-            status = old.status or status
-            ctx.projects[ordinal - 1] = new_project(old.ordinal, old.name, old.company or company, old.region or region,
-                                                status, J.stage_of(status))
+            status = old.status or self._status_of(name)
+            ctx.projects[ordinal - 1] = new_project(old.ordinal, old.name, old.company or company,
+                                                    old.region or self._region(qa)[0], status, J.stage_of(status))
         else:
             ordinal = len(ctx.projects) + 1
-            ctx.projects.append(new_project(ordinal, name, company, region, status, J.stage_of(status)))
+            status = self._status_of(name)
+            ctx.projects.append(new_project(ordinal, name, company, self._region(qa)[0], status, J.stage_of(status)))
             ctx.ordinals[key] = ordinal
         ctx.named = Named(name, company)
         return ordinal
+
+    def _status_of(self, name: str) -> str | None:
+        """The stage this sentence says the project ``name`` is at (see :func:`projects.status_near`)."""
+        return J.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
 
     def _indicator_subject(self, noun: str | None, left: str, respectively: bool,
                            index: int) -> tuple[str | None, int | None]:
