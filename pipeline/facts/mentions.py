@@ -380,6 +380,8 @@ def _scan_regions(text: str) -> list[Mention]:
         end = m.end()
         if text[end : end + 1] and REGION_NOT_AFTER.match(text, end):  # (no slice: text may be a whole article)
             continue
+        if text[end - 2 : end] not in places.endings:
+            continue  # no name ends so (names have two characters or more: the loop below starts at end - 2 at most)
         for start in range(max(0, end - places.longest, last_end if last_end >= 0 else 0), end - 1):
             name = text[start:end]  # longest first
             if name not in names or name in COMMON_NOUN_PLACES or AREA_SUFFIX.search(name):

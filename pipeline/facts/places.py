@@ -70,6 +70,8 @@ class Gazetteer:
             by_name.setdefault(name, []).append(place)
         self.by_name = {name: tuple(sorted(places, key=lambda p: p.code)) for name, places in by_name.items()}
         self.longest = max(map(len, self.by_name))
+        # the last two characters of every name: a scan for names skips a suffix (全市, 市场) that ends none
+        self.endings = frozenset(name[-2:] for name in self.by_name)
 
     def places(self, name: str) -> tuple[Place, ...]:
         """Every division of this name (several counties share names such as 鼓楼区)."""
