@@ -17,7 +17,22 @@ from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
 NAME_CHARS: Final = rf"[{HAN}A-Za-z0-9·（）()“”\-×.～~]"
-NAME_CHAR: Final = re.compile(NAME_CHARS)  # compiled once: _extend_left tests it on every character
+NAME_CHAR: Final = re.compile(NAME_CHARS)
+# _extend_left asks of every character of every name whether it may be part of one: the answer of
+# NAME_CHAR per character, remembered (a text has a few thousand distinct characters).
+_IS_NAME_CHAR: Final[dict[str, bool]] = {}
+
+
+def is_name_char(ch: str) -> bool:
+    """Whether the character ``ch`` may be part of a name (NAME_CHARS).
+
+    >>> is_name_char("鄞"), is_name_char("Ａ"), is_name_char("A"), is_name_char("，"), is_name_char("·")
+    (True, False, True, False, True)
+    """
+    known = _IS_NAME_CHAR.get(ch)
+    if known is None:
+        known = _IS_NAME_CHAR[ch] = NAME_CHAR.match(ch) is not None
+    return known
 
 PROJECT_HEADS: Final = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
                  "产业园区", "集群区", "工业园", "科技园", "物流园")
@@ -144,7 +159,7 @@ def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop
         i -= 2
     while i > floor and head_start - i < max_len:
         ch = text[i - 1]
-        if not NAME_CHAR.match(ch):
+        if not is_name_char(ch):
             break
         if ch in "“" and i < head_start:
             # a name may start with an opening quote

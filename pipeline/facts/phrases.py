@@ -27,7 +27,24 @@ SECTOR_INVESTMENT: Final = re.compile(
     r"第[一二三]产业|行业)(?:累计)?(?:完成)?(?:投资额?)$")
 
 # Words that end no name: a subject read up to them lost its last word (…消费量均, …和, 净利转).
-DANGLING: Final = re.compile(r"(?:和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等|肯定|必然|可能|确实)+$")
+DANGLING_WORDS: Final = ("和", "与", "及", "或", "均", "都", "皆", "在", "从", "由", "转", "到", "至", "为", "是", "的", "了",
+                         "将", "已", "也", "等", "肯定", "必然", "可能", "确实")
+DANGLING: Final = re.compile("(?:" + "|".join(DANGLING_WORDS) + ")+$")
+_DANGLING_LAST: Final = frozenset(w[-1] for w in DANGLING_WORDS)
+
+
+def without_dangling(text: str) -> str:
+    """``text`` without the words at its end that cannot end a name (DANGLING).
+
+    Most names end in none of them: a name whose last character ends no such word is returned as
+    it is, without the search (which tries every word at every position).
+
+    >>> without_dangling("工业总产值和"), without_dangling("奥克斯项目"), without_dangling("销售收入可能")
+    ('工业总产值', '奥克斯项目', '销售收入')
+    """
+    if not text or (text[-1] not in _DANGLING_LAST and text[-1] != "\n"):  # $ also matches before a last \n
+        return text
+    return DANGLING.sub("", text)
 
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
 SHARED: Final = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")

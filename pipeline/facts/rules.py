@@ -388,26 +388,32 @@ def first_statements(facts: list[Fact]) -> list[Fact]:
     project named it) is the same figure too; an item of a list under a carried subject is not."""
     kept: list[Fact] = []
     # The kept facts by (type, unit, direction), which a restatement shares with its first
-    # statement: a fact is compared with those only, not with every fact kept before it.
-    alike: dict[tuple, list[Fact]] = {}
+    # statement: a fact is compared with those only, not with every fact kept before it.  Each is
+    # kept with its value and offset, read once (a Fact's fields are attributes of a Python class).
+    alike: dict[tuple, list[tuple[float, int, Fact]]] = {}
     for fact in facts:
+        value, start = fact.value, fact.char_start
         same_kind = alike.setdefault((fact.fact_type, fact.unit, fact.direction), [])
         named_here = bool(fact.subject) and fact.subject in fact.sentence  # type: ignore[operator]
         if not named_here and fact.subject_source in ("joined", "list", "series", "shared"):
             kept.append(fact)  # an item of a list under a carried subject is a figure of its own
-            same_kind.append(fact)
+            same_kind.append((value, start, fact))
             continue
         # any subject will do: an amount under a carried subject, or a capacity inside a name printed
         # again and shortened (会泽16万吨铅锌冶炼项目 … 会泽16万吨铅锌项目)
         any_subject = (fact.fact_type != "percentage" and not named_here) or (
             fact.fact_type == "capacity" and named_here and fact.raw_text in fact.subject)  # type: ignore[operator]
-        if (fact.subject or any_subject) and any(
-                abs(k.value - fact.value) <= 0.005 * max(abs(k.value), abs(fact.value))
-                and k.char_start != fact.char_start
-                and (any_subject or _same_subject(k, fact, named_here)) for k in same_kind):
+        restated = False
+        if fact.subject or any_subject:
+            for k_value, k_start, k in same_kind:
+                if abs(k_value - value) <= 0.005 * max(abs(k_value), abs(value)) and k_start != start \
+                        and (any_subject or _same_subject(k, fact, named_here)):
+                    restated = True
+                    break
+        if restated:
             continue
         kept.append(fact)
-        same_kind.append(fact)
+        same_kind.append((value, start, fact))
     return kept
 
 

@@ -121,3 +121,22 @@ def test_quantities_and_mentions_are_values():
     a, b = Mention(0, 4, "某某项目", "project"), Mention(0, 4, "某某项目", "project", True)
     assert a == Mention(0, 4, "某某项目", "project") and a != b and len({a, b, Mention(0, 4, "某某项目", "project")}) == 2
     assert not a.generic and b.generic
+
+
+def test_names_lose_the_same_dangling_words_as_the_search_takes_off(sentences):
+    from pipeline.facts import phrases as P
+
+    rnd = random.Random(5)
+    pieces = list(P.DANGLING_WORDS) + ["工业", "产值", "项目", "\n", "定", "能", "实", "肯", "可"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))) for _ in range(20000)]
+    changed = 0
+    for text in made + [s[:n] for s in sentences[:2000] for n in (4, 9, 15)]:
+        expected = P.DANGLING.sub("", text)
+        assert P.without_dangling(text) == expected, text
+        changed += expected != text
+    assert changed > 1000
+
+
+def test_name_characters_are_those_of_the_pattern(texts):
+    for ch in sorted({ch for t in texts for ch in t}) + ["𠀀", "Ａ", "\n", "-", "～"]:
+        assert mt.is_name_char(ch) == (mt.NAME_CHAR.match(ch) is not None), ch
