@@ -411,7 +411,7 @@ class _Sentence:
         if self.ctx.word_starts is not None and pos >= 0:
             start = self.a + pos
             subject = P.whole_words(self.ctx.text, self.ctx.word_starts, start, start + len(subject))
-        subject = P.without_dangling(subject)
+        subject = P.DANGLING.strip(subject)
         return subject if len(subject) >= 2 else None
 
     def _company_before(self, pos: int, floor: int | None = None) -> str | None:
