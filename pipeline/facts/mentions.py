@@ -13,6 +13,7 @@ import operator
 import re
 from typing import Final
 
+from pipeline.facts.endings import StopWords
 from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.text import HAN, is_han
 
@@ -41,32 +42,6 @@ HEAD_NOT_BEFORE: Final = r"(?![塑师机部院队处局学车款费量包组址]
 # Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
 NAME_MODIFIERS: Final = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
 COMPANY_HEADS: Final = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
-
-
-class StopWords:
-    """Words at which a name stops when it is extended to the left, found as the end of a text.
-
-    The name is extended one character at a time, and each step asks whether the text before it
-    ends with a stop word: a set lookup of its last one to four characters, after a test of its
-    last character, costs less than a regex search of the window.
-
-    >>> LEFT_STOP.ends("在我市", 0, 3), LEFT_STOP.ends("在我市", 0, 2), LEFT_STOP.ends("智能空调", 0, 4)
-    (True, False, False)
-    """
-
-    def __init__(self, words: str) -> None:
-        self.words = frozenset(words.split("|"))
-        self.last = frozenset(w[-1] for w in self.words)
-        self.longest = max(len(w) for w in self.words)
-
-    def ends(self, text: str, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` ends with one of the words."""
-        if end <= start or text[end - 1] not in self.last:
-            return False
-        for k in range(1, min(self.longest, end - start) + 1):
-            if text[end - k : end] in self.words:
-                return True
-        return False
 
 
 # Words at which a name stops when we extend it to the left.

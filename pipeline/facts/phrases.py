@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from pipeline.facts import mentions as mt
+from pipeline.facts.endings import TailPattern, tail_words
 from pipeline.facts.numbers import parse_number
 from pipeline.text import HAN, is_han
 
@@ -26,37 +27,8 @@ SECTOR_INVESTMENT: Final = re.compile(
     r"(房地产开发|房地产|保障性住房|保障房|制造业|工业|服务业|基础设施|农业|民间|交通|水利|技改|全社会|城镇|农村|"
     r"第[一二三]产业|行业)(?:累计)?(?:完成)?(?:投资额?)$")
 
-class TailPattern:
-    """A pattern that matches only at the end of a text (``(…)+$``), taken off a text with
-    :meth:`strip`; ``last`` holds every character a match of it can end with.
-
-    Most texts end otherwise, and are returned as they are without the search, which would try
-    each of the pattern's words at every position of the text.
-
-    >>> DANGLING.strip("工业总产值和"), DANGLING.strip("奥克斯项目"), DANGLING.strip("销售收入可能")
-    ('工业总产值', '奥克斯项目', '销售收入')
-    """
-
-    def __init__(self, pattern: str, last: str) -> None:
-        self.regex = re.compile(pattern)
-        self.last = frozenset(last)
-
-    def strip(self, text: str) -> str:
-        """``text`` without what the pattern matches at its end."""
-        if not text or (text[-1] not in self.last and text[-1] != "\n"):  # $ also matches before a last \n
-            return text
-        return self.regex.sub("", text)
-
-
-def tail_words(words: tuple[str, ...], repeated: bool = True) -> TailPattern:
-    """The TailPattern of a list of words (one or more of them, or exactly one) at a text's end."""
-    return TailPattern("(?:" + "|".join(words) + (")+$" if repeated else ")$"), "".join(w[-1] for w in words))
-
-
 # Words that end no name: a subject read up to them lost its last word (…消费量均, …和, 净利转).
-DANGLING_WORDS: Final = ("和", "与", "及", "或", "均", "都", "皆", "在", "从", "由", "转", "到", "至", "为", "是", "的", "了",
-                         "将", "已", "也", "等", "肯定", "必然", "可能", "确实")
-DANGLING: Final = tail_words(DANGLING_WORDS)
+DANGLING: Final = tail_words("和|与|及|或|均|都|皆|在|从|由|转|到|至|为|是|的|了|将|已|也|等|肯定|必然|可能|确实")
 
 # Words that give one figure to every item of a list before it (均增长5%, 相继突破千亿元).
 SHARED: Final = re.compile(r"((?<![人平亩户年日])均(?![衡匀价值])|(?<![首京成])都(?![市会])|皆|相继)")
@@ -73,9 +45,7 @@ RATE_TRIGGER: Final = re.compile(
 LEVEL_NOUN: Final = re.compile(r"(占比|比重|市场占有率|占有率|份额|贡献率|持股比例|股份比例|比例|覆盖率|利润率|产销率|利用率)$")
 
 # Adverbs between a subject and its rate word (逆势增长, 稳步提高).
-ADVERBS: Final = tail_words(("要", "争取", "力争", "有望", "逆势", "稳步", "持续", "快速", "大幅", "小幅", "均", "继续", "仍然",
-                             "仍", "进一步", "累计", "分别", "也", "都", "较快", "平稳", "显著", "明显", "同比", "环比",
-                             "实现", "保持", "相继", "先后"))
+ADVERBS: Final = tail_words("要|争取|力争|有望|逆势|稳步|持续|快速|大幅|小幅|均|继续|仍然|仍|进一步|累计|分别|也|都|较快|平稳|显著|明显|同比|环比|实现|保持|相继|先后")
 
 # Words that describe a rate, not the thing the rate is about.
 RATE_WORDS: Final = re.compile(r"^(增速|增幅|涨幅|跌幅|增长率|增长速度|降幅|比重|占比|速度|幅度|水平|增长|份额|贡献率|总量|规模)$")
@@ -168,7 +138,7 @@ SHARE_OF_PLAN: Final = re.compile(r"完成([^，。；]{2,12}?)的$")
 
 BASE_OF_MULTIPLE: Final = re.compile(r"(?:是|相当于)[^，。；]*的$")
 
-COPULA_END: Final = tail_words(("是", "为"), repeated=False)
+COPULA_END: Final = tail_words("是|为", repeated=False)
 
 LIST_MARK: Final = re.compile(r"[、和与]")
 
@@ -178,7 +148,7 @@ DIGIT_OR_PERCENT: Final = re.compile(r"[\d%％]")
 
 TOPIC_REGION_LEAD: Final = re.compile(r"^(全市|全区|全县|全省|全镇|我市|我区|我县|本市|主要|各项)")
 
-AMOUNT_WORD_END: Final = tail_words(("规模", "总量", "水平"), repeated=False)
+AMOUNT_WORD_END: Final = tail_words("规模|总量|水平", repeated=False)
 
 LIST_SPLIT: Final = re.compile(r"[和与及、]")
 
