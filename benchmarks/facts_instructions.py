@@ -102,14 +102,20 @@ def per_page(checkout: Path, compiled_dir: Path | None, inputs: Path, pages: int
             - instructions(checkout, compiled_dir, inputs, 0, runner)) / pages
 
 
+def _run(args: list[str], cwd: Path, what: str, env: dict | None = None) -> None:
+    """Run a set-up step; stop with what failed and its own message if it does."""
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{what} failed ({' '.join(args)} in {cwd}):\n{(proc.stderr or proc.stdout)[-2000:]}")
+
+
 def base_checkout(rev: str, tmp: Path) -> tuple[Path, Path]:
     """A worktree of ``rev`` in ``tmp`` with its rules compiled there: (folder, build folder)."""
     folder, builds = tmp / "base", tmp / "builds"
-    subprocess.run(["git", "worktree", "add", "--detach", str(folder), rev], cwd=ROOT, check=True,
-                   capture_output=True, text=True)
+    _run(["git", "worktree", "add", "--detach", str(folder), rev], ROOT,
+         f"checking out the baseline {rev!r} (is it a revision of this repository?)")
     env = dict(os.environ, NEWSFACTS_COMPILED_DIR=str(builds))
-    subprocess.run([sys.executable, "-m", "pipeline.compiled"], cwd=folder, env=env, check=True,
-                   capture_output=True, text=True)
+    _run([sys.executable, "-m", "pipeline.compiled"], folder, f"compiling the rules of {rev}", env)
     return folder, builds
 
 
@@ -133,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         made = make_inputs(folders, tmp)
         runner = tmp / "runner.py"
         runner.write_text(RUNNER, encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "pipeline.compiled"], cwd=ROOT, check=True, capture_output=True)
+        _run([sys.executable, "-m", "pipeline.compiled"], ROOT, "compiling this checkout's rules")
         base = None if args.base == "none" else base_checkout(args.base, tmp)
         try:
             print("| pages | count | this checkout: instructions/page | "

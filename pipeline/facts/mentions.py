@@ -11,10 +11,11 @@ import bisect
 import functools
 import operator
 import re
-from typing import Final
+from typing import ClassVar, Final
 
 from pipeline.facts.endings import StopWords
 from pipeline.facts.places import SUFFIXES, gazetteer
+from pipeline.facts.values import Value
 from pipeline.text import HAN, is_han
 
 NAME_CHARS: Final = rf"[{HAN}A-Za-z0-9·（）()“”\-×.～~]"
@@ -35,6 +36,7 @@ def is_name_char(ch: str) -> bool:
         known = _IS_NAME_CHAR[ch] = NAME_CHAR.match(ch) is not None
     return known
 
+
 PROJECT_HEADS: Final = ("项目", "工程", "基地", "生产线", "流水线", "产业园", "综合体", "电站", "码头", "工厂", "新厂区",
                  "产业园区", "集群区", "工业园", "科技园", "物流园")
 # 工程塑料, 工程师, 项目部, 基地址 …: the head word is part of another word.
@@ -42,8 +44,6 @@ HEAD_NOT_BEFORE: Final = r"(?![塑师机部院队处局学车款费量包组址]
 # Words that end a project name just before its head (…扩建工程, …技改项目) though they are verbs elsewhere.
 NAME_MODIFIERS: Final = ("扩建", "改建", "新建", "续建", "技改", "改造", "建设", "提升", "整治", "迁建")
 COMPANY_HEADS: Final = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
-
-
 # Words at which a name stops when we extend it to the left.
 LEFT_STOP: Final = StopWords(
     "的|在|和|与|或|是|为|将|由|对|把|了|已|正|从|向|以|等|其中|该|这|此|各|共|有|"
@@ -92,17 +92,14 @@ MENTION_WORD: Final = re.compile("|".join(PROJECT_HEADS + COMPANY_HEADS + ("进�
 CACHE_SIZE: Final = 2048
 
 
-class Mention:
-    """A name found in a text: where it is, what it says, what kind of thing it names.
-
-    A plain class with its own ``__init__`` rather than a frozen dataclass, made in C when mypyc
-    compiles it (see :class:`pipeline.facts.quantities.Quantity`); its fields are Final.
+class Mention(Value):
+    """A name found in a text: where it is, what it says, what kind of thing it names (a read-only Value).
 
     >>> Mention(0, 4, "奥克斯项目", "project")
     Mention(start=0, end=4, text='奥克斯项目', kind='project', generic=False)
     """
 
-    __slots__ = ("start", "end", "text", "kind", "generic")
+    FIELDS: ClassVar[tuple[str, ...]] = ("start", "end", "text", "kind", "generic")
 
     def __init__(self, start: int, end: int, text: str, kind: str, generic: bool = False) -> None:
         self.start: Final = start
@@ -110,19 +107,6 @@ class Mention:
         self.text: Final = text
         self.kind: Final = kind  # project | company | venture | quoted | region
         self.generic: Final = generic  # a class of projects (签约项目, 重大产业项目), not one named project
-
-    def _fields(self) -> tuple:
-        return (self.start, self.end, self.text, self.kind, self.generic)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mention) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        names = ("start", "end", "text", "kind", "generic")
-        return "Mention(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
 
 def _extend_left(text: str, head_start: int, floor: int, max_len: int = 24, stop: StopWords | None = None) -> int:

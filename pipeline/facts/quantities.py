@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Final
+from typing import ClassVar, Final
 
 from pipeline.facts.numbers import (
     CN_DIGITS,
@@ -68,24 +68,20 @@ from pipeline.facts.units import MONEY as _MONEY
 from pipeline.facts.units import NEEDS_BIG_UNIT as _NEEDS_BIG_UNIT
 from pipeline.facts.units import UNITS as _UNITS
 from pipeline.facts.units import lookup_unit, unit_regex
+from pipeline.facts.values import Value
 from pipeline.text import HAN_RE
 
 __all__ = ["Quantity", "approx_after", "approx_before", "lookup_unit", "parse_number", "parse_quantities"]
 
 
-class Quantity:
-    """One quantity as written in a text, with its normalized value.
-
-    A plain class with its own ``__init__`` rather than a frozen dataclass: compiled by mypyc it is
-    made in C, and a page has a quantity every few dozen characters (a frozen dataclass is built
-    field by field through ``object.__setattr__``).  Its fields are Final: mypy refuses a write to
-    one, and the compiled class raises AttributeError.
+class Quantity(Value):
+    """One quantity as written in a text, with its normalized value (a read-only Value).
 
     >>> Quantity("5亿元", 2, 5, 5e8, None, "CNY", "exact", "money")
     Quantity(raw_text='5亿元', start=2, end=5, value=500000000.0, value_max=None, unit='CNY', approx='exact', kind='money')
     """
 
-    __slots__ = ("raw_text", "start", "end", "value", "value_max", "unit", "approx", "kind")
+    FIELDS: ClassVar[tuple[str, ...]] = ("raw_text", "start", "end", "value", "value_max", "unit", "approx", "kind")
 
     def __init__(self, raw_text: str, start: int, end: int, value: float, value_max: float | None,
                  unit: str, approx: str, kind: str) -> None:
@@ -101,19 +97,6 @@ class Quantity:
     def as_money(self) -> Quantity:
         """The same figure as an amount in yuan (a bare 万/亿 that the words around make money)."""
         return Quantity(self.raw_text, self.start, self.end, self.value, self.value_max, "CNY", self.approx, "money")
-
-    def _fields(self) -> tuple:
-        return (self.raw_text, self.start, self.end, self.value, self.value_max, self.unit, self.approx, self.kind)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Quantity) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        names = ("raw_text", "start", "end", "value", "value_max", "unit", "approx", "kind")
-        return "Quantity(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields())) + ")"
 
 
 # ---------------------------------------------------------------------------
