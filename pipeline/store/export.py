@@ -179,8 +179,11 @@ def write_table_files(out_dir: Path, name: str, rows: Iterable[dict],
     try:
         # Row groups are encoded by a thread (Arrow releases the GIL), one at a time and in order,
         # while this thread makes the next batch's cells: the Parquet file is written alongside.
-        with open(csv_tmp, "w", encoding="utf-8-sig", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw, \
+        # UTF-8 with a byte order mark, which Excel needs to read the file as UTF-8.  The mark is
+        # written by hand: the "utf-8-sig" codec encodes every row in Python, plain UTF-8 in C.
+        with open(csv_tmp, "w", encoding="utf-8", newline="") as fh, pq.ParquetWriter(pq_tmp, schema) as pw, \
                 concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="parquet") as encoder:
+            fh.write("\ufeff")
             writer = csv.writer(fh, lineterminator="\r\n")
             writer.writerow([c for c, _ in columns])
             encoding = None

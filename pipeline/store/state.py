@@ -363,11 +363,18 @@ class Store:
                FROM projects p JOIN dedupe d USING (page_key) JOIN articles a USING (page_key)
                {where}
                ORDER BY d.article_id, p.ordinal""", params)
+        # The investment and capacity facts of a page are read once for all its projects (one
+        # query per article, not per project: an article names eight projects on average).
+        page_key, by_project = None, {}
         for article_id, key, ordinal, name, company, region, status, stage in batched_rows(cur):
-            facts = self.db.execute(
-                "SELECT fact_type, value, unit, product FROM facts WHERE page_key=? AND project=? "
-                "AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (key, ordinal))
-            yield project_values(article_id, Project(ordinal, name, company, region, status, stage), facts)
+            if key != page_key:
+                page_key, by_project = key, {}
+                for project, *fact in self.db.execute(
+                        "SELECT project, fact_type, value, unit, product FROM facts WHERE page_key=? "
+                        "AND project IS NOT NULL AND fact_type IN ('investment', 'capacity') ORDER BY ordinal", (key,)):
+                    by_project.setdefault(project, []).append(tuple(fact))
+            yield project_values(article_id, Project(ordinal, name, company, region, status, stage),
+                                 by_project.get(ordinal, ()))
 
     def iter_duplicates(self, run_id: str | None = None, month: str | None = None) -> Iterator[dict]:
         where, params = _where(run_id, month)

@@ -42,3 +42,25 @@ def test_project_totals_largest_investment_first_capacity(tmp_path):
     assert (first["capacity"], first["capacity_unit"], first["product"]) == (5.0, "万吨", "钢")
     assert stored[1]["total_investment"] == 9e9 and stored[1]["capacity"] is None
     assert [{k: v for k, v in row.items() if k != "location"} for row in dataset] == stored
+
+
+def test_project_totals_stay_with_their_own_article(tmp_path):
+    """Each article's project 1 gets the facts of that article only (the facts are read per article)."""
+    pages = sorted(SAMPLES.rglob("*.shtml"))[:3]
+    with Store(tmp_path / "state.sqlite", default_settings().dedupe) as store:
+        for i, page in enumerate(pages):
+            article = process_page(RawPage(page.name, page.read_bytes())).article
+            facts = (Fact("investment", float(i + 1), "CNY", "x", 0, 1, project=1),
+                     Fact("capacity", 10.0 * (i + 1), "吨", "x", 2, 3, project=2))
+            store.put(PageResult(article=article, facts=facts, projects=(Project(1, "甲项目"), Project(2, "乙项目"))),
+                      "run-1")
+        store.assign_duplicates()
+        rows = list(store.iter_projects())
+    by_article: dict = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    assert len(by_article) >= 2 and all(len(r) == 2 for r in by_article.values())  # duplicates have no rows
+    for first, second in by_article.values():  # page i: investment i in project 1, capacity 10 * i in project 2
+        assert first["capacity"] is None and second["total_investment"] is None
+        assert second["capacity"] == 10 * first["total_investment"]
+    assert len({first["total_investment"] for first, _ in by_article.values()}) == len(by_article)
