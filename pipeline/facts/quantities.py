@@ -103,12 +103,19 @@ class Quantity(Value):
 # The candidate regex (applied to half-width text).
 # ---------------------------------------------------------------------------
 _CNd = "".join(CN_DIGITS)
-_AR: Final = r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:\.\d+)?"
+# How the patterns below are written: Python's regex engine runs an optional group ``(?:X)?``
+# through its general repeat (a block allocated, marks saved at each step), while ``(?:X|)``, the
+# same choice in the same order, is a plain alternative; and digits are taken possessively
+# (``\d++``), because nothing after a run of digits can start with a digit, so giving some back
+# never helps a match.  Both only make a failing candidate fail sooner: the matches are the
+# same (tests/facts/test_quantity_pattern.py compares them with the pattern as first written).
+# The lookahead of the thousands form lets a number without a comma skip that branch at once.
+_AR: Final = r"(?:(?=\d{1,3},\d{3})\d{1,3}(?:,\d{3}(?!\d))+|\d++)(?:\.\d++|)"
 # 千 is not a multiplier in 千米/千瓦/千克 (units of their own), nor in 千伏,
 # 千兆, 千帕 ... (other units that we do not read: 220千伏 is not 220000).
 # 百 is not one in 0.5百分点.
 _MULT: Final = r"(?:[十拾佰万萬亿億]|百(?!分)|[千仟](?![米瓦克伏兆帕焦卡字周升]))"
-_CN: Final = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*)?"
+_CN: Final = rf"(?:[{_CNd}]|{_MULT})(?:[{_CNd}几]|{_MULT})*(?:点[{_CNd}]+{_MULT}*|)"
 # Text copied from PDFs or tables often has one space before the multiplier
 # or the unit (21.9 亿元, 12.9 %); it is allowed there and kept in raw_text.
 _SP: Final = r"[\x20\u00a0\u3000]?"
@@ -116,8 +123,8 @@ _SP: Final = r"[\x20\u00a0\u3000]?"
 # before the multiplier (3000多万) or after it (41亿余); 3个亿 and 两个多亿 are
 # the spoken style for 3亿, common in quotes.  A Chinese numeral must end
 # where the digits end, so that 三亿一期 is not read as 三亿.
-_NUM: Final = (rf"(?:{_AR}(?:{_SP}(?:[多余]?{_MULT}+|个多?亿))?"
-        rf"|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿)?)(?:多|余(?!额))?")
+_NUM: Final = (rf"(?:{_AR}(?:{_SP}(?:[多余]?{_MULT}+|个多?亿)|)"
+        rf"|{_CN}(?![{_CNd}])(?:[多余]{_MULT}+|个多?亿|))(?:多|余(?!额)|)")
 _UNIT: Final = unit_regex()
 # The leading lookahead lists every character a candidate can start with; it
 # lets the regex engine skip other positions about four times faster than the
@@ -127,12 +134,12 @@ _QTY: Final = re.compile(
     rf"""
     (?=[{_STARTS}])
     (?:
-      (?P<fan>翻了?(?P<fan_n>[一两二三四])?番)
+      (?P<fan>翻了?(?:(?P<fan_n>[一两二三四])|)番)
     | (?P<pw>百分之(?P<pw_n>{_AR}|[{_CNd}十百点几]+))
-    | (?P<cur>人民币|美元|港元|港币|欧元|日元|英镑)?
+    | (?:(?P<cur>人民币|美元|港元|港币|欧元|日元|英镑)|)
       (?<![\d.])
-      (?P<lead1>[上数几])?(?P<n1>{_NUM})(?:{_SP}(?P<u1>{_UNIT}))?
-      (?:(?P<sep>[至到~\-—–])(?P<lead2>[上数几])?(?P<n2>{_NUM})(?:{_SP}(?P<u2>{_UNIT}))?)?
+      (?:(?P<lead1>[上数几])|)(?P<n1>{_NUM})(?:{_SP}(?P<u1>{_UNIT})|)
+      (?:(?P<sep>[至到~\-—–])(?:(?P<lead2>[上数几])|)(?P<n2>{_NUM})(?:{_SP}(?P<u2>{_UNIT})|)|)
       # Without a unit or a leading currency, only a number ending in a
       # multiplier (1.2万亿, 3000多万) can be a quantity: refuse the rest here,
       # in C, rather than in Python.
