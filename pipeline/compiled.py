@@ -7,7 +7,8 @@ about 1.2-1.6x, HTML stage about 1.15x: benchmarks/RESULTS.md) and give the same
 (tests/test_compiled.py compares every table of the bundled corpora).  A package's ``_name.c``
 files are built with it as extension modules (``pipeline/extract/_marked.c``: the page's marked
 text written in C; ``_tables.c``: that text read into tables; ``_chars.c``: the mojibake check's
-counts); the Python code falls back to its own way when they are not there.
+counts; ``pipeline/facts/_slots.c``: the fact reader's records made in C); the Python code falls
+back to its own way when they are not there.
 ``make install`` builds them (``python -m pipeline.compiled``, needs mypy and a C compiler);
 without a build the package runs as Python, as it always did.
 

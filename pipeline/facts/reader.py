@@ -35,7 +35,8 @@ from pipeline.facts.periods import period_in
 from pipeline.facts.places import gazetteer
 from pipeline.facts.regions import article_places
 from pipeline.facts.quantities import Quantity, parse_quantities
-from pipeline.records import Fact, Project, new_fact, new_project
+from pipeline.facts.makers import make_fact, make_project
+from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
 
 CLAUSE_SPLIT: Final = re.compile(r"[，,；;：:]")
@@ -305,7 +306,7 @@ class _Sentence:
         if subject is None and fact_type in ("indicator", "percentage"):
             return None  # nothing but a fragment names it: no fact rather than a wrong one
         source = "joined" if prev is not None else self.how
-        record = new_fact(
+        record = make_fact(
             fact_type=fact_type, value=q.value, unit=q.unit, raw_text=q.raw_text,
             char_start=q.start, char_end=q.end, sentence=self.s.strip(), subject=subject,
             metric=metric, value_max=q.value_max, per=per, product=product, direction=direction,
@@ -430,12 +431,12 @@ class _Sentence:
             ordinal = ctx.ordinals[key]
             old = ctx.projects[ordinal - 1]
             status = old.status or self._status_of(name)
-            ctx.projects[ordinal - 1] = new_project(old.ordinal, old.name, old.company or company,
+            ctx.projects[ordinal - 1] = make_project(old.ordinal, old.name, old.company or company,
                                                     old.region or self._region(qa)[0], status, J.stage_of(status))
         else:
             ordinal = len(ctx.projects) + 1
             status = self._status_of(name)
-            ctx.projects.append(new_project(ordinal, name, company, self._region(qa)[0], status, J.stage_of(status)))
+            ctx.projects.append(make_project(ordinal, name, company, self._region(qa)[0], status, J.stage_of(status)))
             ctx.ordinals[key] = ordinal
         ctx.named = Named(name, company)
         return ordinal

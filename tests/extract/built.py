@@ -1,5 +1,6 @@
-"""The C extensions of the HTML stage (``pipeline/extract/_*.c``), loaded from the build of the current
-sources: the suite runs the Python modules (tests/conftest.py), which do not import them."""
+"""The C extensions of the HTML stage and the fact reader (``pipeline/extract/_*.c``,
+``pipeline/facts/_*.c``), loaded from the build of the current sources: the suite runs the Python
+modules (tests/conftest.py), which do not import them."""
 from __future__ import annotations
 
 import importlib.machinery
@@ -17,20 +18,19 @@ REPO = Path(__file__).resolve().parents[2]  # the project
 SHARED = REPO.parent / "shared"
 
 
-def built_extension(name: str) -> types.ModuleType:
-    """``pipeline.extract.<name>`` from the build of the current sources (built first when
-    ``make install`` has not)."""
-    folder = compiled.build_folder("pipeline.extract", REPO / "pipeline" / "extract")
+def built_extension(name: str, package: str = "pipeline.extract") -> types.ModuleType:
+    """``<package>.<name>`` (a C extension of pipeline/extract or pipeline/facts) from the build of
+    the current sources (built first when ``make install`` has not)."""
+    folder = compiled.build_folder(package, REPO.joinpath(*package.split(".")))
     if not (folder / "COMPLETE").is_file():
-        folder = compiled.build("pipeline.extract")
+        folder = compiled.build(package)
     path = folder / (name + sysconfig.get_config_var("EXT_SUFFIX"))
-    loader = importlib.machinery.ExtensionFileLoader(f"pipeline.extract.{name}", str(path))
-    spec = importlib.util.spec_from_file_location(f"pipeline.extract.{name}", path, loader=loader)
+    loader = importlib.machinery.ExtensionFileLoader(f"{package}.{name}", str(path))
+    spec = importlib.util.spec_from_file_location(f"{package}.{name}", path, loader=loader)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module
-
 
 
 def page_texts() -> list[str]:
