@@ -156,3 +156,17 @@ def test_a_tail_pattern_strips_what_its_search_took_off(name, sentences):
 def test_name_characters_are_those_of_the_pattern(texts):
     for ch in sorted({ch for t in texts for ch in t}) + ["𠀀", "Ａ", "\n", "-", "～"]:
         assert mt.is_name_char(ch) == (mt.NAME_CHAR.match(ch) is not None), ch
+
+
+def test_full_width_text_is_folded_as_str_translate_folds_it(texts):
+    from pipeline.facts.numbers import _HALFWIDTH, to_halfwidth
+
+    rnd = random.Random(5)
+    wide = [chr(c) for c in _HALFWIDTH]
+    made = ["".join(rnd.choice(wide + ["增长", "亿元", "，", "5", "%", "．"]) for _ in range(rnd.randint(0, 30)))
+            for _ in range(3000)]
+    folded = 0
+    for text in texts + made:
+        assert to_halfwidth(text) == text.translate(_HALFWIDTH), text[:80]
+        folded += to_halfwidth(text) != text
+    assert folded > 2000
