@@ -147,14 +147,20 @@ def find_heads(text: str, heads: tuple[str, ...], kind: str, floor: int = 0,
         if m.start() - start < 2:
             continue
         out.append(Mention(start, m.end(), text[start : m.end()], kind))
+    if len(out) < 2:
+        return out  # (most sentences name one or none: nothing to sort or to merge)
     # a shorter head inside a longer name (…集团 inside …集团有限公司) is the same mention
-    out.sort(key=lambda x: (x.start, -x.end))
+    out.sort(key=_start_then_longest)
     kept: list[Mention] = []
     for mention in out:
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
     return kept
+
+
+def _start_then_longest(m: Mention) -> tuple[int, int]:
+    return m.start, -m.end
 
 
 @functools.lru_cache(maxsize=None)
