@@ -91,27 +91,30 @@ def period_in(text: str, pub_year: int | None) -> str | None:
     for m in period_matches(text):
         if _is_base(text, m):
             continue  # 比上年增长, 较2010年同期, 增速比一季度提高: the base of a comparison, not the period reported
-        if m.group("year"):
+        # Each branch of PERIOD_RE is one named group, closed after the groups inside it: the last
+        # group closed names the branch that matched.
+        kind = m.lastgroup
+        if kind == "year":
             year = int(m.group("year"))
-        elif m.group("rel") and pub_year:
+        elif kind == "rel" and pub_year:
             year = pub_year + {"今年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}[m.group("rel")]
-        elif m.group("h1"):
+        elif kind == "h1":
             part = part or "H1"
-        elif m.group("h2"):
+        elif kind == "h2":
             part = part or "H2"
-        elif m.group("q3"):
+        elif kind == "q3":
             part = part or ("M", 1, 9)
-        elif m.group("q"):
+        elif kind == "q":
             part = part or f"Q{CN_Q[m.group('qn')]}"
-        elif m.group("first"):
+        elif kind == "first":
             b = _month(m.group("fn"))
             if b:
                 part = part or ("M", 1, b)
-        elif m.group("mr"):
+        elif kind == "mr":
             a, b = _month(m.group("m1")), _month(m.group("m2"))
             if a and b and a < b:
                 part = part or ("M", a, b)
-        elif m.group("mo"):
+        elif kind == "mo":
             a = _month(m.group("mn"))
             if a:
                 part = part or ("M", a, a)

@@ -322,10 +322,11 @@ def _make(text: str, start: int, end: int, value: float, value_max: float | None
 
 def _judge(text: str, t: str, m: re.Match) -> tuple[Quantity | None, int]:
     """Turn one regex candidate into a Quantity (or None) and say where to scan next."""
-    if m.group("fan"):
+    branch = m.lastgroup  # fan and pw close after the groups inside them; a number ends with another
+    if branch == "fan":
         value = _FAN[m.group("fan_n")]
         return _make(text, m.start(), m.end(), value, None, "x", "exact", "multiple"), m.end()
-    if m.group("pw"):
+    if branch == "pw":
         read = _read_number(m.group("pw_n"), None)  # 百分之九十几: at least 90
         if read is None:
             return None, m.end()

@@ -126,6 +126,7 @@ class _Sentence:
         self.last_trigger: str | None = None
         self.last_fact: Fact | None = None  # the sentence's last fact, for a series that continues it
         self.how: str | None = None  # how the subject of the figure being read was found (for confidence)
+        self.statuses: dict[str, str | None] = {}  # project name -> the stage this sentence says it is at
 
     def _region(self, qa: int) -> tuple[str | None, str | None]:
         return self.regions.at(qa)
@@ -442,8 +443,13 @@ class _Sentence:
         return ordinal
 
     def _status_of(self, name: str) -> str | None:
-        """The stage this sentence says the project ``name`` is at (see :func:`projects.status_near`)."""
-        return J.status_near(self.s, self.s.find(name) if name in self.s else 0, [p.start for p in self.projects])
+        """The stage this sentence says the project ``name`` is at (see :func:`projects.status_near`);
+        read once per name, as each figure of a project whose stage is not known yet asks again."""
+        if name in self.statuses:
+            return self.statuses[name]
+        status = self.statuses[name] = J.status_near(self.s, self.s.find(name) if name in self.s else 0,
+                                                     [p.start for p in self.projects])
+        return status
 
     def _indicator_subject(self, noun: str | None, left: str, respectively: bool,
                            index: int) -> tuple[str | None, int | None]:

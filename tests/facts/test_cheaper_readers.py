@@ -170,3 +170,16 @@ def test_full_width_text_is_folded_as_str_translate_folds_it(texts):
         assert to_halfwidth(text) == text.translate(_HALFWIDTH), text[:80]
         folded += to_halfwidth(text) != text
     assert folded > 2000
+
+
+def test_the_last_group_of_a_period_match_names_its_branch(sentences):
+    """period_in reads a match's branch off ``lastgroup``: each branch is one named group, closed
+    after the groups inside it."""
+    branches = ("year", "rel", "h1", "h2", "q3", "q", "first", "mr", "mo", "full")
+    made = ["2016年上半年", "前5个月", "1-4月", "一至三月", "第二季度", "前三季度", "3月份", "全年", "去年"]
+    seen = set()
+    for text in sentences + made:
+        for m in periods.PERIOD_RE.finditer(text):
+            assert [b for b in branches if m.group(b)] == [m.lastgroup], m.group()
+            seen.add(m.lastgroup)
+    assert len(seen) == len(branches)

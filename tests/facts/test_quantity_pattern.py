@@ -65,3 +65,17 @@ def test_the_candidate_pattern_matches_as_the_pattern_first_written(source):
         assert new == old, text[:120]
         matched += sum(m is not None for m in new)
     assert matched > 2000  # the comparison is not between two patterns that never match
+
+
+def test_the_last_group_of_a_candidate_tells_its_branch():
+    """_judge reads the branch off ``lastgroup``: fan and pw are closed last in their branches, and
+    a number's branch never closes either."""
+    texts = [Q.to_halfwidth(re.sub(r"<[^>]*>", "", html)) for html in page_texts()]
+    texts += [Q.to_halfwidth(t) for t in _made_up(random.Random(12), 5000)] + ["翻一番", "翻了两番", "百分之十二点九"]
+    seen = {"fan": 0, "pw": 0, None: 0}
+    for text in texts:
+        for m in Q._QTY.finditer(text):
+            branch = "fan" if m.group("fan") else "pw" if m.group("pw") else None
+            assert (m.lastgroup if m.lastgroup in ("fan", "pw") else None) == branch, m.group()
+            seen[branch] += 1
+    assert min(seen.values()) > 0
