@@ -171,7 +171,9 @@ static void maker_dealloc(Maker *self) {
 }
 
 static PyObject *maker_repr(Maker *self) {
-    return self->cls == NULL ? PyUnicode_FromString("Maker()") : PyUnicode_FromFormat("Maker(%s, %R)", self->cls->tp_name, self->names);
+    if (self->cls == NULL)
+        return PyUnicode_FromString("Maker()");
+    return PyUnicode_FromFormat("Maker(%s, %R)", self->cls->tp_name, self->names);
 }
 
 static PyTypeObject MakerType = {
@@ -187,7 +189,8 @@ static PyTypeObject MakerType = {
     .tp_new = maker_new,
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_slots", "Makers of slotted records (see _slots.c).", -1, NULL};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_slots", "Makers of slotted records (see _slots.c).", -1,
+                                     NULL};
 
 PyMODINIT_FUNC PyInit__slots(void) {
     if (PyType_Ready(&MakerType) < 0)

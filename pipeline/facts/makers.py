@@ -4,8 +4,9 @@ rules (pipeline/compiled.py), else with :func:`pipeline.records.new_fact` and
 :func:`~pipeline.records.new_project`.  Both take every field, by position in the order of the
 class's fields or by name, and make what the class makes (tests/facts/test_makers.py).
 
->>> make_fact("investment", 5e8, "CNY", "5亿元", 3, 6, "", "某某项目", None, None, None, None, None, "exact",
-...           None, None, None, None, None, None) == Fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
+>>> made = make_fact("investment", 5e8, "CNY", "5亿元", 3, 6, "", "某某项目", None, None, None, None, None,
+...                  "exact", None, None, None, None, None, None)
+>>> made == Fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
 True
 """
 from __future__ import annotations

@@ -64,7 +64,7 @@ def test_the_candidate_pattern_matches_as_the_pattern_first_written(source):
         new, old = _at_every_position(Q._QTY, text), _at_every_position(AS_FIRST_WRITTEN, text)
         assert new == old, text[:120]
         matched += sum(m is not None for m in new)
-    assert matched > 2000  # the comparison is not between two patterns that never match
+    assert matched > 1000  # not two patterns that never match (the bundled pages alone give 1,600 matches)
 
 
 def test_the_last_group_of_a_candidate_tells_its_branch():
