@@ -10,7 +10,6 @@ import hashlib
 import os
 import re
 import unicodedata
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -279,7 +278,8 @@ def new_fact(fact_type: str, value: float, unit: str, raw_text: str, char_start:
              confidence: float | None = None, subject_source: str | None = None) -> Fact:
     """``Fact(...)``, made at half the cost (see above).
 
-    >>> new_fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目") == Fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
+    >>> made = new_fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
+    >>> made == Fact("investment", 5e8, "CNY", "5亿元", 3, 6, subject="某某项目")
     True
     """
     fact = _NEW(Fact)

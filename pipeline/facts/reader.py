@@ -31,11 +31,11 @@ from pipeline.facts import projects as J
 from pipeline.facts import rules as R
 from pipeline.facts.confidence import confidence, resourced
 from pipeline.facts.context import ArticleContext, Named, SentenceRegions, pass_over
+from pipeline.facts.makers import make_fact, make_project
 from pipeline.facts.periods import period_in
 from pipeline.facts.places import gazetteer
-from pipeline.facts.regions import article_places
 from pipeline.facts.quantities import Quantity, parse_quantities
-from pipeline.facts.makers import make_fact, make_project
+from pipeline.facts.regions import article_places
 from pipeline.records import Fact, Project
 from pipeline.text import sentence_spans
 
