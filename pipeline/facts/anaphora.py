@@ -10,16 +10,17 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from pipeline.facts.openings import OpeningPattern
 from pipeline.text import HAN
 
 # Heads that make a named place of industry a zone (its figures are the zone's, not a region's).
 ZONE_HEADS: Final = ("产业园区", "产业园", "工业园区", "工业园", "科技园", "物流园", "集群区", "集聚区", "开发区", "园区")
 
 # A subject that opens with a word pointing back: 该园区, 园区, 该公司, 公司, 该项目, 此次签约的项目.
-POINTER: Final = re.compile(r"^(?:该|本|此|这个?|其)?(?:次签约的)?(园区|公司|项目)(?!群|部|所)")
+POINTER: Final = OpeningPattern(r"^(?:该|本|此|这个?|其)?(?:次签约的)?(园区|公司|项目)(?!群|部|所)")
 
 # A clause that opens with a pointing word, after a time word at most: 该公司一季度…, 园区今年….
-CLAUSE_POINTER: Final = re.compile(r"^(?:其中|同时|目前|今年|去年)?((?:该|本)?(?:园区|公司))(?!的)")
+CLAUSE_POINTER: Final = OpeningPattern(r"^(?:其中|同时|目前|今年|去年)?((?:该|本)?(?:园区|公司))(?!的)")
 
 # 该公司计划投资…, 公司具有年产…能力: a clause whose actor is the company named before.
 COMPANY_POINTER: Final = re.compile(rf"(?:^|[，；：\s]|目前|今年|去年|同时|此外|其中|近年来)(?:该|本)?公司(?=[{HAN}])")

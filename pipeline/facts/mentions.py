@@ -14,6 +14,7 @@ import re
 from typing import ClassVar, Final
 
 from pipeline.facts.endings import StopWords
+from pipeline.facts.openings import OpeningPattern
 from pipeline.facts.places import SUFFIXES, gazetteer
 from pipeline.facts.values import Value
 from pipeline.text import HAN, is_han
@@ -69,7 +70,7 @@ GENERIC_PROJECT: Final = re.compile(
 REGION_END: Final = re.compile("|".join(SUFFIXES))
 REGION_RE: Final = re.compile(rf"[{HAN}]{{2,4}}(?:自治区|街道|省|市|区|县|镇|乡)")
 # 区委, 市长, 县级, 市场, 区域 … are not the place itself.
-REGION_NOT_AFTER: Final = re.compile(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
+REGION_NOT_AFTER: Final = OpeningPattern(r"(?:委|长|政府|级|场|域|民|属|直|情|政|容|值|貌|价|面|中心|属|里|内外)")
 # Division names that news writes as common nouns (the town centre, the east district ...).
 COMMON_NOUN_PLACES: Final = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市中区", "新城区", "老城区",
                                 "城中区", "城东区", "城西区", "城北区", "城南区", "中区", "新区", "市区"})

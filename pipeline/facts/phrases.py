@@ -14,6 +14,7 @@ from typing import Final
 from pipeline.facts import mentions as mt
 from pipeline.facts.endings import TailPattern, tail_words
 from pipeline.facts.numbers import parse_number
+from pipeline.facts.openings import OpeningPattern
 from pipeline.text import HAN, is_han
 
 # Nouns that name an indicator (the tail of its noun phrase).
@@ -88,7 +89,7 @@ TIME_TAIL: Final = TailPattern(r"(?:今年|去年|全年|当年|同期|上半年
 # A clause that opens by saying which items it lists: 下降的是衣着、…, 增长较快的有…
 LISTED_LEAD: Final = re.compile(r"^[^，。；、]{1,8}的(?:是|有)")
 
-BARE_HEAD: Final = re.compile(
+BARE_HEAD: Final = OpeningPattern(
     r"^(?:规上|规模以上|全部)?(?:工业)?(?:总)?(产值|增加值|销售收入|营业收入|主营业务收入|利润总额|利润|税收|"
     r"出口额|出口交货值|收入|销售额|交货值)$"
 )
@@ -98,11 +99,10 @@ PROJECT_INDICATOR: Final = re.compile(
     r"销售收入|营业收入|营收|产值|净利润|净利|利润总额|税后利润|利润)$"
 )
 
-LIST_JOINER: Final = re.compile(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
-
+LIST_JOINER: Final = OpeningPattern(r"\s*(?:和|与|及|以及|、|，|,|或)\s*")
 # A second value of the same thing: 由2.03亿吨提升到3亿吨, 从43.5亿卢比跌至10.6亿卢比, and a conversion
 # in brackets: 43.5亿卢比(约合人民币4.52亿元).
-CHAIN_JOINER: Final = re.compile(
+CHAIN_JOINER: Final = OpeningPattern(
     r"\s*[)）]?\s*(?:(?:提升|提高|增加|增长|扩大|上升|下降|减少|降低|回落|缩小|跌|涨|增|降|升|攀升|猛增)(?:到|至)"
     r"|到|至)\s*|\s*[(（]\s*(?:约合|折合|合)(?:人民币)?\s*")
 

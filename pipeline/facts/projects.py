@@ -7,6 +7,7 @@ import re
 from typing import Final
 
 from pipeline.facts import mentions as mt
+from pipeline.facts.openings import OpeningPattern
 from pipeline.facts.phrases import whole_words
 from pipeline.text import HAN
 
@@ -14,18 +15,18 @@ PROJECT_CONTEXT: Final = re.compile(r"(项目|达产|投产|建成|该工程|竣
 
 # An amount, then the verb that spends it and the project it is spent on, named in full up to its
 # head word: 投资6000万元实施…环境整治与保护工程, 投资1.91亿元建设…项目, 再投资7677万元，加大…建设工程.
-SPENT_ON: Final = re.compile(
+SPENT_ON: Final = OpeningPattern(
     rf"(?:左右|以上|之多|人民币)?[，,]?(?:在[{HAN}]{{1,8}}?)?(?:大力|着力|重点|加快|积极|全力)?(?:用于|投向|加大|推进|开展|启动|全面)?"
     rf"(?:建设|新建|兴建|扩建|改建|实施|打造|建成|建起|购得|收购|引进|进行|加大|推进)(?:了|的)?"
     rf"(?:[一两二三四五六七八九十\d]+[条座个家处])?(?P<name>(?!的)[{HAN}A-Za-z0-9（）()“”·～~\-与和及]{{2,40}}(?:项目|工程|基地|生产线|产业园|工厂|电站|码头|中心))"
     rf"(?![塑师机部院队处局学车款费量包组址])")
 
 # 募资13.2亿，投向…等5个项目: money put into a batch named after it.
-SPENT_ON_BATCH: Final = re.compile(r"\s*[，,]?\s*(?:拟|将)?(?:投向|用于|投入)[^。；]{0,80}?等?(?=(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,6}(?:项目|工程))")
+SPENT_ON_BATCH: Final = OpeningPattern(r"\s*[，,]?\s*(?:拟|将)?(?:投向|用于|投入)[^。；]{0,80}?等?(?=(?:\d+|[一二三四五六七八九十两]+)个[^，。；]{0,6}(?:项目|工程))")
 
 FIRST_OF_TWO: Final = re.compile(r"^(.{2,}?(?:项目|工程|基地|中心|电站))[和与及]")
 
-FOLLOWED_BY_NAME: Final = re.compile(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
+FOLLOWED_BY_NAME: Final = OpeningPattern(r"\s*(?:左右|以上|之多)?\s*(?:建设|新建|兴建|实施|打造|引进|落地|建成)?的")
 
 # 其中一期投资48亿元，建设8条…生产线: a phase of the project in view, the line is part of it.
 PHASE_AMOUNT: Final = re.compile(r"(?:[一二三四首]期|其中)[^，。；]{0,6}(?:投资|投入)")

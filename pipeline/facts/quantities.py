@@ -64,6 +64,7 @@ from pipeline.facts.numbers import (
     scale10,
     to_halfwidth,
 )
+from pipeline.facts.openings import OpeningPattern
 from pipeline.facts.units import MONEY as _MONEY
 from pipeline.facts.units import NEEDS_BIG_UNIT as _NEEDS_BIG_UNIT
 from pipeline.facts.units import UNITS as _UNITS
@@ -162,18 +163,19 @@ _BEFORE_APPROX: Final = {
 }
 # 节约/签约 are not 约, 最近/附近 are not 近: the character before the word decides.
 _NOT_APPROX_AFTER: Final = {"约": "节制签合预履违公条特", "近": "最附临靠", "超": "赶高"}
-_APPROX_AFTER: Final = re.compile(r"左右|上下(?![游班级水])|及以上|及以下|以上|以下|以内|之多|有余")
+_APPROX_AFTER: Final = OpeningPattern(r"左右|上下(?![游班级水])|及以上|及以下|以上|以下|以内|之多|有余")
 _AFTER_APPROX: Final = {"左右": "about", "上下": "about", "及以上": "at_least", "及以下": "under",
                  "以上": "over", "以下": "under", "以内": "under", "之多": "exact", "有余": "over"}
 # A threshold that names a category, not an amount: 亿元以上项目, 10万吨级泊位.
-_CATEGORY: Final = re.compile(
+_CATEGORY: Final = OpeningPattern(
     r"级|(?:及)?以[上下]的?(?:项目|企业|工业|产业|重点|重大|单位|客户|大项目|工程|投资项目)"
     r"|以上的[^，。；]{1,8}?(?:企业|公司|集团)"  # 年产值百亿元以上的大型高科技企业
 )
 _CATEGORY_NOUN: Final = re.compile(r"的?(?:项目|企业|工业|产业|工程)")
 _LEAD_NOT_AFTER: Final = {"上": "以之线向马加最市网会上北千", "数": "人总次户指基分倍系函参变多少无岁个",
                    "几": "十"}
-_DROP_IN_NUMBER: Final = str.maketrans("", "", "个 \u00a0\u3000")  # 3个亿, 21.9 亿
+_DROPPED: Final = frozenset("个 \u00a0\u3000")
+_DROP_IN_NUMBER: Final = str.maketrans("", "", "".join(_DROPPED))  # 3个亿, 21.9 亿
 _TIMES_BEFORE: Final = re.compile(r"(?<![\d.])(\d{1,2})\s?[×xX*]\s?$")  # 2×34万千瓦, 4x350MW
 _FAN: Final = {None: 2.0, "一": 2.0, "两": 4.0, "二": 4.0, "三": 8.0, "四": 16.0}
 
@@ -221,7 +223,8 @@ class _Num:
 def _read_number(num: str, lead: str | None) -> _Num | None:
     """Read a number as matched by _NUM (with its 多/余/几 markers) after an optional 上/数/几."""
     approx = "exact"
-    num = num.translate(_DROP_IN_NUMBER)
+    if not _DROPPED.isdisjoint(num):  # (rare; str.translate looks up every character in a dict)
+        num = num.translate(_DROP_IN_NUMBER)
     if "多" in num or "余" in num:
         approx = "over"
         num = num.replace("多", "").replace("余", "")

@@ -8,8 +8,10 @@ from typing import Final
 from pipeline.facts import mentions as mt
 from pipeline.facts.places import Place, gazetteer
 
-# 全市, 本县, 我区 ...: the article's own place at that level.
-WHOLE_REGION: Final = re.compile(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])")
+# 全市, 本县, 我区 ...: the article's own place at that level (not 全市委, 本区域, 我省长 ...).
+WHOLE_WORD: Final = "全本我该"
+LEVEL_WORD: Final = "省市县区"
+WHOLE_REGION: Final = re.compile(f"[{WHOLE_WORD}]([{LEVEL_WORD}])(?![委长级场域民属政内外])")
 
 
 def article_places(text: str) -> list[Place]:

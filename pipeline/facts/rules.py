@@ -12,6 +12,7 @@ import functools
 import re
 from typing import Final
 
+from pipeline.facts.openings import OpeningPattern
 from pipeline.facts.phrases import (
     INDICATOR_HEAD, LIST_ITEM, RATE_TRIGGER, SECTOR_INVESTMENT, noun_before, strip_filler,
 )
@@ -28,7 +29,7 @@ INVEST_TRIGGER: Final = re.compile(
 # Money a share buyer puts in, not a project: 认购不低于1.3亿元 (no fact).
 SUBSCRIPTION: Final = re.compile(r"(认购|配售|认缴)$")
 # Words of money written without 元 after a bare 万/亿 figure: 20.8亿营收, 募资13.2亿.
-MONEY_NOUN_AFTER: Final = re.compile(r"^(?:元)?(营业收入|营收|净利润|净利|利润|收入|销售额|销售收入|产值|税收|利税|资金)")
+MONEY_NOUN_AFTER: Final = OpeningPattern(r"^(?:元)?(营业收入|营收|净利润|净利|利润|收入|销售额|销售收入|产值|税收|利税|资金)")
 MONEY_WORD_END: Final = re.compile(r"(收入|营收|净利润?|利润|销售额|产值|收益|资金|金额|募资|投资|税收|利税|总额|概算)$")
 # Capital brought into projects; an investment when projects are what the sentence is about.
 PROJECT_CAPITAL: Final = re.compile(r"(合同外资|合同利用外资|到位外资|首期到位外资|到位资金|引进外资)$")
@@ -75,7 +76,7 @@ PRODUCT_CHARS: Final = re.compile(rf"[{HAN}A-Za-z0-9·\-]+")
 
 # 突破千亿元大关: a round figure passed.  After the figure itself (实现产值1026亿元，首次突破千亿元
 # 大关) it is a bound of that figure, no fact of its own; alone, it is the figure the text gives.
-MILESTONE_AFTER: Final = re.compile(r"(?:大关|关口)")
+MILESTONE_AFTER: Final = OpeningPattern(r"(?:大关|关口)")
 
 
 def classify(q: Quantity, local: str, after_figure: bool = False, project_context: bool = False) -> tuple[str, str | None] | None:
@@ -215,7 +216,7 @@ SIGNED_FOR: Final = re.compile(r"(签约|签下|签订|引进|落户|投资|总�
 
 # After a figure: the class it bounds (超过50%的4个省份) or what a count counts when that is no
 # product (60多个国家, 12家企业).
-CLASS_AFTER: Final = re.compile(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")
+CLASS_AFTER: Final = OpeningPattern(r"^的?[\d一二三四五六七八九十两]+[个家]?(?:省份|省|城市|地区|县|企业|行业|国家)")
 NOT_PRODUCT_AFTER: Final = re.compile(r"^(?:国家|省份|省|城市|地区|县|区|乡镇|企业|公司|项目|人|行业|部门|单位)")
 
 

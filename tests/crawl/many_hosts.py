@@ -200,6 +200,18 @@ class Host:
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         if self.farm is not None:
             self.farm.entered()
+        gone = []
+
+        def leave() -> None:
+            # Called before the answer's last bytes are written, not after: a client that has the
+            # whole answer may send its next request (to another host) before this thread runs again.
+            if not gone:
+                gone.append(True)
+                with self.lock:
+                    self.in_flight -= 1
+                if self.farm is not None:
+                    self.farm.left()
+
         try:
             if self.latency:
                 time.sleep(self.latency)
@@ -207,19 +219,16 @@ class Host:
             page = self.page(path)
             conditional = bool(handler.headers.get("If-None-Match") or handler.headers.get("If-Modified-Since"))
             if page is None:
-                status = _send(handler, 404, b"<html><body>not found</body></html>", "text/html", None, None)
+                status = _send(handler, 404, b"<html><body>not found</body></html>", "text/html", None, None, leave)
             else:
                 body, ctype, modified = page
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if self.conditional and _not_modified(handler.headers, etag, modified):
-                    status = _send(handler, 304, b"", None, etag, modified)
+                    status = _send(handler, 304, b"", None, etag, modified, leave)
                 else:
-                    status = _send(handler, 200, body, ctype, etag, modified)
+                    status = _send(handler, 200, body, ctype, etag, modified, leave)
         finally:
-            with self.lock:
-                self.in_flight -= 1
-            if self.farm is not None:
-                self.farm.left()
+            leave()
         with self.lock:
             self.hits.append(Hit(start, time.monotonic(), path, status, conditional))
 
@@ -263,7 +272,9 @@ def _not_modified(headers, etag: str, modified: float | None) -> bool:
     return False
 
 
-def _send(handler, status: int, body: bytes, ctype, etag, modified) -> int:
+def _send(handler, status: int, body: bytes, ctype, etag, modified, leave) -> int:
+    """Answer; ``leave()`` is called before anything the client could read as the whole answer
+    is written (the headers are held in a buffer until ``end_headers``)."""
     handler.send_response(status)
     if ctype:
         handler.send_header("Content-Type", ctype)
@@ -272,6 +283,7 @@ def _send(handler, status: int, body: bytes, ctype, etag, modified) -> int:
     if modified is not None:
         handler.send_header("Last-Modified", formatdate(modified, usegmt=True))
     handler.send_header("Content-Length", str(len(body)))
+    leave()
     handler.end_headers()
     if body:
         handler.wfile.write(body)

@@ -183,3 +183,53 @@ def test_the_last_group_of_a_period_match_names_its_branch(sentences):
             assert [b for b in branches if m.group(b)] == [m.lastgroup], m.group()
             seen.add(m.lastgroup)
     assert len(seen) == len(branches)
+
+
+def _region_as_it_was(ctx, sentence: str, regions: list, qa: int):
+    """``context.region_of`` as it was: the places resolved for each figure, and the 全市/本县
+    words searched in the sentence cut at the figure."""
+    from pipeline.facts.places import gazetteer
+    from pipeline.facts.regions import place_at
+
+    before = [r for r in regions if r.end <= qa]
+    if before:
+        place = gazetteer().resolve(before[-1].text, [ctx.article_place, *ctx.places])
+        return before[-1].text, place.code if place else None
+    whole = list(re.finditer(r"(?:全|本|我|该)(省|市|县|区)(?![委长级场域民属政内外])", sentence[:max(qa, 0)]))
+    if whole and ctx.article_place is not None:
+        place = place_at(ctx.article_place, whole[-1].group(1))
+        return (place.name, place.code) if place else (None, None)
+    return ctx.article_region, ctx.article_place.code if ctx.article_place else None
+
+
+def test_regions_of_figures_are_those_read_for_each_figure_alone(sentences):
+    """The places a sentence's figures are about, with the article's places resolved once and
+    the sentence's 全市/本县 words found once, at every position of the sentence (a figure may
+    follow 全市委 or 本区域 directly, where the cut at the figure leaves 全市 and 本区 whole)."""
+    from pipeline.facts.context import ArticleContext, SentenceRegions, region_of
+    from pipeline.facts.places import gazetteer
+    from pipeline.facts.regions import article_places
+
+    rnd = random.Random(15)
+    made_up = ["".join(rnd.choice(["全市", "本区", "我县", "该省", "委", "域", "长", "增长", "5亿元", "鄞州区", "宁波市",
+                                   "，", "的", "全", "市"]) for _ in range(rnd.randint(1, 10))) for _ in range(3000)]
+    compared = levels = 0
+    for article in (sentences[:4000:7], made_up):
+        text = "。".join(article)
+        places = article_places(text)
+        for main in ("宁波市", "鄞州区", None):
+            ctx = ArticleContext(pub_year=2020, places=places, article_region=main,
+                                 article_place=gazetteer().resolve(main, places) if main else None, text=text,
+                                 regions=tuple(mt.regions_in(text)))
+            start = 0
+            for sentence in article:
+                found = mt.regions_within(text, ctx.regions, start, start + len(sentence))
+                regions = SentenceRegions(ctx, sentence, start)
+                for qa in range(len(sentence) + 1):
+                    expected = _region_as_it_was(ctx, sentence, found, qa)
+                    assert region_of(ctx, sentence, found, qa) == expected, (sentence, qa)
+                    assert regions.at(qa) == expected, (sentence, qa)
+                    compared += 1
+                    levels += expected[0] is not None and not any(r.end <= qa for r in found) and main is not None
+                start += len(sentence) + 1
+    assert compared > 20000 and levels > 500
