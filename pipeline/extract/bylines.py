@@ -53,6 +53,8 @@ TRAILING_ROLE = re.compile(either(r"[/／](?:文图|图文|文|图|摄影|摄)$"
 NOT_A_NAME = re.compile(either(r"(日报|晚报|网|报社|新闻|中心|记者站|本报|编辑|政府|局|委|办|社|台|电视|讯|部|报道|评论员)"))
 NAME_RE = re.compile(rf"^[{HAN}·]{{2,4}}$")
 # Names spaced out to line up with longer ones: 方  敏 -> 方敏, also right after the role (记者石　磊).
+# What separates the chunks of a byline (names, roles): spaces, commas, semicolons, bars.
+CHUNK_SEPARATORS = re.compile(rf"[{SPACE},，、;；|｜]+")
 SPACED_NAME = re.compile(
     rf"(?:(?<![{HAN}])|(?<=者)|(?<=员)|(?<=員)|(?<=生))([{HAN}])[{SPACE}]{{1,4}}([{HAN}])(?![{HAN}])"
 )
@@ -93,7 +95,7 @@ def parse_byline(text: str) -> list[str]:
     names: list[str] = []
     # "鄞州记者站" is a role with a place in front: drop it whole before splitting.
     text = SPACED_NAME.sub(r"\1\2", STATION_RE.sub(" ", text))
-    for chunk in re.split(rf"[{SPACE},，、;；|｜]+", text):
+    for chunk in CHUNK_SEPARATORS.split(text):
         rest = chunk.strip().lstrip("■□●◆▲")
         # a chunk may hold several roles glued together: 记者王博通讯员李明
         for piece in GLUED_ROLE.split(rest):

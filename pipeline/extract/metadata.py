@@ -21,13 +21,20 @@ _SOURCE_VALUE = (
     rf"(?=[{SPACE}|｜/【\[(（]|$|作者|记者|编辑|责编|时间|发布(?:时间|日期|于|人)|日期|浏览|点击|阅读|报料|字号"
     rf"|参与|评论|分享|打印|收藏|关注|纠错|我要|(?:19|20)\d\d[-/.年])"
 )
+SOURCE_LABELS = ("稿源", "来源", "信息来源", "文章来源", "新闻来源", "出处", "来源于", "发布单位", "发布机构")
+# Each label is an alternative of its own with the value written after it, not a group of labels
+# before one value: when every alternative starts with a character, the regex engine skips in C
+# the positions that start none of them (with a group first it tries the whole pattern at each
+# position of the page, about four times the cost).  The value is the one group that matched.
 SOURCE_RE = re.compile(
-    rf"(?:稿源|来源|信息来源|文章来源|新闻来源|出处|来源于|发布单位|发布机构)[{HSPACE}]*[:：][{HSPACE}]*{_SOURCE_VALUE}"
-    rf"|转载自[{HSPACE}]*[:：]?[{HSPACE}]*{_SOURCE_VALUE}"
+    "|".join(rf"{label}[{HSPACE}]*[:：][{HSPACE}]*{_SOURCE_VALUE}" for label in SOURCE_LABELS)
+    + rf"|转载自[{HSPACE}]*[:：]?[{HSPACE}]*{_SOURCE_VALUE}"
 )
 # 发布人 names the publisher on many portals (发布人：上海证券报), a person on some government
 # sites: read only when no source label is there.
 PUBLISHER_RE = re.compile(rf"(?:发布人|发布者)[{HSPACE}]*[:：][{HSPACE}]*{_SOURCE_VALUE}")
+LETTER = re.compile(rf"[{HAN}A-Za-z]")
+NAME_RUN = re.compile(rf"[{HAN}A-Za-z]{{2,12}}")
 # 某某日报官方账号: the account of a news organisation on a platform page.
 ACCOUNT_RE = re.compile(rf"([^{SPACE}]{{2,30}}?)官方(?:账号|帐号)")
 NOT_A_SOURCE = re.compile(r"(记者|通讯员|首页|>|＞|»|当前位置|您的位置)")
@@ -38,7 +45,7 @@ def _clean_source(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip("-–—_·:：,，.。;； ")
-    if len(value) < 2 or not re.search(rf"[{HAN}A-Za-z]", value) or NOT_A_SOURCE.search(value):
+    if len(value) < 2 or not LETTER.search(value) or NOT_A_SOURCE.search(value):
         return None
     return value
 
@@ -88,7 +95,7 @@ def _account_name(run: str, text: str) -> str | None:
     for start in range(len(run) - 1):
         if run[start:] in lines:
             return _clean_source(run[start:])
-    if re.fullmatch(rf"[{HAN}A-Za-z]{{2,12}}", run) and "发布" not in run:
+    if NAME_RUN.fullmatch(run) and "发布" not in run:
         return _clean_source(run)
     return None
 
