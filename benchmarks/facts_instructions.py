@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 # Run in each checkout (its folder first on sys.path): read the inputs, warm the reader up (the
-# gazetteer and the patterns are built on first use), then read the first N bodies.
+# gazetteer and the patterns are built on first use), freeze what is loaded (a full collection of
+# it would land in one run and not the other), then read the first N bodies.
 RUNNER = """
 import pickle, sys
 sys.path.insert(0, sys.argv[1])
@@ -46,6 +47,9 @@ import pipeline.facts
 assert pipeline.facts.COMPILED, "the rules of this checkout are not compiled (python -m pipeline.compiled)"
 rows = pickle.load(open(sys.argv[2], "rb"))[: int(sys.argv[3])]
 extract("某某智能空调项目计划总投资21.9亿元，位于某某区。", "2017-01-01")
+import gc
+gc.collect()
+gc.freeze()  # what is loaded by now is not traversed again: a full collection is no page's work
 for text, published, sentences, starts in rows:
     if is_economic(text):
         extract(text, published, sentences=sentences, word_starts=starts)
@@ -77,16 +81,19 @@ def make_inputs(folders: list[tuple[str, Path]], out: Path) -> list[tuple[str, i
     return made
 
 
-def instructions(checkout: Path, compiled_dir: Path | None, inputs: Path, pages: int, runner: Path) -> int:
-    """Instructions valgrind counts for the runner over the first ``pages`` inputs."""
+def instructions(checkout: Path, compiled_dir: Path | None, inputs: Path, pages: int, runner: Path,
+                 extra: list[str] | None = None) -> int:
+    """Instructions valgrind counts for the runner over the first ``pages`` inputs (``extra``:
+    more arguments for the runner)."""
     env = dict(os.environ)
     env.pop("NEWSFACTS_COMPILED_DIR", None)
     if compiled_dir is not None:
         env["NEWSFACTS_COMPILED_DIR"] = str(compiled_dir)
     env["NEWSFACTS_PURE_PYTHON"] = "0"
+    env["PYTHONHASHSEED"] = "0"  # the same set and dict orders in every run
     proc = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, str(runner), str(checkout), str(inputs), str(pages)],
+         sys.executable, str(runner), str(checkout), str(inputs), str(pages), *(extra or [])],
         cwd=checkout, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"the reader failed under valgrind in {checkout}:\n{proc.stderr[-2000:]}")
