@@ -12,10 +12,10 @@ run to the next here (not with address randomization, nor the hash seed, which i
 passes are many: ten over 29 small pages leave about 0.1 M per page of that noise.  ``trafilatura.extract`` is counted on the same pages, decoded
 beforehand as ``html_speed.py`` does.
 
-Instructions are not time: on this machine trafilatura executes about 15 times the project's
-instructions on a small real page but takes only about 8 times its time (the parse and the
-project's C code run fewer, slower instructions).  The issue's target is the clock's ratio
-(``html_speed.py``); this count says whether a change removed work.
+Instructions are not time (a cache miss costs more than an add), though here the two ratios come
+out close: trafilatura executes about 9 times the project's instructions on a small real page and
+takes about 8 times its time.  The issue's target is the clock's ratio (``html_speed.py``); this
+count says whether a change removed work.
 
     .venv/bin/python benchmarks/html_instructions.py --base HEAD~3 [--pages 20] [--passes 2]
         [--extra DIR] [--no-trafilatura]
