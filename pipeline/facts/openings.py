@@ -15,7 +15,12 @@ from typing import Any
 
 # The parser of the re module, which re.compile runs too: the tree it returns names each piece of
 # a pattern (a literal, a class, a repeat, a branch ...).  Loaded by name: it has no type stubs.
-_PARSER: Any = importlib.import_module("re._parser")
+# It is private to re: where it is missing or reads otherwise, no pattern gets an opening, and
+# every call goes to the regex (tests/facts/test_openings.py would say so).
+try:
+    _PARSER: Any = importlib.import_module("re._parser")
+except ImportError:
+    _PARSER = None
 
 
 class Opening:
@@ -55,13 +60,13 @@ def opening_of(regex: re.Pattern) -> Opening | None:
     >>> opening_of(re.compile("(?:以上)?")) is None, sorted(opening_of(re.compile("^(?!否)(?:该|本)?公司")).chars)
     (True, ['公', '本', '该'])
     """
-    if not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
+    if _PARSER is None or not isinstance(regex.pattern, str) or regex.flags & re.IGNORECASE:
         return None
     opening = Opening()
     try:
         if _sequence(list(_PARSER.parse(regex.pattern, regex.flags)), opening):
             return None
-    except _Unknown:
+    except (_Unknown, AttributeError, TypeError, ValueError):  # (a tree of another shape: no opening)
         return None
     return opening
 
