@@ -109,7 +109,7 @@ def per_page(checkout: Path, compiled_dir: Path | None, inputs: Path, pages: int
             - instructions(checkout, compiled_dir, inputs, 0, runner)) / pages
 
 
-def _run(args: list[str], cwd: Path, what: str, env: dict | None = None) -> None:
+def run_step(args: list[str], cwd: Path, what: str, env: dict | None = None) -> None:
     """Run a set-up step; stop with what failed and its own message if it does."""
     proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -119,11 +119,16 @@ def _run(args: list[str], cwd: Path, what: str, env: dict | None = None) -> None
 def base_checkout(rev: str, tmp: Path) -> tuple[Path, Path]:
     """A worktree of ``rev`` in ``tmp`` with its rules compiled there: (folder, build folder)."""
     folder, builds = tmp / "base", tmp / "builds"
-    _run(["git", "worktree", "add", "--detach", str(folder), rev], ROOT,
+    run_step(["git", "worktree", "add", "--detach", str(folder), rev], ROOT,
          f"checking out the baseline {rev!r} (is it a revision of this repository?)")
     env = dict(os.environ, NEWSFACTS_COMPILED_DIR=str(builds))
-    _run([sys.executable, "-m", "pipeline.compiled"], folder, f"compiling the rules of {rev}", env)
+    run_step([sys.executable, "-m", "pipeline.compiled"], folder, f"compiling the rules of {rev}", env)
     return folder, builds
+
+
+def remove_checkout(folder: Path) -> None:
+    """Remove the baseline worktree made by :func:`base_checkout`."""
+    subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, capture_output=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         made = make_inputs(folders, tmp)
         runner = tmp / "runner.py"
         runner.write_text(RUNNER, encoding="utf-8")
-        _run([sys.executable, "-m", "pipeline.compiled"], ROOT, "compiling this checkout's rules")
+        run_step([sys.executable, "-m", "pipeline.compiled"], ROOT, "compiling this checkout's rules")
         base = None if args.base == "none" else base_checkout(args.base, tmp)
         try:
             print("| pages | count | this checkout: instructions/page | "
@@ -161,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row)
         finally:
             if base:
-                subprocess.run(["git", "worktree", "remove", "--force", str(base[0])], cwd=ROOT, capture_output=True)
+                remove_checkout(base[0])
     return 0
 
 

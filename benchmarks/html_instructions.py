@@ -17,7 +17,7 @@ out close: trafilatura executes about 9 times the project's instructions on a sm
 takes about 8 times its time.  The issue's target is the clock's ratio (``html_speed.py``); this
 count says whether a change removed work.
 
-    .venv/bin/python benchmarks/html_instructions.py --base HEAD~3 [--pages 20] [--passes 2]
+    .venv/bin/python benchmarks/html_instructions.py --base HEAD~3 [--pages 20] [--passes 10]
         [--extra DIR] [--no-trafilatura]
 
 Needs valgrind (Debian: ``apt install valgrind``) and git.
@@ -116,16 +116,19 @@ def main(argv: list[str] | None = None) -> int:
         folders += [("/".join(Path(e).resolve().parts[-2:]), Path(e).resolve()) for e in args.extra]
         runner = tmp / "runner.py"
         runner.write_text(RUNNER, encoding="utf-8")
-        fi._run([sys.executable, "-m", "pipeline.compiled"], ROOT, "compiling this checkout")
+        fi.run_step([sys.executable, "-m", "pipeline.compiled"], ROOT, "compiling this checkout")
         base = None if args.base == "none" else fi.base_checkout(args.base, tmp)
         try:
-            head = "| pages | count | this checkout | "
-            head += f"{args.base} | ratio | " if base else ""
-            head += "trafilatura | trafilatura / this checkout |" if not args.no_trafilatura else ""
-            print(head.rstrip(" ").rstrip("|") + "|")
-            print("|---" * (head.count("|") - 1) + "|")
+            columns = ["pages", "count", "this checkout"]
+            columns += [args.base, "ratio"] if base else []
+            columns += [] if args.no_trafilatura else ["trafilatura", "trafilatura / this checkout"]
+            print("| " + " | ".join(columns) + " |")
+            print("|---" * len(columns) + "|")
             for label, folder in folders:
                 n = page_count(folder)
+                if n * args.passes < 200:
+                    print(f"(warning: {label}: {n} pages x {args.passes} passes; a run's start-up varies by 10-30 M "
+                          "instructions here, which may outweigh so few page passes: use more --passes)", file=sys.stderr)
                 new = per_page(ROOT, None, folder, n, args.passes, runner, "project")
                 row = f"| {label} | {n} | {new / 1e6:.2f} M |"
                 if base:
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row)
         finally:
             if base:
-                fi.subprocess.run(["git", "worktree", "remove", "--force", str(base[0])], cwd=ROOT, capture_output=True)
+                fi.remove_checkout(base[0])
     return 0
 
 
