@@ -29,6 +29,7 @@ INFO_CUT_RE = re.compile(
 # A line that says when the page was published, wherever it sits (发布时间：…, 更新日期 …).
 DATE_LABEL = re.compile(r"(发布|发表|更新|时间|日期|来源|稿源)")
 BREADCRUMB_RE = re.compile(r"(?:当前位置|您的位置|您当前的位置|所在位置)\s*[:：]?\s*(.+)")
+BREADCRUMB_WORD = "位置"  # in every label above: a line without it is not searched
 
 
 def extract_article(
@@ -52,9 +53,10 @@ def extract_article(
     location = location or url or "<page>"
     flags: list[str] = []
     encoding = None
+    utf8 = None  # the text as UTF-8, when the page's bytes are that already
     if isinstance(raw, bytes):
         decoded = decode_html(raw, content_type, location)
-        text, encoding = decoded.text, decoded.encoding
+        text, encoding, utf8 = decoded.text, decoded.encoding, decoded.utf8
         flags.extend(decoded.flags)
     else:
         text = raw
@@ -65,7 +67,7 @@ def extract_article(
     if pathological:
         raise Skip("pathological_markup", location,
                    f"{pathological}: parsing it would take minutes; the page is not read")
-    doc = hb.parse_page(text)
+    doc = hb.parse_page(text, utf8)
     head = _head_metadata(doc, earliest)
     hb.strip_tags(doc)
 
@@ -82,7 +84,7 @@ def extract_article(
         body_el = hb.find_body(doc, page)
         if not _has_article(page):
             # an article hidden until a script shows it (display:none): read it with the hidden blocks
-            shown = hb.parse_page(text)
+            shown = hb.parse_page(text, utf8)
             hb.strip_tags(shown, keep_hidden=True)
             shown_page, shown_lines = _walk(shown, text)
             if _has_article(shown_page):
@@ -232,7 +234,7 @@ def _choose_url(head: dict, url: str | None) -> tuple[str | None, str | None]:
 
 def _site_from_breadcrumb(line_texts: list[str]) -> str | None:
     for line in line_texts[:60]:
-        m = BREADCRUMB_RE.search(line)
+        m = BREADCRUMB_RE.search(line) if BREADCRUMB_WORD in line else None
         if m:
             first = re.split(r"\s*(?:>|＞|»|›|/|→)\s*", m.group(1).strip())[0]
             if first and first not in ("首页", "网站首页") and len(first) <= 16:

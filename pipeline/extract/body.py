@@ -45,12 +45,16 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 def _parseable(text: str) -> str:
     # lxml refuses str input that carries an XML encoding declaration.
-    text = _XML_DECLARATION.sub("", text)
+    # (the same object when nothing was taken out, as parse_page relies on)
+    stripped, taken = _XML_DECLARATION.subn("", text)
+    if taken:
+        text = stripped
     return text if text.strip() else "<html></html>"
 
 
 # A tag this long is looked at closely (a data: URI image can make a legit tag long) ...
 _LONG_TAG = re.compile(r"<[A-Za-z][^<>]{65536}[^<>]*")
+_LONG_TAG_MIN = 2 + 65536  # the shortest text it matches: a page shorter than that has no such tag
 _ATTRIBUTE = re.compile(r"\s[^\s=<>\"']+\s*=")
 # ... and refused with more attributes than this: libxml2 checks duplicate attributes pairwise, so
 # 80,000 attributes on one element cost a minute of parsing.
@@ -65,6 +69,8 @@ def pathological_markup(text: str) -> str | None:
     >>> pathological_markup('<img src="data:image/png;base64,' + "A" * 70000 + '"><p>文字</p>') is None
     True
     """
+    if len(text) < _LONG_TAG_MIN:
+        return None  # (most pages: the regex would try every tag of the page for nothing)
     for m in _LONG_TAG.finditer(text):
         n = len(_ATTRIBUTE.findall(m.group(0)))
         if n > MAX_ATTRIBUTES:
@@ -72,20 +78,23 @@ def pathological_markup(text: str) -> str | None:
     return None
 
 
-def parse_page(text: str):
+def parse_page(text: str, utf8: bytes | None = None):
     """The lxml document of a decoded page (never bytes: the codec is chosen before), with plain
     ``lxml.etree`` elements, which are much cheaper to walk than lxml.html's; use
-    :func:`body_of` and :func:`text_content` on it.
+    :func:`body_of` and :func:`text_content` on it.  ``utf8``: ``text.encode("utf-8")`` when the
+    caller has it (the page's own bytes, :attr:`pipeline.extract.decode.Decoded.utf8`).
 
     >>> doc = parse_page("<p>联镇村<!-- 注释 -->促发展</p>")
     >>> text_content(body_of(doc))
     '联镇村促发展'
     """
-    text = _parseable(text)
+    parseable = _parseable(text)
     try:
-        doc = etree.fromstring(text.encode("utf-8"), _UTF8_PAGE_PARSER)
+        # (the bytes stand for the text only where _parseable changed nothing)
+        data = utf8 if utf8 is not None and parseable is text else parseable.encode("utf-8")
+        doc = etree.fromstring(data, _UTF8_PAGE_PARSER)
     except UnicodeEncodeError:  # a lone surrogate (text given as str, never decoded bytes)
-        doc = etree.fromstring(text, _PAGE_PARSER)
+        doc = etree.fromstring(parseable, _PAGE_PARSER)
     if doc is None:
         raise etree.ParserError("Document is empty")
     return doc

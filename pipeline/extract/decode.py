@@ -85,6 +85,9 @@ class Decoded:
     declared: str | None  # what the BOM/header/meta said (first of these), normalized
     flags: tuple[str, ...]  # e.g. ('charset_mismatch',), ('mojibake_suspected',)
     decode_errors: int  # replacement characters introduced by decoding
+    # The page's bytes when the text is exactly their UTF-8 decoding (no BOM, nothing replaced, cut
+    # or repaired): the parser takes them as they are instead of the text encoded once more.
+    utf8: bytes | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -171,13 +174,14 @@ def decode_counting(data: bytes, codec: str) -> tuple[str, int, bool]:
     cut = "\ufffd" in tail
     if not cut:
         text += tail
-    literal = 0
-    if "\ufffd" in text:
+    literal = replaced = 0
+    if "\ufffd" in text:  # (a search for one character skips through the text; a count reads all of it)
         try:
             literal = data.count("\ufffd".encode(codec))
         except UnicodeEncodeError:
             literal = 0
-    return text, max(0, text.count("\ufffd") - literal), cut
+        replaced = text.count("\ufffd")
+    return text, max(0, replaced - literal), cut
 
 
 def _score(text: str, errors: int) -> int:
@@ -321,4 +325,6 @@ def decode_html(body: bytes, content_type: str | None = None, location: str = ""
             "mojibake_suspected signs=%s repaired=%s location=%s",
             ",".join(signs), repaired is not None, location,
         )
-    return Decoded(text=text, encoding=used, declared=declared, flags=tuple(flags), decode_errors=errors)
+    exact = used == "utf-8" and bom_enc is None and not errors and not cut and "mojibake_repaired" not in flags
+    return Decoded(text=text, encoding=used, declared=declared, flags=tuple(flags), decode_errors=errors,
+                   utf8=data if exact else None)

@@ -286,3 +286,39 @@ def test_decoded_is_frozen_and_normalizes_labels():
     assert [normalize_charset(x) for x in ["gbk", "GB2312", "x-gbk", "cp936", "zh-cn", "utf8"]] == [
         "gb18030", "gb18030", "gb18030", "gb18030", "gb18030", "utf-8"]
     assert normalize_charset("utf-7") is None  # w3lib refuses it: markup smuggling
+
+
+# ---------------------------------------------------------------- the bytes the parser may take
+
+
+def test_a_utf8_page_hands_on_its_own_bytes_as_the_text_in_utf8():
+    body = page().encode("utf-8")
+    d = decode_html(body)
+    assert d.utf8 is body and d.text.encode("utf-8") == body
+
+
+@pytest.mark.parametrize("why, body", [
+    ("a BOM", b"\xef\xbb\xbf" + page().encode("utf-8")),
+    ("another codec", page(head=meta("gbk")).encode("gbk")),
+    ("a replaced byte", page(NEWS + "\ufffd").encode("utf-8").replace("\ufffd".encode(), b"\xff")),
+    ("a cut character", page().encode("utf-8")[: page().encode("utf-8").index("引擎".encode()) + 4]),
+    ("a repaired page", page(NEWS).encode("utf-8").decode("latin-1").encode("utf-8")),
+])
+def test_a_text_that_is_not_the_bytes_as_they_were_hands_on_no_bytes(why, body):
+    d = decode_html(body, "text/html; charset=utf-8")
+    assert d.utf8 is None, why
+    assert d.text.encode("utf-8") != body or why == "another codec"
+
+
+def test_the_bytes_handed_on_are_the_text_on_every_bundled_page():
+    from tests.extract.built import REPO
+    from pipeline.read.files import iter_raw_pages
+    handed = 0
+    for raw in iter_raw_pages([REPO / "corpora"], 50_000_000):
+        if isinstance(raw, Skip):
+            continue
+        d = decode_html(raw.body, raw.content_type)
+        if d.utf8 is not None:
+            assert d.text.encode("utf-8") == d.utf8, raw.location
+            handed += 1
+    assert handed >= 10

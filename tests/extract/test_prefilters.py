@@ -39,3 +39,32 @@ def test_the_non_ascii_classes_are_those_of_every_character(text):
     expected = [(i, int(table[min(ord(c), len(table) - 1)])) for i, c in enumerate(text) if ord(c) >= 0x80]
     assert list(zip(at.tolist(), classes.tolist())) == expected
 
+
+
+def test_every_breadcrumb_label_holds_the_word_a_line_is_tested_for():
+    import re
+
+    from pipeline.extract import article
+    from tests.extract.built import page_texts
+    labels = article.BREADCRUMB_RE.pattern.split(")")[0].removeprefix("(?:").split("|")
+    assert len(labels) >= 4 and all(article.BREADCRUMB_WORD in label for label in labels), labels
+    lines = ["当前位置：首页 > 新闻", "您当前的位置 : 宁波 > 要闻", "所在位置 镇海", "位置：首页", "首页 > 新闻"]
+    lines += [line for text in page_texts() for line in re.sub(r"<[^>]*>", "\n", text).split("\n") if line.strip()]
+    found = 0
+    for line in lines:  # each line alone: the site its breadcrumb names, as the pattern alone finds it
+        m = article.BREADCRUMB_RE.search(line)
+        first = re.split(r"\s*(?:>|＞|»|›|/|→)\s*", m.group(1).strip())[0] if m else None
+        expected = first if first and first not in ("首页", "网站首页") and len(first) <= 16 else None
+        assert article._site_from_breadcrumb([line]) == expected, line
+        found += expected is not None
+    assert found >= 3
+
+
+def test_a_page_too_short_for_a_long_tag_is_not_searched_for_one():
+    from pipeline.extract import body
+    shortest = "<a" + "b" * 65536
+    assert body._LONG_TAG.fullmatch(shortest) and len(shortest) == body._LONG_TAG_MIN
+    assert body._LONG_TAG.search(shortest[:-1]) is None
+    crowded = "<div " + " ".join(f'a{i}="x"' for i in range(20000)) + ">文字</div>"
+    assert body.pathological_markup(crowded) == "an element with 20000 attributes"
+    assert body.pathological_markup(crowded[:body._LONG_TAG_MIN - 1]) is None
