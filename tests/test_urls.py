@@ -68,3 +68,13 @@ def test_page_with_a_bad_url_is_kept_without_its_url(url):
     assert article.url is None and "bad_url" in article.flags and article.content.startswith("宁波")
     good = extract_article(page.encode("utf-8"), url="http://example.cn/a.html", location="y.html")
     assert good.url == "http://example.cn/a.html" and "bad_url" not in good.flags
+
+
+def test_a_remembered_canonical_url_is_the_one_computed_again():
+    from pipeline.urls import canonical_url
+    urls = ["HTTP://News.Example.cn:80/yz/a.shtml?utm_source=wx#p2", "http://[::1]:99999/a.html", None, "",
+            "https://www.example.cn/news/index.html?spm=a&id=7", "javascript:void(0)", "http://例子.cn/新闻?q=甲"]
+    for _ in range(2):  # the second round is answered from memory
+        for url in urls:
+            assert canonical_url(url) == canonical_url.__wrapped__(url), url
+    assert canonical_url.cache_info().hits >= len(urls)
