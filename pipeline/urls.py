@@ -84,6 +84,7 @@ def identity_url(url: str | None) -> str | None:
     return "http" + canon[len("https"):] if canon.startswith("https:") else canon
 
 
+@functools.lru_cache(maxsize=4096)  # pure too, and asked for the same page URLs (site rules, canonical links)
 def host_of(url: str | None) -> str | None:
     """Lower-case host name of a URL, without a leading ``www.``.
 

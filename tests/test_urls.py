@@ -70,11 +70,12 @@ def test_page_with_a_bad_url_is_kept_without_its_url(url):
     assert good.url == "http://example.cn/a.html" and "bad_url" not in good.flags
 
 
-def test_a_remembered_canonical_url_is_the_one_computed_again():
-    from pipeline.urls import canonical_url
+def test_a_remembered_canonical_url_or_host_is_the_one_computed_again():
+    from pipeline.urls import canonical_url, host_of
     urls = ["HTTP://News.Example.cn:80/yz/a.shtml?utm_source=wx#p2", "http://[::1]:99999/a.html", None, "",
             "https://www.example.cn/news/index.html?spm=a&id=7", "javascript:void(0)", "http://例子.cn/新闻?q=甲"]
     for _ in range(2):  # the second round is answered from memory
         for url in urls:
             assert canonical_url(url) == canonical_url.__wrapped__(url), url
-    assert canonical_url.cache_info().hits >= len(urls)
+            assert host_of(url) == host_of.__wrapped__(url), url
+    assert canonical_url.cache_info().hits >= len(urls) and host_of.cache_info().hits >= len(urls)
