@@ -82,18 +82,20 @@ def make_inputs(folders: list[tuple[str, Path]], out: Path) -> list[tuple[str, i
 
 
 def instructions(checkout: Path, compiled_dir: Path | None, inputs: Path, pages: int, runner: Path,
-                 extra: list[str] | None = None) -> int:
+                 extra: list[str] | None = None, inside: str | None = None) -> int:
     """Instructions valgrind counts for the runner over the first ``pages`` inputs (``extra``:
-    more arguments for the runner)."""
+    more arguments for the runner).  ``inside``: count only while this C function runs (callgrind's
+    ``--toggle-collect``, e.g. a compiled function ``CPyDef_module___name``), not the whole run."""
     env = dict(os.environ)
     env.pop("NEWSFACTS_COMPILED_DIR", None)
     if compiled_dir is not None:
         env["NEWSFACTS_COMPILED_DIR"] = str(compiled_dir)
     env["NEWSFACTS_PURE_PYTHON"] = "0"
     env["PYTHONHASHSEED"] = "0"  # the same set and dict orders in every run
+    tool = (["--tool=callgrind", f"--toggle-collect={inside}", "--callgrind-out-file=/dev/null"] if inside
+            else ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"])
     proc = subprocess.run(
-        ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, str(runner), str(checkout), str(inputs), str(pages), *(extra or [])],
+        ["valgrind", *tool, sys.executable, str(runner), str(checkout), str(inputs), str(pages), *(extra or [])],
         cwd=checkout, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise SystemExit(f"the reader failed under valgrind in {checkout}:\n{proc.stderr[-2000:]}")
