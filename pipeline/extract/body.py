@@ -53,8 +53,9 @@ def _parseable(text: str) -> str:
 
 
 # A tag this long is looked at closely (a data: URI image can make a legit tag long) ...
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{65536}[^<>]*")
-_LONG_TAG_MIN = 2 + 65536  # the shortest text it matches: a page shorter than that has no such tag
+LONG_TAG_CHARS = 65536
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{LONG_TAG_CHARS}}}[^<>]*")
+_LONG_TAG_MIN = 2 + LONG_TAG_CHARS  # the shortest text it matches: a page shorter than that has no such tag
 _ATTRIBUTE = re.compile(r"\s[^\s=<>\"']+\s*=")
 # ... and refused with more attributes than this: libxml2 checks duplicate attributes pairwise, so
 # 80,000 attributes on one element cost a minute of parsing.
