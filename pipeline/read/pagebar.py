@@ -177,6 +177,28 @@ def may_link_following_pages(body: bytes, url: str) -> bool:
     for stem, _ in page_number_readings(split[1]):
         if not stem.isascii() or "%" in stem:
             return True  # written in the page in another form than in the URL: parse it
-        if re.search(re.escape(stem.encode("ascii")) + rb"\s*[_-]\s*[1-9]", body):
+        if _stem_numbered(body, stem.encode("ascii")):
             return True
+    return False
+
+
+# what follows a page's name stem where the name of one of its following pages is written
+_NUMBER_AFTER_STEM = re.compile(rb"\s*[_-]\s*[1-9]")
+
+
+def _stem_numbered(body: bytes, stem: bytes) -> bool:
+    """Whether ``stem`` is written somewhere in ``body`` followed by a page number (``0086_2``,
+    ``0086 - 3``): every place the stem is found is tried.  A pattern made of the stem would be
+    compiled anew for every page (each has a name of its own), which costs more than the search.
+
+    >>> _stem_numbered(b"0086.shtml 0086_2.shtml", b"0086"), _stem_numbered(b"0086.shtml 0086_0", b"0086")
+    (True, False)
+    >>> _stem_numbered(b"aaa_2", b"aa")  # the stem found again inside its first finding
+    True
+    """
+    at = body.find(stem)
+    while at >= 0:
+        if _NUMBER_AFTER_STEM.match(body, at + len(stem)):
+            return True
+        at = body.find(stem, at + 1)
     return False
