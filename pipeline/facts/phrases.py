@@ -327,6 +327,8 @@ def _clause_topic(clause: str) -> tuple[str, ...]:
         return ()  # 2009年度和2010年度公司的…: periods listed, not items
     return tuple(_complete_list(items)) if len(items) > 1 else ((head,) if len(head) >= 2 else ())
 
+_LAST_ITEM_AND: Final = re.compile(r"[和与]")
+_CATEGORY_AND: Final = re.compile(r"及|以及")
 def split_list(text: str) -> list[str]:
     """The items of a written list: split at 、, the last item once more at 和/与; 及 joins the
     parts of one category (烟酒及用品类) unless nothing else splits the list.
@@ -335,9 +337,9 @@ def split_list(text: str) -> list[str]:
     (['衣着', '家庭设备用品及维修服务', '交通通讯'], ['工业', '服务业'])
     """
     *items, last = text.split("、")
-    items += re.split(r"[和与]", last, maxsplit=1)
+    items += _LAST_ITEM_AND.split(last, maxsplit=1)
     if len(items) == 1:
-        items = re.split(r"及|以及", text, maxsplit=1)
+        items = _CATEGORY_AND.split(text, maxsplit=1)
     return [p for p in items if p]
 
 # A clause that only lists things (汽车制造业、通用设备制造业和专用设备制造业三个大类): the list, and the
@@ -436,7 +438,6 @@ def capacity_holder(left: str, trigger: str | None) -> str | None:
     core = CAPACITY_MODIFIERS.sub("", np or "")  # 设计年通过能力 names nothing more than its trigger
     return np if np and len(core) > floor else None
 
-
 PLANT_HEADS: Final = ("厂", "装置", "车间", "生产线", "电站", "电厂", "基地", "矿", "园")
 
 def plant_before(left: str, trigger: str | None) -> str | None:
@@ -450,7 +451,6 @@ def plant_before(left: str, trigger: str | None) -> str | None:
     end = left.rfind(trigger)
     np = noun_before(left[:end]) if end > 0 else None
     return np if np and np.endswith(PLANT_HEADS) and len(np) > 2 else None
-
 
 PLACE_OF_OWNER: Final = re.compile(r"在(?:中国|国内|全国|全球|全省|全市|海外|国外|当地|[^，。；]{1,6}(?:省|市|县|区|地区))$")
 
