@@ -12,6 +12,7 @@ import os
 import platform
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="pages of the corpus timed in the per-stage comparisons (default 500)")
     ap.add_argument("--scale-base", type=int, default=10_000, help=argparse.SUPPRESS)  # for testing this script
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--e2e-rounds", type=int, default=2,
+                    help="end-to-end rounds, alternately forth and back; each figure is their mean (default 2)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary corpus and outputs")
     ap.add_argument("--no-record", action="store_true", help="do not append to benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
@@ -162,10 +165,31 @@ def main(argv: list[str] | None = None) -> int:
                 f"datasketch {mh['error_datasketch']:.4f}", "")
 
         # 3. end to end -----------------------------------------------------------------------------
-        e2e = {}
-        for w in (1, 2):
-            log(f"newsfacts run, {args.pages} pages, --workers {w}")
-            e2e[w] = stages.newsfacts_run(info.root, tmp / f"out-w{w}", w)
+        # The three runs go forth and back (1 worker, 2 workers, the halves; then the other way
+        # round): on a machine whose speed drifts within minutes, each figure is the mean of runs
+        # made before and after the others, so a drift does not fall on one of them alone.
+        rounds: dict = {1: [], 2: [], "halves": []}
+        for r in range(args.e2e_rounds):
+            for what in (1, 2, "halves") if r % 2 == 0 else ("halves", 2, 1):
+                if what == "halves":
+                    log(f"two independent 1-worker runs on halves of the {args.pages} pages, at once "
+                        "(what this machine gives 2 processes)")
+                    rounds[what].append(stages.independent_halves(info.root, tmp, tag=f"-r{r}"))
+                    continue
+                log(f"newsfacts run, {args.pages} pages, --workers {what} (round {r + 1} of {args.e2e_rounds})")
+                rounds[what].append(stages.newsfacts_run(info.root, tmp / f"out-w{what}-r{r}", what))
+                if r > 0:  # the first round's tables are compared below; the others only take space
+                    shutil.rmtree(tmp / f"out-w{what}-r{r}", ignore_errors=True)
+        e2e = {w: {"seconds": statistics.mean(x["seconds"] for x in rounds[w]),
+                   "peak_rss": max(x["peak_rss"] for x in rounds[w]), "summary": rounds[w][0]["summary"]}
+               for w in (1, 2)}
+        halves = {"seconds": statistics.mean(x["seconds"] for x in rounds["halves"])}
+        if args.e2e_rounds > 1:
+            rep.notes.append(f"end to end: each wall time is the mean of {args.e2e_rounds} runs, made in the order "
+                             "1 worker, 2 workers, the two halves, and then the other way round "
+                             "(1 worker: " + ", ".join(f"{x['seconds']:.1f}" for x in rounds[1]) + " s; 2 workers: "
+                             + ", ".join(f"{x['seconds']:.1f}" for x in rounds[2]) + " s; halves: "
+                             + ", ".join(f"{x['seconds']:.1f}" for x in rounds["halves"]) + " s)")
         mb = info.bytes / 1e6
         for w in (1, 2):
             r = e2e[w]
@@ -179,13 +203,11 @@ def main(argv: list[str] | None = None) -> int:
             rep.row(f"end to end, --workers {w}: peak RSS (process tree)", f"{r['peak_rss'] / 2**20:.0f} MiB",
                     "" if w == 1 else f"1 worker {base['peak_rss'] / 2**20:.0f} MiB",
                     None if w == 1 else r["peak_rss"] / base["peak_rss"])
-        log(f"two independent 1-worker runs on halves of the {args.pages} pages, at once (what this machine gives 2 processes)")
-        halves = stages.independent_halves(info.root, tmp)
         reference = e2e[1]["seconds"] / halves["seconds"]
         rep.row("2 independent 1-worker runs on halves, at once: wall s (the 2-core reference)",
                 f"{halves['seconds']:.1f}", f"1 worker on all {e2e[1]['seconds']:.1f}", reference)
         rep.row("2 workers as a share of that reference", f"{e2e[1]['seconds'] / e2e[2]['seconds'] / reference:.0%}", "", "")
-        identical = stages.csvs_identical(tmp / "out-w1", tmp / "out-w2")
+        identical = stages.csvs_identical(tmp / "out-w1-r0", tmp / "out-w2-r0")
         rep.row("CSV outputs of 1 and 2 workers byte-identical", "yes" if identical else "NO", "", "")
         rep.notes.append("run summary (1 worker): " + "; ".join(e2e[1]["summary"]))
 

@@ -25,6 +25,29 @@ def _timed(fn, items) -> tuple[float, list]:
     return time.perf_counter() - t0, out
 
 
+def _timed_together(*runs: tuple, chunks: int = 10) -> list[tuple[float, list]]:
+    """``_timed`` of several (function, items) pairs, interleaved: the items are cut into
+    ``chunks`` pieces and each function runs over its piece in turn, the first of them changing
+    from piece to piece.  A shared machine whose speed drifts within a minute then slows all of
+    them alike, instead of whichever ran in the slower stretch (one after the other, the ratio of
+    two extractors moved between 8x and 14x with the hour).
+
+    >>> [(out, seconds >= 0) for seconds, out in _timed_together((str.upper, ["a", "b", "c"]), (len, ["xy", "z", ""]), chunks=2)]
+    [(['A', 'B', 'C'], True), ([2, 1, 0], True)]
+    """
+    spent = [0.0] * len(runs)
+    outs: list[list] = [[] for _ in runs]
+    for piece in range(chunks):
+        for turn in range(len(runs)):
+            k = (piece + turn) % len(runs)
+            fn, items = runs[k]
+            size = -(-len(items) // chunks)
+            seconds, out = _timed(fn, items[piece * size : (piece + 1) * size])
+            spent[k] += seconds
+            outs[k] += out
+    return list(zip(spent, outs))
+
+
 def _rate(n: int, nbytes: int, seconds: float) -> dict:
     return {"n": n, "seconds": seconds, "per_s": n / seconds if seconds else float("inf"),
             "mb_per_s": nbytes / 1e6 / seconds if seconds else float("inf")}
@@ -54,8 +77,7 @@ def html_stage(pages: list[tuple[bytes, str | None, str]]) -> dict:
         return trafilatura.extract(text) or ""
 
     ours(pages[0]), theirs(texts[0])  # warm-up: imports, caches
-    t_ours, bodies = _timed(ours, pages)
-    t_traf, traf_bodies = _timed(theirs, texts)
+    (t_ours, bodies), (t_traf, traf_bodies) = _timed_together((ours, pages), (theirs, texts))
     synth = {
         "ours": sum(char_f1(b, p[2]) for b, p in zip(bodies, pages)) / len(pages),
         "trafilatura": sum(char_f1(b, p[2]) for b, p in zip(traf_bodies, pages)) / len(pages),
@@ -109,10 +131,10 @@ def segmentation_stage(bodies: list[str], corpus_bodies: list[str] | None = None
     nlp = get_nlp()  # also loads the user dictionaries into jieba's default dictionary
     nbytes = sum(len(b.encode("utf-8")) for b in bodies)
     nlp.make_doc(bodies[0]), jieba.lcut(bodies[0])
-    t_spacy, _ = _timed(nlp.make_doc, bodies)
-    t_jieba, jieba_tokens = _timed(jieba.lcut, bodies)
     fast = FastJieba()
-    t_fast, _ = _timed(fast.cut, bodies)
+    fast.cut(bodies[0])
+    (t_spacy, _), (t_jieba, jieba_tokens), (t_fast, _) = _timed_together(
+        (nlp.make_doc, bodies), (jieba.lcut, bodies), (fast.cut, bodies))
     out = {"spacy": _rate(len(bodies), nbytes, t_spacy), "jieba": _rate(len(bodies), nbytes, t_jieba),
            "fast": _rate(len(bodies), nbytes, t_fast)}
     fast = FastJieba()  # fresh block counters for the agreement run
@@ -193,8 +215,7 @@ def minhash_stage(bodies: list[str]) -> dict:
         return m.hashvalues.astype(np.uint64)
 
     signature(bodies[0]), baseline(bodies[0])
-    t_ours, ours = _timed(signature, bodies)
-    t_base, base = _timed(baseline, bodies)
+    (t_ours, ours), (t_base, base) = _timed_together((signature, bodies), (baseline, bodies))
     pairs = []
     for i, text in enumerate(bodies[:200]):
         paragraphs = text.split("\n")
@@ -272,7 +293,7 @@ def newsfacts_run(corpus: Path, out: Path, workers: int, timing_file: Path | Non
     return res
 
 
-def independent_halves(corpus: Path, tmp: Path) -> dict:
+def independent_halves(corpus: Path, tmp: Path, tag: str = "") -> dict:
     """What this machine gives two processes that share nothing: the corpus's pages split in two
     folders (every other file, hard links), and ``newsfacts run HALF --workers 1`` on each, both at
     once.  The wall time of the pair, against one worker on all pages, is a reference for the
@@ -280,7 +301,7 @@ def independent_halves(corpus: Path, tmp: Path) -> dict:
     memory bandwidth, the host's other guests), and start-up and export are in it as in a real
     run.  The host's speed drifts, so one run's figure is a hint, not a ceiling."""
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
-    halves = [tmp / "half-a", tmp / "half-b"]
+    halves = [tmp / f"half-a{tag}", tmp / f"half-b{tag}"]
     for i, path in enumerate(files):
         target = halves[i % 2] / path.relative_to(corpus)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +312,7 @@ def independent_halves(corpus: Path, tmp: Path) -> dict:
     results: list[dict] = [{}, {}]
 
     def one(i: int) -> None:
-        results[i] = newsfacts_run(halves[i], tmp / f"out-half-{i}", 1)
+        results[i] = newsfacts_run(halves[i], tmp / f"out-half-{i}{tag}", 1)
 
     t0 = time.perf_counter()
     threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
@@ -302,8 +323,9 @@ def independent_halves(corpus: Path, tmp: Path) -> dict:
     wall = time.perf_counter() - t0
     if not all(results):
         raise RuntimeError("a half of the corpus could not be run (see above)")
-    for half in halves:
+    for i, half in enumerate(halves):
         shutil.rmtree(half, ignore_errors=True)
+        shutil.rmtree(tmp / f"out-half-{i}{tag}", ignore_errors=True)
     return {"seconds": wall, "halves": [r["seconds"] for r in results]}
 
 
