@@ -38,11 +38,6 @@ log = logging.getLogger(__name__)
 # 3: articles.economic, facts.region_code and confidence, projects.stage
 # 4: pages keyed by page_key, not by their location (two inputs can hold the same location)
 SCHEMA_VERSION = 4
-# SQLite's page cache for this connection, KiB (its default is 2 MiB).  A run inserts each page's
-# LSH bands at random places of their index and decides duplicates by looking bands up; with the
-# default cache those pages are read again from the file system over and over (5,000 benchmark
-# pages: 0.5 s less system time storing them and 0.4 s less deciding duplicates with 32 MiB).
-CACHE_KIB = 32 * 1024
 # The partition of an article's rows in a partitioned output (pipeline.store.partitions): its
 # publication month, or 'unknown'.  The index below is on this very expression, so that the rows
 # of one month are found without reading the whole table.
@@ -141,7 +136,6 @@ class Store:
                         f"uses {SCHEMA_VERSION}); move it away and run again over the same inputs to rebuild it")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             if not exists:
                 db.executescript(DDL)
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

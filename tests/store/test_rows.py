@@ -64,12 +64,3 @@ def test_project_totals_stay_with_their_own_article(tmp_path):
         assert first["capacity"] is None and second["total_investment"] is None
         assert second["capacity"] == 10 * first["total_investment"]
     assert len({first["total_investment"] for first, _ in by_article.values()}) == len(by_article)
-
-
-def test_the_store_reads_with_a_page_cache_of_its_own_size(tmp_path):
-    from pipeline.store.state import CACHE_KIB
-
-    for reopened in (False, True):  # a new database and an existing one
-        with Store(tmp_path / "state.sqlite", default_settings().dedupe) as store:
-            assert store.db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB, reopened
-            assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
