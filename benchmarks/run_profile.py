@@ -148,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             corpus.build_corpus(folder, args.pages, args.seed)
         one = Path(tmp) / "one"
         one.mkdir()
-        first = min(p for p in folder.iterdir() if p.is_file())
+        pages = sorted(p for p in folder.rglob("*.htm*") if p.is_file())
+        if not pages:
+            raise SystemExit(f"no saved pages (*.html, *.htm, *.shtml.html) under {folder}")
+        first = pages[0]
         shutil.copy(first, one / first.name)
         spent, pages = stage_times(folder)
         run = whole_run(folder, args.runs)
