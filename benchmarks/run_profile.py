@@ -69,6 +69,7 @@ def stage_times(folder: Path) -> tuple[dict[str, float], int]:
     """CPU seconds of each step of ``process_pages`` summed over the pages of ``folder``, and the
     number of pages that made an article."""
     import facts_speed  # benchmarks/facts_speed.py: clear_caches
+    import html_speed  # benchmarks/html_speed.py: forget_urls
 
     from pipeline.config import default_settings
     from pipeline.errors import Skip
@@ -78,7 +79,6 @@ def stage_times(folder: Path) -> tuple[dict[str, float], int]:
     from pipeline.read.files import iter_raw_pages
     from pipeline.records import normalize_for_hash
     from pipeline.store.minhash import signature, to_blob
-    from pipeline.urls import canonical_url, host_of
 
     settings = default_settings()
     nlp = get_nlp(settings.segment)
@@ -125,8 +125,7 @@ def stage_times(folder: Path) -> tuple[dict[str, float], int]:
 
     one_pass()  # warm-up: what a run builds once
     facts_speed.clear_caches()
-    for memo in (canonical_url, host_of):
-        getattr(memo, "cache_clear", lambda: None)()
+    html_speed.forget_urls()
     return one_pass()
 
 
