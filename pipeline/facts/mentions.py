@@ -361,10 +361,15 @@ def _scan_regions(text: str) -> list[Mention]:
         end = m.end()
         if text[end : end + 1] and REGION_NOT_AFTER.match(text, end):  # (no slice: text may be a whole article)
             continue
-        if text[end - 2 : end] not in places.endings:
-            continue  # no name ends so (names have two characters or more: the loop below starts at end - 2 at most)
-        for start in range(max(0, end - places.longest, last_end if last_end >= 0 else 0), end - 1):
-            name = text[start:end]  # longest first
+        lengths = places.lengths_by_ending.get(text[end - 2 : end])
+        if lengths is None:
+            continue  # no name ends so (names have two characters or more)
+        floor = max(0, last_end)  # a name starts after the one found before it
+        for length in lengths:  # longest first: the lengths of the names that end so, no others
+            start = end - length
+            if start < floor:
+                continue
+            name = text[start:end]
             if name not in names or name in COMMON_NOUN_PLACES or AREA_SUFFIX.search(name):
                 continue
             before = text[start - 1] if start > 0 else ""

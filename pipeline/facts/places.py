@@ -70,8 +70,13 @@ class Gazetteer:
             by_name.setdefault(name, []).append(place)
         self.by_name = {name: tuple(sorted(places, key=lambda p: p.code)) for name, places in by_name.items()}
         self.longest = max(map(len, self.by_name))
-        # the last two characters of every name: a scan for names skips a suffix (全市, 市场) that ends none
-        self.endings = frozenset(name[-2:] for name in self.by_name)
+        # the last two characters of every name -> the lengths of the names that end so, longest
+        # first: a scan for names skips a suffix (全市, 市场) that ends none, and tries only those lengths
+        lengths: dict[str, set[int]] = {}
+        for name in self.by_name:
+            if len(name) >= 2:
+                lengths.setdefault(name[-2:], set()).add(len(name))
+        self.lengths_by_ending = {ending: tuple(sorted(found, reverse=True)) for ending, found in lengths.items()}
 
     def places(self, name: str) -> tuple[Place, ...]:
         """Every division of this name (several counties share names such as 鼓楼区)."""

@@ -8,8 +8,9 @@ quotes, and at line breaks.
 ``newsfacts_facts`` (assigns ``doc._.economic``, ``doc._.facts``, ``doc._.projects`` and
 ``doc.spans["facts"]``) judges whether the text is economic news
 (:func:`pipeline.facts.relevance.is_economic`) and, if it is, reads the facts of those sentences
-with the fact reader, :func:`pipeline.facts.reader.extract`.  The span
-group is for displacy (``displacy.render(doc, style="span", options={"spans_key": "facts"})``):
+with the fact reader, :func:`pipeline.facts.reader.extract`.  The span group (its token bounds
+from :func:`pipeline.facts.spans.fact_spans`) is for displacy
+(``displacy.render(doc, style="span", options={"spans_key": "facts"})``):
 
 * MONEY, PERCENT, QUANTITY: the figure of each fact (21.9亿元, 12.9%, 700万套);
 * PROJECT, ORG, GPE: the projects, companies and places the facts are linked to.
@@ -28,6 +29,7 @@ import numpy
 from pipeline.facts.reader import extract
 from pipeline.facts.relevance import is_economic
 from pipeline.facts.script import restore, simplified
+from pipeline.facts.spans import fact_spans
 from pipeline.nlp.tokenizer import doc_text, token_texts
 from pipeline.text import sentence_spans
 
@@ -87,13 +89,6 @@ def zh_sentences(doc):
 # --------------------------------------------------------------------------- facts
 
 
-def figure_label(fact) -> str:
-    """MONEY for amounts of a currency, PERCENT for rates, QUANTITY for the rest."""
-    if fact.fact_type == "percentage":
-        return "PERCENT"
-    return "MONEY" if fact.unit.isupper() and len(fact.unit) == 3 else "QUANTITY"
-
-
 class FactsComponent:
     """Runs the fact reader over a Doc whose sentences are set."""
 
@@ -113,50 +108,10 @@ class FactsComponent:
         facts, projects = restore(text, read, facts, projects)
         doc._.facts = facts
         doc._.projects = projects
-        found = []
-        for fact in facts:
-            bounds = _token_bounds(starts, fact.char_start, fact.char_end)
-            if bounds is not None:
-                found.append((*bounds, figure_label(fact)))
-        found.extend(_mention_bounds(text, starts, facts, projects))
-        # Sort plain tuples and make each Span once: cheaper than sorting Spans by their label_.
-        found.sort()
-        doc.spans["facts"] = [Span(doc, a, b, label=label) for a, b, label in found]
+        # the triples come sorted (cheaper than sorting Spans by their label_); each Span is made once
+        doc.spans["facts"] = [Span(doc, a, b, label=label) for a, b, label in fact_spans(text, starts, facts, projects)]
         return doc
 
 
 def make_facts_component(nlp, name: str) -> FactsComponent:
     return FactsComponent(nlp, name)
-
-
-def _token_bounds(starts: list[int], a: int, b: int) -> tuple[int, int] | None:
-    """(first, end) of the tokens covering characters a..b (expanded to whole tokens), or None."""
-    if a >= b or not starts:
-        return None
-    first = bisect.bisect_right(starts, a) - 1
-    last = bisect.bisect_left(starts, b)
-    return max(first, 0), max(last, first + 1)
-
-
-def _mention_bounds(full: str, starts: list[int], facts, projects) -> list[tuple[int, int, str]]:
-    """(first, end, label) of PROJECT, ORG and GPE spans for the names the facts point to, found in the text."""
-    wanted = {}
-    for p in projects:
-        wanted[p.name] = "ORG" if p.company == p.name else "PROJECT"
-        if p.company and p.company != p.name:
-            wanted[p.company] = "ORG"
-    for f in facts:
-        if f.region:
-            wanted.setdefault(f.region, "GPE")
-    out, seen = [], set()
-    for text, label in wanted.items():
-        start = full.find(text)
-        while start >= 0:
-            bounds = _token_bounds(starts, start, start + len(text))
-            if bounds is not None:
-                found = (*bounds, label)
-                if found not in seen:
-                    seen.add(found)
-                    out.append(found)
-            start = full.find(text, start + len(text))
-    return out
