@@ -114,7 +114,11 @@ def ours(settings):
 
 
 def theirs():
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError:
+        raise SystemExit("html_speed.py: trafilatura, the baseline, is not installed: run `make bench` once "
+                         "(or `.venv/bin/pip install -e '.[bench]'`), or pass --no-trafilatura") from None
 
     def run(page: Page) -> str:
         return trafilatura.extract(page.text) or ""

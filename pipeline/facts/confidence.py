@@ -51,12 +51,19 @@ def confidence(fact_type: str, subject_source: str | None, subject: str | None) 
     """
     if not subject:
         return 0.1  # no subject: the row cannot be right in full
-    value = TABLE.get((fact_type, subject_source), OVERALL - 0.1)  # type: ignore[arg-type]
-    if _DIGIT.search(subject) and not subject.endswith(("项目", "工程", "基地", "生产线")):
-        value *= 0.8  # a subject with figures in it is often a piece of the sentence
-    if len(subject) <= 2:
-        value *= 0.85  # 销量, 产量, 净利: the product or firm it is about is named elsewhere (measured 0.76 right)
-    return round(value, 2)
+    # a subject with figures in it is often a piece of the sentence
+    piece = bool(_DIGIT.search(subject)) and not subject.endswith(("项目", "工程", "基地", "生产线"))
+    short = len(subject) <= 2  # 销量, 产量, 净利: the product or firm it is about is named elsewhere (measured 0.76 right)
+    key = (fact_type, subject_source, piece, short)
+    known = _KNOWN.get(key)
+    if known is None:  # (round() to two places costs more than the rest: each answer is worked out once)
+        value = TABLE.get((fact_type, subject_source), OVERALL - 0.1)  # type: ignore[arg-type]
+        known = _KNOWN[key] = round(value * (0.8 if piece else 1.0) * (0.85 if short else 1.0), 2)
+    return known
+
+
+# (fact type, subject source, subject has figures, subject is short) -> confidence: a few dozen keys
+_KNOWN: Final[dict[tuple[str, str | None, bool, bool], float]] = {}
 
 
 def resourced(record: Fact, subject: str | None, source: str, **changes) -> Fact:
