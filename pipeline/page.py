@@ -66,7 +66,9 @@ def extract(raws: list[RawPage], settings: Settings) -> Article:
 def analyze(article: Article, settings: Settings, found_url_is_clean: bool = True) -> PageResult:
     """Stages 2 and 3: tokens, sentences, facts and projects; the duplicate hash and signature."""
     nlp = get_nlp(settings.segment)
-    doc = nlp(article.content, component_cfg={"newsfacts_facts": {"published_at": article.published_at}})
+    # (no span group: it is for displaCy, and the run reads the facts off doc._.facts)
+    doc = nlp(article.content,
+              component_cfg={"newsfacts_facts": {"published_at": article.published_at, "spans": False}})
     tokens = tuple(t for t in token_texts(doc) if t.strip())
     norm = normalize_for_hash(article.content)  # once, for the exact-duplicate hash and the shingles
     sig = signature(norm, settings.dedupe.num_perm, settings.dedupe.shingle_size, normalized=True)

@@ -84,7 +84,7 @@ def extract_facts(text: str, published_at: str | None = None) -> list:
     >>> [(f.fact_type, f.value, f.unit) for f in extract_facts("实现财政总收入128.4亿元，增长12.9%。")]
     [('indicator', 12840000000.0, 'CNY'), ('percentage', 12.9, '%')]
     """
-    doc = get_nlp()(text, component_cfg={"newsfacts_facts": {"published_at": published_at}})
+    doc = get_nlp()(text, component_cfg={"newsfacts_facts": {"published_at": published_at, "spans": False}})
     return doc._.facts
 
 

@@ -61,3 +61,13 @@ def test_public_extract_facts_goes_through_spacy():
     facts = pipeline.extract_facts("今年第一季度，全区实现进出口总额297亿元，增长27.3%。", published_at="2017-05-15T17:32:00+08:00")
     assert [(f.fact_type, f.subject, f.period) for f in facts] == [
         ("indicator", "进出口总额", "2017-Q1"), ("percentage", "进出口总额", "2017-Q1")]
+
+
+def test_a_run_reads_the_same_facts_without_the_span_group():
+    text = "奥克斯智能空调项目计划总投资21.9亿元，投产后计划年产700万套智能空调。全县实现财政总收入128.4亿元，增长12.9%。"
+    nlp = get_nlp()
+    with_spans = nlp(text, component_cfg={"newsfacts_facts": {"published_at": "2017-05-15"}})
+    without = nlp(text, component_cfg={"newsfacts_facts": {"published_at": "2017-05-15", "spans": False}})
+    assert without._.facts == with_spans._.facts and without._.projects == with_spans._.projects
+    assert len(with_spans._.facts) == 4 and len(with_spans.spans["facts"]) >= 4
+    assert "facts" not in without.spans
