@@ -69,7 +69,6 @@ class Gazetteer:
             self.by_code[code] = place
             by_name.setdefault(name, []).append(place)
         self.by_name = {name: tuple(sorted(places, key=lambda p: p.code)) for name, places in by_name.items()}
-        self.longest = max(map(len, self.by_name))
         # the last two characters of every name -> the lengths of the names that end so, longest
         # first: a scan for names skips a suffix (全市, 市场) that ends none, and tries only those lengths
         lengths: dict[str, set[int]] = {}
