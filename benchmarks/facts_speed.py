@@ -5,10 +5,10 @@ Pages are read, their articles extracted and their spaCy Docs made (tokenizer an
 every Doc, as a run calls it (without the displaCy span group since 2026-12-04: the group costs
 about 0.17 ms more per benchmark page), ``--repeat`` times, and the CPU milliseconds per page of
 each pass are reported (median of the passes, the best pass, and the mean over all passes), with a
-cProfile of one pass that says which functions the time goes to.  Each component pass is followed by a pass of the fact reader
-alone (``pipeline.facts.reader.extract`` on the same inputs the component hands it, for the pages
-it judges economic): the rules, without the component's work around them (the script check, the
-token bounds of the figures and names, the spaCy Spans of ``doc.spans["facts"]``).
+cProfile of one pass that says which functions the time goes to.  Each component pass is followed
+by a pass of the fact reader alone (``pipeline.facts.reader.extract`` on the same inputs the
+component hands it, for the pages it judges economic): the rules, without the component's work
+around them (the script check and restore, the token offsets, the relevance test).
 
 The corpora: the generated benchmark corpus (``benchmarks/corpus.py``, ``--pages`` pages in a
 temporary folder) and the bundled ones (``corpora/samples``, ``corpora/constructions``,

@@ -354,7 +354,7 @@ _start = operator.attrgetter("start")
 
 def _scan_regions(text: str) -> list[Mention]:
     places = gazetteer()
-    names = places.by_name  # looked up for every division suffix of the text and every length before it
+    names = places.by_name  # looked up for every division suffix of the text and each length a name ending so has
     out: list[Mention] = []
     last_end = -1
     for m in REGION_END.finditer(text):
